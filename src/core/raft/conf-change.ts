@@ -19,7 +19,12 @@ export interface ConfChange {
   readonly nodeId: NodeId;
 }
 
-const CONF_CHANGE_TYPES: ReadonlySet<string> = new Set(["addVoter", "addLearner", "promoteLearner", "removeNode"]);
+const CONF_CHANGE_TYPES: ReadonlySet<string> = new Set([
+  "addVoter",
+  "addLearner",
+  "promoteLearner",
+  "removeNode",
+]);
 
 export function encodeConfChange(cc: ConfChange): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ type: cc.type, nodeId: cc.nodeId }));
@@ -27,7 +32,12 @@ export function encodeConfChange(cc: ConfChange): Uint8Array {
 
 export function decodeConfChange(data: Uint8Array): ConfChange {
   const v = JSON.parse(new TextDecoder().decode(data)) as { type?: unknown; nodeId?: unknown };
-  if (typeof v.type !== "string" || !CONF_CHANGE_TYPES.has(v.type) || typeof v.nodeId !== "string" || v.nodeId === "") {
+  if (
+    typeof v.type !== "string" ||
+    !CONF_CHANGE_TYPES.has(v.type) ||
+    typeof v.nodeId !== "string" ||
+    v.nodeId === ""
+  ) {
     throw new Error(`invalid conf change entry: ${new TextDecoder().decode(data)}`);
   }
   return { type: v.type as ConfChangeType, nodeId: v.nodeId };

@@ -99,7 +99,12 @@ export class MemoryStorage implements RaftStorage {
     if (compactIndex > this.lastIndex()) throw new UnavailableError(compactIndex);
     assert.ok(compactIndex <= this.snap.metadata.index, "compacting entries not covered by a snapshot");
     const i = compactIndex - offset;
-    const dummy: Entry = { term: this.ents[i]!.term, index: compactIndex, type: "normal", data: new Uint8Array(0) };
+    const dummy: Entry = {
+      term: this.ents[i]!.term,
+      index: compactIndex,
+      type: "normal",
+      data: new Uint8Array(0),
+    };
     this.ents = [dummy, ...this.ents.slice(i + 1)];
   }
 
@@ -114,7 +119,10 @@ export class MemoryStorage implements RaftStorage {
     if (last < first) return;
     const fresh = first > entries[0]!.index ? entries.slice(first - entries[0]!.index) : entries;
     const offset = fresh[0]!.index - this.ents[0]!.index;
-    assert.ok(offset <= this.ents.length, `missing log entry: last ${this.lastIndex()}, appending ${fresh[0]!.index}`);
+    assert.ok(
+      offset <= this.ents.length,
+      `missing log entry: last ${this.lastIndex()}, appending ${fresh[0]!.index}`,
+    );
     this.ents = this.ents.slice(0, offset).concat(fresh);
   }
 }

@@ -64,7 +64,8 @@ export class ProgressTracker {
   quorumLeaseTick(self: NodeId, now: number): number {
     if (this.voters.size === 0) return Number.NEGATIVE_INFINITY;
     const ticks: number[] = [];
-    for (const id of this.voters) ticks.push(id === self ? now : (this.progress.get(id)?.leaseAckTick ?? -Infinity));
+    for (const id of this.voters)
+      ticks.push(id === self ? now : (this.progress.get(id)?.leaseAckTick ?? -Infinity));
     ticks.sort((a, b) => b - a);
     return ticks[this.quorum() - 1]!;
   }

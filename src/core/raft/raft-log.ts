@@ -81,7 +81,10 @@ export class RaftLog {
     const lastNew = index + ents.length;
     const ci = this.findConflict(ents);
     if (ci !== 0) {
-      assert.ok(ci > this.committed, `entry ${ci} conflicts with committed entry (committed ${this.committed})`);
+      assert.ok(
+        ci > this.committed,
+        `entry ${ci} conflicts with committed entry (committed ${this.committed})`,
+      );
       this.append(ents.slice(ci - (index + 1)));
     }
     this.commitTo(Math.min(committed, lastNew));
@@ -196,7 +199,10 @@ export class RaftLog {
 
   appliedTo(i: number): void {
     if (i === 0) return;
-    assert.ok(this.committed >= i && i >= this.applied, `applied(${i}) out of range [${this.applied}, ${this.committed}]`);
+    assert.ok(
+      this.committed >= i && i >= this.applied,
+      `applied(${i}) out of range [${this.applied}, ${this.committed}]`,
+    );
     this.applied = i;
   }
 

@@ -113,6 +113,8 @@ export interface Message {
   readonly context?: string;
   /** vote/preVote sent because of a leadership transfer: the receiver ignores its leader lease. */
   readonly transfer?: boolean;
+  /** transferLeader: the node that should become leader. */
+  readonly transferee?: NodeId;
   /** heartbeat: the leader's tick count when sent, echoed in heartbeatResp; backs lease reads. */
   readonly leaseTick?: number;
 }

@@ -66,7 +66,10 @@ export class UnstableLog {
   }
 
   slice(lo: number, hi: number): Entry[] {
-    assert.ok(lo >= this.offset && hi <= this.offset + this.entries.length, `unstable slice [${lo},${hi}) out of bounds`);
+    assert.ok(
+      lo >= this.offset && hi <= this.offset + this.entries.length,
+      `unstable slice [${lo},${hi}) out of bounds`,
+    );
     return this.entries.slice(lo - this.offset, hi - this.offset);
   }
 }
