@@ -72,12 +72,34 @@ function coerce(name: string, o: OptionSpec, raw: unknown, origin: string): unkn
   if (typeof raw === "string" && typeof o.default === "boolean") value = !["false", "0", "no", "off"].includes(raw);
   if (raw === true && typeof o.default !== "boolean") value = raw; // `--flag` with no value; the schema decides.
   if (typeof raw === "string" && Array.isArray(o.default)) value = raw === "" ? [] : raw.split(",").map((s) => s.trim());
+  if (typeof raw === "string" && isPlainObject(o.default)) value = parseMapping(raw);
   const r = o.schema.safeParse(value);
   if (!r.success) {
     const why = r.error.issues.map((i) => i.message).join("; ");
     throw new ApiError("InvalidArgument", `option --${kebab(name)} (from ${origin}): ${why}; got ${JSON.stringify(raw)}`);
   }
   return r.data;
+}
+
+const isPlainObject = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** `a=1,b=2` or JSON, for mapping-valued options given as flags or environment. */
+function parseMapping(raw: string): unknown {
+  const t = raw.trim();
+  if (t.startsWith("{")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return raw;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const part of t.split(",").filter(Boolean)) {
+    const [k, v] = part.split("=", 2).map((x) => x.trim());
+    if (!k || v === undefined) return raw;
+    out[k] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  }
+  return out;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -1,0 +1,55 @@
+// The `photon` command: serving roles (`photon <role>`), `photon up`, and the operator CLI.
+import { Command, Option } from "commander";
+import { addConfigOptions } from "../core/config.ts";
+import { ApiError } from "../core/errors.ts";
+import { Lifecycle } from "../core/lifecycle.ts";
+import { createLogger } from "../core/log.ts";
+import { cliEnv } from "./cli-env.ts";
+import { registerQuota } from "./commands/quota.ts";
+import { roles } from "./roles.ts";
+import { roleConfig, startRole } from "./run-role.ts";
+import { up, upOptions } from "./up.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("photon")
+    .description("PhotonCloud: a self-hostable cloud in one binary")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json", "yaml"]).default("table"))
+    .option("--context <name>", "CLI context to use (default: the current one)")
+    .option("--config-file <path>", "CLI configuration file (default: ./.photon/cli.json, then ~/.config/photon/config.json)")
+    .showHelpAfterError();
+
+  addConfigOptions(program.command("up").description("start every component in one process (data in ./.photon)"), upOptions, "up").action(
+    async (flags: Record<string, unknown>) => up(flags, flags.config as string | undefined),
+  );
+
+  for (const role of roles) {
+    const cmd = program.command(role.name).description(`run ${role.name}: ${role.description}`);
+    addConfigOptions(cmd, role.options, role.name).action(async (flags: Record<string, unknown>) => {
+      const config = roleConfig(role, flags, flags.config as string | undefined);
+      const log = createLogger({ level: config.logLevel as string, name: role.name });
+      const lifecycle = new Lifecycle(log, config.shutdownGraceMs as number);
+      lifecycle.handleSignals();
+      const running = await startRole(role, config, { log, lifecycle, dataDir: config.dataDir as string, endpoints: {}, storeBackend: "lmdb" });
+      lifecycle.own(role.name, running);
+      log.info({ endpoints: running.endpoints }, `${role.name} serving`);
+    });
+  }
+
+  const env = cliEnv(program);
+  registerQuota(program, env);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      process.stderr.write(`error: ${err.code}: ${err.message}\n`);
+      process.exitCode = err.code === "Unavailable" ? 69 : err.code === "Unauthenticated" || err.code === "PermissionDenied" ? 77 : 1;
+      return;
+    }
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

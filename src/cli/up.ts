@@ -1,0 +1,61 @@
+// `photon up`: every role in one process with embedded defaults, data under ./.photon.
+// Writes the endpoints and a ready CLI configuration into the data dir and says so.
+import { writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { z } from "zod";
+import { commonOptions, loadConfig, option } from "../core/config.ts";
+import { Lifecycle } from "../core/lifecycle.ts";
+import { createLogger } from "../core/log.ts";
+import { writeCliConfig } from "./cli-config.ts";
+import { ensureAdminToken } from "./local-admin.ts";
+import { roles } from "./roles.ts";
+import { roleConfig, startRole } from "./run-role.ts";
+
+export const upOptions = {
+  ...commonOptions,
+  roles: option(z.array(z.string()), roles.map((r) => r.name), "roles to start (comma-separated)"),
+  ephemeralPorts: option(z.boolean(), false, "bind every role to a free port instead of its default (for tests)"),
+  store: option(z.enum(["lmdb", "memory"]), "lmdb", "resource store backend"),
+};
+
+export async function up(flags: Record<string, unknown>, configFile?: string): Promise<void> {
+  const cfg = loadConfig(upOptions, "up", { flags, env: process.env, ...(configFile ? { file: configFile } : {}) });
+  const dataDir = resolve(cfg.dataDir);
+  const log = createLogger({ level: cfg.logLevel, name: "photon-up" });
+  const lifecycle = new Lifecycle(log, cfg.shutdownGraceMs);
+  lifecycle.handleSignals();
+  const admin = ensureAdminToken(dataDir);
+  const endpoints: Record<string, string> = {};
+  const unknown = cfg.roles.filter((n) => !roles.some((r) => r.name === n));
+  if (unknown.length) throw new Error(`unknown role(s) ${unknown.join(", ")}; known: ${roles.map((r) => r.name).join(", ")}`);
+
+  for (const role of roles.filter((r) => cfg.roles.includes(r.name))) {
+    const roleFlags: Record<string, unknown> = { dataDir, listen: cfg.listen, logLevel: cfg.logLevel };
+    if (cfg.ephemeralPorts) for (const k of Object.keys(role.options)) if (/port$/i.test(k)) roleFlags[k] = 0;
+    const config = roleConfig(role, roleFlags, configFile);
+    const running = await startRole(role, config, { log, lifecycle, dataDir, endpoints, storeBackend: cfg.store });
+    lifecycle.own(role.name, running);
+    for (const [k, v] of Object.entries(running.endpoints)) endpoints[k === "api" ? role.name : `${role.name}.${k}`] = v;
+  }
+
+  const cliPath = join(dataDir, "cli.json");
+  writeCliConfig(cliPath, { current: "local", contexts: { local: { endpoints, tokenFile: "admin-token" } } });
+  writeFileSync(join(dataDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
+  const shown = relative(process.cwd(), dataDir) || ".";
+  const lines = [
+    "",
+    "PhotonCloud is up.",
+    ...Object.entries(endpoints).map(([k, v]) => `  ${k.padEnd(22)} ${v}`),
+    "",
+    `  data          ${shown}`,
+    `  admin token   ${relative(process.cwd(), admin.path)}${admin.created ? " (new)" : ""}  — send as 'Authorization: Bearer <token>'`,
+    `  CLI config    ${relative(process.cwd(), cliPath)}  — photon commands run from here find it`,
+    "",
+    `  try:  curl ${Object.values(endpoints)[0] ?? ""}/healthz`,
+    "        node bin/photon.js quota get demo",
+    "",
+    "Ctrl-C stops it; a restart keeps all data.",
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
+}
