@@ -170,7 +170,7 @@ export class RaftNode {
   private leaseRevoked = false;
   /** Index of the latest conf change the leader appended; no new one until it is applied. */
   private pendingConfIndex = 0;
-  /** Index of the latest conf change applied to the tracker (applied on restart too). */
+  /** Index of the latest conf change applied to the tracker. */
   private confIndex = 0;
   private uncommittedSizeBytes = 0;
   private readonly readOnly = new ReadOnlyQueue();
@@ -238,10 +238,12 @@ export class RaftNode {
       this.vote = hardState.vote;
       this.bootLeaseGuard = hardState.term > 0;
     }
-    if (cfg.applied !== undefined && cfg.applied > this.log.applied) this.log.appliedTo(cfg.applied);
-    // Membership changes that are committed but not in the snapshot take effect now, so a
-    // restarted node knows its peers before it votes or campaigns.
-    this.replayCommittedConfChanges();
+    if (cfg.applied !== undefined && cfg.applied > this.log.applied) {
+      this.log.appliedTo(cfg.applied);
+      this.replayAppliedConfChanges();
+    }
+    // Committed changes beyond `applied` take effect as they are re-applied through Ready;
+    // until then hup() refuses to campaign (hasUnappliedConfChanges), as in etcd.
     this.becomeFollower(this.term, NONE);
     this.prevSoftState = this.softState();
     this.prevHardState = this.hardState();
@@ -1177,9 +1179,13 @@ export class RaftNode {
 
   // ---- membership ---------------------------------------------------------------------------
 
-  private replayCommittedConfChanges(): void {
+  /**
+   * The application says it already applied up to `applied` (its state survived a restart):
+   * the membership changes in (snapshot, applied] are part of that state, so take them now.
+   */
+  private replayAppliedConfChanges(): void {
     let lo = this.log.firstIndex();
-    const hi = this.log.committed + 1;
+    const hi = this.log.applied + 1;
     let cs = this.tracker.confState();
     let changed = false;
     while (lo < hi) {
