@@ -48,6 +48,8 @@ export interface InjectedBugs {
   readonly voteTwiceInTerm?: boolean;
   /** Commit an entry of an older term by counting replicas (the Figure 8 bug). */
   readonly commitOldTermByCounting?: boolean;
+  /** Answer ReadIndex at once from the local commit index, leader or not (stale reads). */
+  readonly readIndexWithoutConfirm?: boolean;
 }
 
 export interface RaftConfig {
@@ -299,6 +301,10 @@ export class RaftNode {
   readIndex(ctx: string): void {
     if (this.role === "leader") {
       this.leaderReadIndex(this.id, ctx, true);
+      return;
+    }
+    if (this.bugs.readIndexWithoutConfirm) {
+      this.readStates.push({ index: this.log.committed, requestCtx: ctx });
       return;
     }
     if (this.lead === NONE) throw new ReadIndexDroppedError("noLeader");
@@ -1124,7 +1130,7 @@ export class RaftNode {
   }
 
   private confirmReadIndex(from: NodeId, ctx: string, local: boolean): void {
-    if (this.readOnlyOption === "leaseBased" && this.leaseValid()) {
+    if ((this.readOnlyOption === "leaseBased" && this.leaseValid()) || this.bugs.readIndexWithoutConfirm) {
       this.respondReadIndex(from, ctx, this.log.committed);
       return;
     }

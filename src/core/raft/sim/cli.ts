@@ -3,7 +3,14 @@
 // Runs seeds seed .. seed+COUNT-1, prints one line per seed and exits 1 on any violation,
 // with the command that replays the failing seed exactly.
 import { parseArgs } from "node:util";
-import { BUG_NAMES, type BugName, DEFAULT_SIM_OPTIONS, parseFaults, replayCommand, type SimOptions } from "./options.ts";
+import {
+  BUG_NAMES,
+  type BugName,
+  DEFAULT_SIM_OPTIONS,
+  parseFaults,
+  replayCommand,
+  type SimOptions,
+} from "./options.ts";
 import { runSimulation, type SimResult } from "./simulation.ts";
 
 function positiveInt(name: string, v: string | undefined, dflt: number): number {
@@ -15,7 +22,9 @@ function positiveInt(name: string, v: string | undefined, dflt: number): number 
 
 export function formatResult(r: SimResult): string {
   const s = r.stats;
-  const head = r.violation ? `VIOLATION ${r.violation.kind} at ${r.violation.atMs}ms: ${r.violation.message}` : "ok";
+  const head = r.violation
+    ? `VIOLATION ${r.violation.kind} at ${r.violation.atMs}ms: ${r.violation.message}`
+    : "ok";
   return (
     `seed ${r.options.seed}: ${head} | reads=${s.readMode} ops=${s.opsOk}+${s.opsIndeterminate}? ` +
     `elections=${s.elections} term=${s.maxTerm} commit=${s.maxCommit} msgs=${s.messages} dropped=${s.dropped} ` +
@@ -42,14 +51,15 @@ function main(): number {
   });
   if (values.help) {
     console.log(
-      "usage: npm run sim -- --seed N [--seeds COUNT] [--nodes 3|5] [--steps TICKS] [--faults all|none|drop,dup,reorder,partition,crash,membership,transfer] [--read-mode safe|lease|mixed] [--clients N] [--keys N] [--bug voteWithoutLogCheck|voteTwiceInTerm|commitOldTermByCounting] [--trace]",
+      "usage: npm run sim -- --seed N [--seeds COUNT] [--nodes 3|5] [--steps TICKS] [--faults all|none|drop,dup,reorder,partition,crash,membership,transfer] [--read-mode safe|lease|mixed] [--clients N] [--keys N] [--bug voteWithoutLogCheck|voteTwiceInTerm|commitOldTermByCounting|readIndexWithoutConfirm] [--trace]",
     );
     return 0;
   }
   const nodes = positiveInt("nodes", values.nodes, DEFAULT_SIM_OPTIONS.nodes);
   if (nodes !== 3 && nodes !== 5) throw new Error("--nodes must be 3 or 5");
   const readMode = values["read-mode"] ?? DEFAULT_SIM_OPTIONS.readMode;
-  if (readMode !== "safe" && readMode !== "lease" && readMode !== "mixed") throw new Error("--read-mode must be safe, lease or mixed");
+  if (readMode !== "safe" && readMode !== "lease" && readMode !== "mixed")
+    throw new Error("--read-mode must be safe, lease or mixed");
   if (values.bug !== undefined && !(BUG_NAMES as readonly string[]).includes(values.bug)) {
     throw new Error(`--bug must be one of ${BUG_NAMES.join(", ")}`);
   }
@@ -75,7 +85,9 @@ function main(): number {
   }
   const secs = (performance.now() - started) / 1000;
   // Timing goes to stderr so that stdout of a replay is byte-for-byte identical.
-  console.error(`${count} seed(s) in ${secs.toFixed(1)}s (${(count / secs).toFixed(1)} seeds/s), ${failed.length} failed`);
+  console.error(
+    `${count} seed(s) in ${secs.toFixed(1)}s (${(count / secs).toFixed(1)} seeds/s), ${failed.length} failed`,
+  );
   for (const r of failed) console.error(`replay seed ${r.options.seed}: ${replayCommand(r.options)} --trace`);
   return failed.length > 0 ? 1 : 0;
 }

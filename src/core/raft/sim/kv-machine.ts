@@ -61,6 +61,8 @@ export class KvMachine {
   }
 
   serialize(): Uint8Array {
-    return encoder.encode(JSON.stringify([...this.data.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    return encoder.encode(
+      JSON.stringify([...this.data.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    );
   }
 }

@@ -28,7 +28,12 @@ export interface TimedOp<I> {
 
 export type LinearizabilityResult =
   | { readonly outcome: "ok"; readonly steps: number }
-  | { readonly outcome: "violation"; readonly steps: number; readonly partition: string; readonly longestPrefix: number }
+  | {
+      readonly outcome: "violation";
+      readonly steps: number;
+      readonly partition: string;
+      readonly longestPrefix: number;
+    }
   | { readonly outcome: "unknown"; readonly steps: number; readonly partition: string };
 
 /** Search-step budget per partition; beyond it the answer is "unknown" rather than a hang. */
@@ -46,16 +51,40 @@ interface Node {
 function buildList<I>(ops: readonly TimedOp<I>[]): Node {
   const events: Node[] = [];
   ops.forEach((o, i) => {
-    if (!(o.returnMs >= o.callMs)) throw new Error(`op ${i} returns (${o.returnMs}) before its call (${o.callMs})`);
-    const call: Node = { opIndex: i, isCall: true, timeMs: o.callMs, match: undefined, prev: undefined, next: undefined };
-    const ret: Node = { opIndex: i, isCall: false, timeMs: o.returnMs, match: undefined, prev: undefined, next: undefined };
+    if (!(o.returnMs >= o.callMs))
+      throw new Error(`op ${i} returns (${o.returnMs}) before its call (${o.callMs})`);
+    const call: Node = {
+      opIndex: i,
+      isCall: true,
+      timeMs: o.callMs,
+      match: undefined,
+      prev: undefined,
+      next: undefined,
+    };
+    const ret: Node = {
+      opIndex: i,
+      isCall: false,
+      timeMs: o.returnMs,
+      match: undefined,
+      prev: undefined,
+      next: undefined,
+    };
     call.match = ret;
     events.push(call, ret);
   });
   // At equal times calls sort before returns: touching operations count as concurrent,
   // the lenient reading when the clock cannot order them.
-  events.sort((a, b) => a.timeMs - b.timeMs || (a.isCall === b.isCall ? a.opIndex - b.opIndex : a.isCall ? -1 : 1));
-  const head: Node = { opIndex: -1, isCall: false, timeMs: -Infinity, match: undefined, prev: undefined, next: undefined };
+  events.sort(
+    (a, b) => a.timeMs - b.timeMs || (a.isCall === b.isCall ? a.opIndex - b.opIndex : a.isCall ? -1 : 1),
+  );
+  const head: Node = {
+    opIndex: -1,
+    isCall: false,
+    timeMs: -Infinity,
+    match: undefined,
+    prev: undefined,
+    next: undefined,
+  };
   let prev = head;
   for (const e of events) {
     prev.next = e;

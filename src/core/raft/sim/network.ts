@@ -69,7 +69,8 @@ export class SimNetwork {
     for (let i = 0; i < copies; i++) {
       let d = BASE_LATENCY_MS + this.rng.int(MAX_BASE_EXTRA_LATENCY_MS + 1);
       if (this.faults.jitterMs > 0) d += this.rng.int(this.faults.jitterMs + 1);
-      if (this.rng.chance(this.faults.longDelayRate)) d += this.rng.between(LONG_DELAY_MIN_MS, LONG_DELAY_MAX_MS);
+      if (this.rng.chance(this.faults.longDelayRate))
+        d += this.rng.between(LONG_DELAY_MIN_MS, LONG_DELAY_MAX_MS);
       delays.push(d);
     }
     return delays;

@@ -1,11 +1,24 @@
 import type { InjectedBugs } from "../raft-node.ts";
 
 /** The kinds of trouble the simulation can make. */
-export const FAULT_KINDS = ["drop", "dup", "reorder", "partition", "crash", "membership", "transfer"] as const;
+export const FAULT_KINDS = [
+  "drop",
+  "dup",
+  "reorder",
+  "partition",
+  "crash",
+  "membership",
+  "transfer",
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type BugName = keyof InjectedBugs;
-export const BUG_NAMES: readonly BugName[] = ["voteWithoutLogCheck", "voteTwiceInTerm", "commitOldTermByCounting"];
+export const BUG_NAMES: readonly BugName[] = [
+  "voteWithoutLogCheck",
+  "voteTwiceInTerm",
+  "commitOldTermByCounting",
+  "readIndexWithoutConfirm",
+];
 
 export interface SimOptions {
   readonly seed: number;
@@ -55,7 +68,9 @@ export function parseFaults(spec: string): Set<FaultKind> {
   for (const part of spec.split(",")) {
     const f = part.trim();
     if (!(FAULT_KINDS as readonly string[]).includes(f)) {
-      throw new Error(`unknown fault "${f}"; expected all, none or a comma list of ${FAULT_KINDS.join(", ")}`);
+      throw new Error(
+        `unknown fault "${f}"; expected all, none or a comma list of ${FAULT_KINDS.join(", ")}`,
+      );
     }
     out.add(f as FaultKind);
   }

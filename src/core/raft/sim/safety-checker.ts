@@ -59,7 +59,8 @@ export class SafetyChecker {
 
   onLeader(term: number, log: LogView): void {
     const prev = this.leaders.get(term);
-    if (prev !== undefined && prev !== log.id) this.fail("electionSafety", `${prev} and ${log.id} are both leader of term ${term}`);
+    if (prev !== undefined && prev !== log.id)
+      this.fail("electionSafety", `${prev} and ${log.id} are both leader of term ${term}`);
     if (prev === undefined) this.elections++;
     this.leaders.set(term, log.id);
     const first = log.firstIndex();
@@ -94,7 +95,11 @@ export class SafetyChecker {
   }
 
   onCampaign(node: NodeId, isVoter: boolean, role: string): void {
-    if (!isVoter) this.fail("removedNodeCampaigned", `${node} became ${role} although it is not a voter in its configuration`);
+    if (!isVoter)
+      this.fail(
+        "removedNodeCampaigned",
+        `${node} became ${role} although it is not a voter in its configuration`,
+      );
   }
 
   checkLogMatching(logs: readonly LogView[]): void {
@@ -115,7 +120,10 @@ export class SafetyChecker {
         const dx = x.data(i);
         const dy = y.data(i);
         if (dx !== undefined && dy !== undefined && dx !== dy) {
-          this.fail("logMatching", `${x.id} and ${y.id} both hold term ${tx} at index ${i} with different contents`);
+          this.fail(
+            "logMatching",
+            `${x.id} and ${y.id} both hold term ${tx} at index ${i} with different contents`,
+          );
         }
       } else if (agreed) {
         this.fail(

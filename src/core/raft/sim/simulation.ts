@@ -5,7 +5,7 @@ import { RaftNode, type Ready } from "../raft-node.ts";
 import type { Message, NodeId } from "../types.ts";
 import { EventQueue } from "./event-queue.ts";
 import { decodeCommand, encodeCommand, type KvCommand, KvMachine, type KvResult } from "./kv-machine.ts";
-import { kvPartition, type KvOp, kvRegisterModel } from "./kv-model.ts";
+import { type KvOp, kvPartition, kvRegisterModel } from "./kv-model.ts";
 import { checkLinearizable, type TimedOp } from "./linearizability.ts";
 import { RELIABLE, SimNetwork } from "./network.ts";
 import {
@@ -142,7 +142,8 @@ export class Simulation {
     this.safety = new SafetyChecker(() => this.now);
     this.endMs = o.steps * SIM_TICK_MS;
     const founders = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
-    for (const id of founders) this.startHost(id, MemoryStorage.bootstrap({ voters: founders, learners: [] }));
+    for (const id of founders)
+      this.startHost(id, MemoryStorage.bootstrap({ voters: founders, learners: [] }));
     for (let c = 0; c < o.clients; c++) {
       this.clients.push({ id: c, seq: 0, leaderHint: undefined, lastSeen: new Map() });
       this.queue.push(this.rng.int(50), { kind: "clientStart", client: c });
@@ -264,7 +265,11 @@ export class Simulation {
       ...(this.o.bug ? { bugs: { [this.o.bug]: true } } : {}),
     });
     this.hosts.set(id, host);
-    this.queue.push(this.now + 1 + this.rng.int(SIM_TICK_MS), { kind: "tick", host: id, incarnation: host.incarnation });
+    this.queue.push(this.now + 1 + this.rng.int(SIM_TICK_MS), {
+      kind: "tick",
+      host: id,
+      incarnation: host.incarnation,
+    });
     this.drain(host);
     return host;
   }
@@ -443,7 +448,8 @@ export class Simulation {
     this.network.healAll();
     this.network.faults = RELIABLE;
     this.log("quiesce: faults off");
-    for (const h of this.hosts.values()) if (!h.raft) this.queue.push(this.now + 1, { kind: "restart", host: h.id });
+    for (const h of this.hosts.values())
+      if (!h.raft) this.queue.push(this.now + 1, { kind: "restart", host: h.id });
   }
 
   // ---- faults ---------------------------------------------------------------------------------
@@ -588,7 +594,8 @@ export class Simulation {
     const client = this.clients[op.clientId]!;
     const hinted = client.leaderHint ? this.hosts.get(client.leaderHint) : undefined;
     const up = this.upHosts();
-    const host = hinted?.raft && this.rng.chance(0.9) ? hinted : up.length > 0 ? this.rng.pick(up) : undefined;
+    const host =
+      hinted?.raft && this.rng.chance(0.9) ? hinted : up.length > 0 ? this.rng.pick(up) : undefined;
     const retry = (ms: number) =>
       this.queue.push(this.now + ms, { kind: "clientAttempt", opId, attempt: op.attempt });
     if (!host?.raft) {
