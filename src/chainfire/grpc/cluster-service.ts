@@ -1,0 +1,75 @@
+// etcdserverpb.Cluster. Membership is replicated state; while chainfire runs one Raft member
+// an added member is recorded (and listed as unstarted) but does not take part in consensus.
+import { randomBytes } from "node:crypto";
+import { etcdErrors } from "../etcd-errors.ts";
+import type { Member } from "../mvcc/types.ts";
+import { fromMember, type Msg } from "./codec.ts";
+import { header, type ServiceContext, unary } from "./context.ts";
+
+export function newMemberId(): string {
+  // uint64 without the zero value, which etcd reserves for "none".
+  return (randomBytes(8).readBigUInt64BE() | 1n).toString();
+}
+
+function validUrls(urls: unknown): string[] {
+  if (!Array.isArray(urls) || urls.length === 0) throw etcdErrors.memberBadURLs();
+  for (const u of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(String(u));
+    } catch {
+      throw etcdErrors.memberBadURLs();
+    }
+    if (
+      !["http:", "https:", "unix:", "unixs:"].includes(parsed.protocol) ||
+      (!parsed.port && parsed.protocol.startsWith("http"))
+    ) {
+      throw etcdErrors.memberBadURLs();
+    }
+  }
+  return urls.map(String);
+}
+
+/** uint64 ids arrive as decimal strings; "0" and junk are not members. */
+function memberId(x: unknown): string {
+  const s = String(x ?? "0");
+  if (!/^\d+$/.test(s) || s === "0") throw etcdErrors.memberNotFound();
+  return BigInt(s).toString();
+}
+
+export function clusterService(ctx: ServiceContext) {
+  const { store } = ctx;
+  const list = (members: Member[]) =>
+    members.map((m) =>
+      fromMember(m.id === store.identity.memberId ? { ...m, clientURLs: ctx.clientURLs() } : m),
+    );
+  return {
+    MemberList: unary(ctx, async () =>
+      store.read((s) => ({ header: header(ctx, s.revision), members: list(s.memberList()) })),
+    ),
+    MemberAdd: unary(ctx, async (m: Msg) => {
+      const member: Member = {
+        id: newMemberId(),
+        name: "",
+        peerURLs: validUrls(m.peerURLs),
+        clientURLs: [],
+        isLearner: !!m.isLearner,
+      };
+      const { result, revision } = await store.propose({ op: "memberAdd", member });
+      const members = result.op === "member" ? result.members : [];
+      return { header: header(ctx, revision), member: fromMember(member), members: list(members) };
+    }),
+    MemberRemove: unary(ctx, async (m: Msg) => {
+      const { result, revision } = await store.propose({ op: "memberRemove", id: memberId(m.ID) });
+      return { header: header(ctx, revision), members: list(result.op === "member" ? result.members : []) };
+    }),
+    MemberUpdate: unary(ctx, async (m: Msg) => {
+      const cmd = { op: "memberUpdate" as const, id: memberId(m.ID), peerURLs: validUrls(m.peerURLs) };
+      const { result, revision } = await store.propose(cmd);
+      return { header: header(ctx, revision), members: list(result.op === "member" ? result.members : []) };
+    }),
+    MemberPromote: unary(ctx, async () => {
+      throw etcdErrors.notCapable();
+    }),
+  };
+}

@@ -1,0 +1,51 @@
+// What every gRPC service of chainfire shares: the store, the watch hub, who this member is,
+// and the response header etcd puts on every reply.
+import { type ServerUnaryCall, type ServiceError, type sendUnaryData, status } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { isEtcdError } from "../etcd-errors.ts";
+import type { KvStore } from "../kv-store.ts";
+import type { WatchHub } from "../watch-hub.ts";
+import type { Msg } from "./codec.ts";
+
+export interface ServiceContext {
+  store: KvStore;
+  hub: WatchHub;
+  log: Logger;
+  /** This member's client URLs as bound now (they are not part of the replicated state). */
+  clientURLs: () => string[];
+  /** Raft term: constant while chainfire runs one member. */
+  raftTerm: () => number;
+  /** Interval for watch progress notifications. */
+  progressNotifyIntervalMs: number;
+}
+
+export function header(ctx: ServiceContext, revision = ctx.store.revision): Msg {
+  return {
+    cluster_id: ctx.store.identity.clusterId,
+    member_id: ctx.store.identity.memberId,
+    revision,
+    raft_term: ctx.raftTerm(),
+  };
+}
+
+export function toServiceError(ctx: ServiceContext, err: unknown): Partial<ServiceError> {
+  if (isEtcdError(err)) return { code: err.code, details: err.message, message: err.message };
+  ctx.log.error({ err }, "chainfire: request failed");
+  return {
+    code: status.INTERNAL,
+    details: "etcdserver: internal error",
+    message: "etcdserver: internal error",
+  };
+}
+
+/** A unary handler: a thrown etcd error becomes its gRPC status; nothing escapes as a crash. */
+export function unary(ctx: ServiceContext, fn: (req: Msg) => Promise<Msg> | Msg) {
+  return (call: ServerUnaryCall<Msg, Msg>, callback: sendUnaryData<Msg>) => {
+    Promise.resolve()
+      .then(() => fn(call.request ?? {}))
+      .then(
+        (res) => callback(null, res),
+        (err) => callback(toServiceError(ctx, err) as ServiceError),
+      );
+  };
+}

@@ -1,0 +1,154 @@
+// The durable shell around the MVCC state machine: assigns log positions, applies commands,
+// persists each result with fsync before answering, and hands committed events to watchers
+// in revision order. Single-member for now: "commit" is the local fsync; a Raft driver would
+// call applyCommitted() with entries from its log instead of propose() applying directly.
+import type { Logger } from "pino";
+import { etcdErrors } from "./etcd-errors.ts";
+import { Lessor } from "./lessor.ts";
+import { type ClusterIdentity, LmdbPersistence } from "./mvcc/lmdb-persistence.ts";
+import type { ApplyOutcome, MvccState } from "./mvcc/state-machine.ts";
+import type { Command, CommandResult, Event } from "./mvcc/types.ts";
+
+export type CommitListener = (events: Event[], revision: number) => void;
+
+export interface KvStoreOptions {
+  dataDir: string;
+  log: Logger;
+  nowMs?: () => number;
+  /** Used the first time the data dir is initialised; persisted after that. */
+  newIdentity: () => ClusterIdentity;
+  /** Observes each durable write: seconds from apply to fsync. */
+  onWrite?: (seconds: number) => void;
+  /** Observes each applied command. */
+  onApplied?: (op: string, ok: boolean) => void;
+}
+
+export class KvStore {
+  readonly lessor: Lessor;
+  readonly identity: ClusterIdentity;
+  private state: MvccState;
+  private readonly persistence: LmdbPersistence;
+  private readonly listeners = new Set<CommitListener>();
+  /** Resolves when everything applied so far is on disk. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private closed = false;
+  /** Highest revision handed to watchers. */
+  publishedRevision: number;
+
+  constructor(private readonly opts: KvStoreOptions) {
+    this.persistence = new LmdbPersistence(opts.dataDir);
+    this.state = this.persistence.load();
+    const stored = this.persistence.identity();
+    this.identity =
+      stored.clusterId && stored.memberId
+        ? { clusterId: stored.clusterId, memberId: stored.memberId }
+        : opts.newIdentity();
+    this.publishedRevision = this.state.revision;
+    this.lessor = new Lessor(opts.nowMs ?? Date.now);
+    for (const id of this.state.leaseIds()) this.lessor.renew(id, this.state.lease(id)!.ttlSeconds);
+  }
+
+  /** Read-only view of the current state; for reads that must be durable use read(). */
+  get view(): MvccState {
+    return this.state;
+  }
+
+  get revision(): number {
+    return this.state.revision;
+  }
+
+  get appliedIndex(): number {
+    return this.state.appliedIndex;
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a command and resolves with its result once it is durable; rejects with its etcd error. */
+  async propose(cmd: Command): Promise<{ result: CommandResult; revision: number }> {
+    this.assertUsable();
+    const out = this.applyCommitted(this.state.appliedIndex + 1, cmd);
+    await this.persist(out);
+    if (out.error) throw out.error;
+    return { result: out.result!, revision: out.revision };
+  }
+
+  /** Evaluates `fn` on the current state now; answers once every write it may have seen is durable. */
+  async read<T>(fn: (s: MvccState) => T): Promise<T> {
+    this.assertUsable();
+    const result = fn(this.state);
+    await this.lastWrite;
+    return result;
+  }
+
+  /** Applies one committed log entry (Raft calls this in log order). */
+  applyCommitted(index: number, cmd: Command): ApplyOutcome {
+    const out = this.state.apply(index, cmd);
+    this.opts.onApplied?.(cmd.op, !out.error);
+    if (!out.error && out.result) {
+      if (out.result.op === "leaseGrant") this.lessor.renew(out.result.id, out.result.ttlSeconds);
+      if (out.result.op === "leaseRevoke" && cmd.op === "leaseRevoke") this.lessor.forget(cmd.id);
+    }
+    return out;
+  }
+
+  private persist(out: ApplyOutcome): Promise<void> {
+    if (out.changes.length === 0) return this.lastWrite;
+    const meta = {
+      revision: out.revision,
+      compactRevision: this.state.compactRevision,
+      appliedIndex: out.index,
+    };
+    const started = performance.now();
+    const written = this.persistence.write(out.changes, meta, this.identity).then(
+      () => {
+        this.opts.onWrite?.((performance.now() - started) / 1000);
+        this.publish(out.events, out.revision);
+      },
+      (err: Error) => {
+        // Memory is now ahead of disk: stop serving rather than answer from state that may vanish.
+        this.failure = err;
+        this.opts.log.fatal({ err }, "chainfire: persisting a write failed; the store is stopped");
+        throw etcdErrors.stopped();
+      },
+    );
+    this.lastWrite = written.catch(() => undefined);
+    return written;
+  }
+
+  private publish(events: Event[], revision: number): void {
+    if (revision <= this.publishedRevision) return;
+    this.publishedRevision = revision;
+    if (events.length === 0) return;
+    for (const l of this.listeners) {
+      try {
+        l(events, revision);
+      } catch (err) {
+        this.opts.log.error({ err }, "chainfire: a commit listener threw");
+      }
+    }
+  }
+
+  snapshotTo(file: string): Promise<void> {
+    return this.persistence.backup(file);
+  }
+
+  dbSizeBytes(): number {
+    return this.persistence.sizeBytes();
+  }
+
+  private assertUsable(): void {
+    if (this.closed || this.failure) throw etcdErrors.stopped();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lastWrite;
+    this.listeners.clear();
+    await this.persistence.close();
+  }
+}
