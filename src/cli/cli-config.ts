@@ -29,7 +29,11 @@ export function findConfigPath(explicit?: string): string {
 export function readCliConfig(path: string): CliConfigFile | undefined {
   if (!existsSync(path)) return undefined;
   const parsed = fileSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new ApiError("InvalidArgument", `CLI config ${path} is malformed: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new ApiError(
+      "InvalidArgument",
+      `CLI config ${path} is malformed: ${parsed.error.issues[0]?.message}`,
+    );
   return parsed.data;
 }
 
@@ -48,11 +52,18 @@ export interface ResolvedContext {
 export function currentContext(path: string, name?: string): ResolvedContext {
   const cfg = readCliConfig(path);
   if (!cfg) {
-    throw new ApiError("FailedPrecondition", `no CLI configuration at ${path}; start a cloud with \`photon up\` (it writes one) or run \`photon login\``);
+    throw new ApiError(
+      "FailedPrecondition",
+      `no CLI configuration at ${path}; start a cloud with \`photon up\` (it writes one) or run \`photon login\``,
+    );
   }
   const ctxName = name ?? cfg.current;
   const ctx = cfg.contexts[ctxName];
-  if (!ctx) throw new ApiError("NotFound", `context "${ctxName}" not in ${path}; known: ${Object.keys(cfg.contexts).join(", ")}`);
+  if (!ctx)
+    throw new ApiError(
+      "NotFound",
+      `context "${ctxName}" not in ${path}; known: ${Object.keys(cfg.contexts).join(", ")}`,
+    );
   let token = process.env.PHOTON_TOKEN ?? ctx.token;
   if (!token && ctx.tokenFile) {
     const file = resolve(dirname(path), ctx.tokenFile);

@@ -23,7 +23,10 @@ export function cliEnv(program: Command): CliEnv {
       const ctx = context();
       const baseUrl = ctx.endpoints.apigateway ?? ctx.endpoints[component];
       if (!baseUrl) {
-        throw new ApiError("FailedPrecondition", `context "${ctx.name}" has no endpoint for ${component}; is that component running? (\`photon up\` starts every component)`);
+        throw new ApiError(
+          "FailedPrecondition",
+          `context "${ctx.name}" has no endpoint for ${component}; is that component running? (\`photon up\` starts every component)`,
+        );
       }
       return new HttpClient({ baseUrl, token: ctx.token, timeoutMs: 30_000 });
     },

@@ -13,14 +13,23 @@ import { up, upOptions } from "./up.ts";
 export function buildProgram(): Command {
   const program = new Command("photon")
     .description("PhotonCloud: a self-hostable cloud in one binary")
-    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json", "yaml"]).default("table"))
+    .addOption(
+      new Option("-o, --output <format>", "output format")
+        .choices(["table", "json", "yaml"])
+        .default("table"),
+    )
     .option("--context <name>", "CLI context to use (default: the current one)")
-    .option("--config-file <path>", "CLI configuration file (default: ./.photon/cli.json, then ~/.config/photon/config.json)")
+    .option(
+      "--config-file <path>",
+      "CLI configuration file (default: ./.photon/cli.json, then ~/.config/photon/config.json)",
+    )
     .showHelpAfterError();
 
-  addConfigOptions(program.command("up").description("start every component in one process (data in ./.photon)"), upOptions, "up").action(
-    async (flags: Record<string, unknown>) => up(flags, flags.config as string | undefined),
-  );
+  addConfigOptions(
+    program.command("up").description("start every component in one process (data in ./.photon)"),
+    upOptions,
+    "up",
+  ).action(async (flags: Record<string, unknown>) => up(flags, flags.config as string | undefined));
 
   for (const role of roles) {
     const cmd = program.command(role.name).description(`run ${role.name}: ${role.description}`);
@@ -29,7 +38,13 @@ export function buildProgram(): Command {
       const log = createLogger({ level: config.logLevel as string, name: role.name });
       const lifecycle = new Lifecycle(log, config.shutdownGraceMs as number);
       lifecycle.handleSignals();
-      const running = await startRole(role, config, { log, lifecycle, dataDir: config.dataDir as string, endpoints: {}, storeBackend: "lmdb" });
+      const running = await startRole(role, config, {
+        log,
+        lifecycle,
+        dataDir: config.dataDir as string,
+        endpoints: {},
+        storeBackend: "lmdb",
+      });
       lifecycle.own(role.name, running);
       log.info({ endpoints: running.endpoints }, `${role.name} serving`);
     });
@@ -46,7 +61,12 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ApiError) {
       process.stderr.write(`error: ${err.code}: ${err.message}\n`);
-      process.exitCode = err.code === "Unavailable" ? 69 : err.code === "Unauthenticated" || err.code === "PermissionDenied" ? 77 : 1;
+      process.exitCode =
+        err.code === "Unavailable"
+          ? 69
+          : err.code === "Unauthenticated" || err.code === "PermissionDenied"
+            ? 77
+            : 1;
       return;
     }
     process.stderr.write(`error: ${(err as Error).message}\n`);

@@ -4,7 +4,11 @@ import { stringify } from "yaml";
 
 export type OutputFormat = "table" | "json" | "yaml";
 
-export function print(format: OutputFormat, data: unknown, columns?: Array<[string, (row: never) => unknown]>): void {
+export function print(
+  format: OutputFormat,
+  data: unknown,
+  columns?: Array<[string, (row: never) => unknown]>,
+): void {
   if (format === "json") {
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     return;

@@ -18,15 +18,29 @@ export interface RoleRuntime {
   storeBackend: "lmdb" | "memory";
 }
 
-export function roleConfig<S extends ConfigSpec>(role: Role<S>, flags: Record<string, unknown>, configFile?: string): ConfigOf<S> {
-  return loadConfig(role.options, role.name, { flags, env: process.env, ...(configFile ? { file: configFile } : {}) });
+export function roleConfig<S extends ConfigSpec>(
+  role: Role<S>,
+  flags: Record<string, unknown>,
+  configFile?: string,
+): ConfigOf<S> {
+  return loadConfig(role.options, role.name, {
+    flags,
+    env: process.env,
+    ...(configFile ? { file: configFile } : {}),
+  });
 }
 
-export async function startRole<S extends ConfigSpec>(role: Role<S>, config: ConfigOf<S>, rt: RoleRuntime): Promise<RunningRole> {
+export async function startRole<S extends ConfigSpec>(
+  role: Role<S>,
+  config: ConfigOf<S>,
+  rt: RoleRuntime,
+): Promise<RunningRole> {
   const { token } = ensureAdminToken(rt.dataDir);
   const auth = new StaticTokenAuth(token);
   const openStore = async (name: string): Promise<ResourceStore> =>
-    rt.storeBackend === "memory" ? LocalStore.memory() : LocalStore.lmdb(join(resolve(rt.dataDir), name, "store"));
+    rt.storeBackend === "memory"
+      ? LocalStore.memory()
+      : LocalStore.lmdb(join(resolve(rt.dataDir), name, "store"));
   return role.start(config, {
     log: rt.log,
     lifecycle: rt.lifecycle,

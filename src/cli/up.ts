@@ -13,13 +13,25 @@ import { roleConfig, startRole } from "./run-role.ts";
 
 export const upOptions = {
   ...commonOptions,
-  roles: option(z.array(z.string()), roles.map((r) => r.name), "roles to start (comma-separated)"),
-  ephemeralPorts: option(z.boolean(), false, "bind every role to a free port instead of its default (for tests)"),
+  roles: option(
+    z.array(z.string()),
+    roles.map((r) => r.name),
+    "roles to start (comma-separated)",
+  ),
+  ephemeralPorts: option(
+    z.boolean(),
+    false,
+    "bind every role to a free port instead of its default (for tests)",
+  ),
   store: option(z.enum(["lmdb", "memory"]), "lmdb", "resource store backend"),
 };
 
 export async function up(flags: Record<string, unknown>, configFile?: string): Promise<void> {
-  const cfg = loadConfig(upOptions, "up", { flags, env: process.env, ...(configFile ? { file: configFile } : {}) });
+  const cfg = loadConfig(upOptions, "up", {
+    flags,
+    env: process.env,
+    ...(configFile ? { file: configFile } : {}),
+  });
   const dataDir = resolve(cfg.dataDir);
   const log = createLogger({ level: cfg.logLevel, name: "photon-up" });
   const lifecycle = new Lifecycle(log, cfg.shutdownGraceMs);
@@ -27,15 +39,23 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
   const admin = ensureAdminToken(dataDir);
   const endpoints: Record<string, string> = {};
   const unknown = cfg.roles.filter((n) => !roles.some((r) => r.name === n));
-  if (unknown.length) throw new Error(`unknown role(s) ${unknown.join(", ")}; known: ${roles.map((r) => r.name).join(", ")}`);
+  if (unknown.length)
+    throw new Error(`unknown role(s) ${unknown.join(", ")}; known: ${roles.map((r) => r.name).join(", ")}`);
 
   for (const role of roles.filter((r) => cfg.roles.includes(r.name))) {
     const roleFlags: Record<string, unknown> = { dataDir, listen: cfg.listen, logLevel: cfg.logLevel };
     if (cfg.ephemeralPorts) for (const k of Object.keys(role.options)) if (/port$/i.test(k)) roleFlags[k] = 0;
     const config = roleConfig(role, roleFlags, configFile);
-    const running = await startRole(role, config, { log, lifecycle, dataDir, endpoints, storeBackend: cfg.store });
+    const running = await startRole(role, config, {
+      log,
+      lifecycle,
+      dataDir,
+      endpoints,
+      storeBackend: cfg.store,
+    });
     lifecycle.own(role.name, running);
-    for (const [k, v] of Object.entries(running.endpoints)) endpoints[k === "api" ? role.name : `${role.name}.${k}`] = v;
+    for (const [k, v] of Object.entries(running.endpoints))
+      endpoints[k === "api" ? role.name : `${role.name}.${k}`] = v;
   }
 
   const cliPath = join(dataDir, "cli.json");

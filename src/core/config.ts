@@ -46,7 +46,11 @@ export interface ConfigSources {
   file?: string;
 }
 
-export function loadConfig<S extends ConfigSpec>(spec: S, role: string, sources: ConfigSources = {}): ConfigOf<S> {
+export function loadConfig<S extends ConfigSpec>(
+  spec: S,
+  role: string,
+  sources: ConfigSources = {},
+): ConfigOf<S> {
   const env = sources.env ?? {};
   const fromFile = sources.file ? readConfigFile(sources.file) : {};
   const rolePrefix = `PHOTON_${role.toUpperCase().replace(/-/g, "_")}`;
@@ -68,15 +72,21 @@ export function loadConfig<S extends ConfigSpec>(spec: S, role: string, sources:
 
 function coerce(name: string, o: OptionSpec, raw: unknown, origin: string): unknown {
   let value = raw;
-  if (typeof raw === "string" && typeof o.default === "number") value = raw.trim() === "" ? Number.NaN : Number(raw);
-  if (typeof raw === "string" && typeof o.default === "boolean") value = !["false", "0", "no", "off"].includes(raw);
+  if (typeof raw === "string" && typeof o.default === "number")
+    value = raw.trim() === "" ? Number.NaN : Number(raw);
+  if (typeof raw === "string" && typeof o.default === "boolean")
+    value = !["false", "0", "no", "off"].includes(raw);
   if (raw === true && typeof o.default !== "boolean") value = raw; // `--flag` with no value; the schema decides.
-  if (typeof raw === "string" && Array.isArray(o.default)) value = raw === "" ? [] : raw.split(",").map((s) => s.trim());
+  if (typeof raw === "string" && Array.isArray(o.default))
+    value = raw === "" ? [] : raw.split(",").map((s) => s.trim());
   if (typeof raw === "string" && isPlainObject(o.default)) value = parseMapping(raw);
   const r = o.schema.safeParse(value);
   if (!r.success) {
     const why = r.error.issues.map((i) => i.message).join("; ");
-    throw new ApiError("InvalidArgument", `option --${kebab(name)} (from ${origin}): ${why}; got ${JSON.stringify(raw)}`);
+    throw new ApiError(
+      "InvalidArgument",
+      `option --${kebab(name)} (from ${origin}): ${why}; got ${JSON.stringify(raw)}`,
+    );
   }
   return r.data;
 }
@@ -112,7 +122,10 @@ function readConfigFile(path: string): Record<string, unknown> {
   const parsed = parseYaml(text) as unknown;
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new ApiError("InvalidArgument", `config file ${path} must hold a mapping of option names to values`);
+    throw new ApiError(
+      "InvalidArgument",
+      `config file ${path} must hold a mapping of option names to values`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -121,6 +134,14 @@ function readConfigFile(path: string): Record<string, unknown> {
 export const commonOptions = {
   listen: option(z.string().min(1), "127.0.0.1", "address to bind"),
   dataDir: option(z.string().min(1), "./.photon", "directory for durable state"),
-  logLevel: option(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info", "log level"),
-  shutdownGraceMs: option(z.number().int().min(0).max(600_000), 10_000, "time allowed for in-flight work on SIGTERM"),
+  logLevel: option(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    "info",
+    "log level",
+  ),
+  shutdownGraceMs: option(
+    z.number().int().min(0).max(600_000),
+    10_000,
+    "time allowed for in-flight work on SIGTERM",
+  ),
 } satisfies ConfigSpec;

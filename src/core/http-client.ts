@@ -2,7 +2,7 @@
 // a deadline on every call, the one error body turned back into ApiError, and retries with
 // backoff only for calls that are safe to repeat.
 import { setTimeout as sleep } from "node:timers/promises";
-import { backoffDelayMs, type BackoffPolicy, defaultBackoff } from "./backoff.ts";
+import { type BackoffPolicy, backoffDelayMs, defaultBackoff } from "./backoff.ts";
 import { ApiError, codeForStatus, type ErrorBody } from "./errors.ts";
 
 export interface HttpClientOptions {
@@ -56,16 +56,23 @@ export class HttpClient {
       try {
         return await this.once<T>(method, path, o);
       } catch (err) {
-        const retriable = err instanceof ApiError ? ["Unavailable", "DeadlineExceeded"].includes(err.code) : true;
-        if (!retriable || attempt >= attempts) throw err instanceof ApiError ? err : this.networkError(err, method, path);
-        await sleep(backoffDelayMs(attempt, (this.opts.random ?? Math.random)(), this.opts.backoff ?? defaultBackoff));
+        const retriable =
+          err instanceof ApiError ? ["Unavailable", "DeadlineExceeded"].includes(err.code) : true;
+        if (!retriable || attempt >= attempts)
+          throw err instanceof ApiError ? err : this.networkError(err, method, path);
+        await sleep(
+          backoffDelayMs(attempt, (this.opts.random ?? Math.random)(), this.opts.backoff ?? defaultBackoff),
+        );
       }
     }
   }
 
   /** Opens a streaming GET (watches); the caller reads the body. */
   async stream(path: string, o: RequestOptions & { signal?: AbortSignal } = {}): Promise<Response> {
-    const res = await fetch(this.url(path, o.query), { headers: await this.headers(o), ...(o.signal ? { signal: o.signal } : {}) });
+    const res = await fetch(this.url(path, o.query), {
+      headers: await this.headers(o),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     if (!res.ok) throw await this.errorFrom(res);
     return res;
   }
@@ -76,13 +83,19 @@ export class HttpClient {
     try {
       res = await fetch(this.url(path, o.query), {
         method,
-        headers: { ...(await this.headers(o)), ...(o.body !== undefined ? { "content-type": "application/json" } : {}) },
+        headers: {
+          ...(await this.headers(o)),
+          ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
+        },
         ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       if ((err as Error).name === "TimeoutError") {
-        throw new ApiError("DeadlineExceeded", `${method} ${this.baseUrl}${path} got no answer within ${timeoutMs} ms`);
+        throw new ApiError(
+          "DeadlineExceeded",
+          `${method} ${this.baseUrl}${path} got no answer within ${timeoutMs} ms`,
+        );
       }
       throw err;
     }
@@ -108,16 +121,24 @@ export class HttpClient {
       const body = JSON.parse(text) as ErrorBody;
       if (body?.error?.code) {
         const e = new ApiError(body.error.code, body.error.message, body.error.details);
-        return retriableStatus.has(res.status) && e.code === "Internal" ? new ApiError("Unavailable", e.message) : e;
+        return retriableStatus.has(res.status) && e.code === "Internal"
+          ? new ApiError("Unavailable", e.message)
+          : e;
       }
     } catch {
       // not our error body; fall through
     }
-    return new ApiError(codeForStatus(res.status), `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`);
+    return new ApiError(
+      codeForStatus(res.status),
+      `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`,
+    );
   }
 
   private networkError(err: unknown, method: string, path: string): ApiError {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    return new ApiError("Unavailable", `cannot reach ${this.baseUrl} (${method} ${path}): ${cause}; is the service running?`);
+    return new ApiError(
+      "Unavailable",
+      `cannot reach ${this.baseUrl} (${method} ${path}): ${cause}; is the service running?`,
+    );
   }
 }

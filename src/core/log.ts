@@ -1,6 +1,6 @@
 // Structured JSON logs (pino). Secrets never reach a log line: the redact list covers the
 // fields that carry them anywhere in PhotonCloud.
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 

@@ -22,13 +22,22 @@ export type ResourceClass = z.infer<typeof resourceClassSchema>;
 
 /** Largest quantity anywhere: far beyond any real cloud, and exact in a double. */
 export const maxQuantity = 1_000_000_000_000;
-const quantity = z.number().int("must be a whole number").min(0, "must not be negative").max(maxQuantity, `must be at most ${maxQuantity}`);
+const quantity = z
+  .number()
+  .int("must be a whole number")
+  .min(0, "must not be negative")
+  .max(maxQuantity, `must be at most ${maxQuantity}`);
 const positiveQuantity = quantity.min(1, "must be at least 1");
 
 export const amountsSchema = z
   .partialRecord(resourceClassSchema, quantity)
   .refine((a) => Object.keys(a).length > 0, "name at least one resource class");
 export type Amounts = Partial<Record<ResourceClass, number>>;
+
+/** What a reservation or a usage release asks for: each named class at least 1. */
+export const requestAmountsSchema = z
+  .partialRecord(resourceClassSchema, positiveQuantity)
+  .refine((a) => Object.keys(a).length > 0, "name at least one resource class");
 
 export const quotaName = "default";
 
@@ -71,7 +80,14 @@ export const quotaKind = defineKind({
   scope: "project",
   spec: quotaSpecSchema,
   status: quotaStatusSchema,
-  initialStatus: (): QuotaStatus => ({ used: {}, reservations: [], recentIds: [], balanceMilli: 0, carryMicro: "0", conditions: [] }),
+  initialStatus: (): QuotaStatus => ({
+    used: {},
+    reservations: [],
+    recentIds: [],
+    balanceMilli: 0,
+    carryMicro: "0",
+    conditions: [],
+  }),
   description: "A project's limits, usage, pending reservations and credit balance",
 });
 
@@ -129,12 +145,15 @@ export const maxReservationTtlSeconds = 3600;
 
 export const reserveRequestSchema = z.strictObject({
   requestId: requestIdSchema,
-  amounts: amountsSchema,
+  amounts: requestAmountsSchema,
   ttlSeconds: z.number().int().min(1).max(maxReservationTtlSeconds).optional(),
 });
 export type ReserveRequest = z.infer<typeof reserveRequestSchema>;
 
-export const usageReleaseSchema = z.strictObject({ requestId: requestIdSchema, amounts: amountsSchema });
+export const usageReleaseSchema = z.strictObject({
+  requestId: requestIdSchema,
+  amounts: requestAmountsSchema,
+});
 export type UsageRelease = z.infer<typeof usageReleaseSchema>;
 
 export const creditRequestSchema = z.strictObject({

@@ -1,8 +1,16 @@
 // Typed client of creditservice, for the services that reserve quota and for the CLI.
 import { HttpClient, type HttpClientOptions } from "../core/http-client.ts";
-import type { ListResult } from "../core/resource/store.ts";
 import type { Resource } from "../core/resource/model.ts";
-import type { Amounts, LedgerEntrySpec, QuotaSpec, QuotaStatus, RateCardSpec, Reservation, ReservationResult } from "./api.ts";
+import type { ListResult } from "../core/resource/store.ts";
+import type {
+  Amounts,
+  LedgerEntrySpec,
+  QuotaSpec,
+  QuotaStatus,
+  RateCardSpec,
+  Reservation,
+  ReservationResult,
+} from "./api.ts";
 import { quotaName } from "./api.ts";
 
 export type Quota = Resource<QuotaSpec, QuotaStatus>;
@@ -40,12 +48,25 @@ export class CreditClient {
   }
 
   /** Reserve before creating; safe to retry with the same requestId. */
-  reserve(project: string, requestId: string, amounts: Amounts, ttlSeconds?: number): Promise<ReservationResult> {
-    return this.http.post(`/v1/projects/${project}/reservations`, { requestId, amounts, ...(ttlSeconds ? { ttlSeconds } : {}) }, { idempotent: true });
+  reserve(
+    project: string,
+    requestId: string,
+    amounts: Amounts,
+    ttlSeconds?: number,
+  ): Promise<ReservationResult> {
+    return this.http.post(
+      `/v1/projects/${project}/reservations`,
+      { requestId, amounts, ...(ttlSeconds ? { ttlSeconds } : {}) },
+      { idempotent: true },
+    );
   }
 
   commit(project: string, requestId: string): Promise<ReservationResult> {
-    return this.http.post(`/v1/projects/${project}/reservations/${encodeURIComponent(requestId)}/commit`, {}, { idempotent: true });
+    return this.http.post(
+      `/v1/projects/${project}/reservations/${encodeURIComponent(requestId)}/commit`,
+      {},
+      { idempotent: true },
+    );
   }
 
   release(project: string, requestId: string): Promise<ReservationResult> {
@@ -57,23 +78,45 @@ export class CreditClient {
   }
 
   releaseUsage(project: string, requestId: string, amounts: Amounts): Promise<QuotaStatus> {
-    return this.http.post(`/v1/projects/${project}/usage/release`, { requestId, amounts }, { idempotent: true });
+    return this.http.post(
+      `/v1/projects/${project}/usage/release`,
+      { requestId, amounts },
+      { idempotent: true },
+    );
   }
 
-  addCredit(project: string, requestId: string, amountMilli: number, description?: string): Promise<QuotaStatus> {
-    return this.http.post(`/v1/projects/${project}/credits`, { requestId, amountMilli, ...(description ? { description } : {}) }, { idempotent: true });
+  addCredit(
+    project: string,
+    requestId: string,
+    amountMilli: number,
+    description?: string,
+  ): Promise<QuotaStatus> {
+    return this.http.post(
+      `/v1/projects/${project}/credits`,
+      { requestId, amountMilli, ...(description ? { description } : {}) },
+      { idempotent: true },
+    );
   }
 
-  ledger(project: string, opts: { limit?: number; continue?: string } = {}): Promise<ListResult & { items: Resource<LedgerEntrySpec>[] }> {
+  ledger(
+    project: string,
+    opts: { limit?: number; continue?: string } = {},
+  ): Promise<ListResult & { items: Resource<LedgerEntrySpec>[] }> {
     return this.http.get(`/v1/projects/${project}/ledger`, { query: opts });
   }
 
   setRates(ratesMilliPerHour: Amounts): Promise<Resource<RateCardSpec>> {
     return this.http
-      .put<Resource<RateCardSpec>>(`/v1/ratecards/default`, { metadata: { name: "default" }, spec: { ratesMilliPerHour } })
+      .put<Resource<RateCardSpec>>(`/v1/ratecards/default`, {
+        metadata: { name: "default" },
+        spec: { ratesMilliPerHour },
+      })
       .catch((e) => {
         if ((e as { code?: string }).code !== "NotFound") throw e;
-        return this.http.post(`/v1/ratecards`, { metadata: { name: "default" }, spec: { ratesMilliPerHour } });
+        return this.http.post(`/v1/ratecards`, {
+          metadata: { name: "default" },
+          spec: { ratesMilliPerHour },
+        });
       });
   }
 
@@ -81,7 +124,12 @@ export class CreditClient {
    * Runs `create` under a reservation: reserve, create, commit; release if create fails.
    * This is the integration pattern every service follows (README.md).
    */
-  async withReservation<T>(project: string, requestId: string, amounts: Amounts, create: () => Promise<T>): Promise<T> {
+  async withReservation<T>(
+    project: string,
+    requestId: string,
+    amounts: Amounts,
+    create: () => Promise<T>,
+  ): Promise<T> {
     await this.reserve(project, requestId, amounts);
     let created: T;
     try {

@@ -10,9 +10,15 @@ export interface Charge {
   carry: bigint;
 }
 
-export function chargeFor(used: Amounts, ratesMilliPerHour: Amounts, elapsedMs: number, carry: bigint): Charge {
+export function chargeFor(
+  used: Amounts,
+  ratesMilliPerHour: Amounts,
+  elapsedMs: number,
+  carry: bigint,
+): Charge {
   let perHour = 0n;
-  for (const [c, n] of Object.entries(used) as [ResourceClass, number][]) perHour += BigInt(n) * BigInt(ratesMilliPerHour[c] ?? 0);
+  for (const [c, n] of Object.entries(used) as [ResourceClass, number][])
+    perHour += BigInt(n) * BigInt(ratesMilliPerHour[c] ?? 0);
   const total = perHour * BigInt(Math.max(0, Math.floor(elapsedMs))) + carry;
   return { amountMilli: Number(total / msPerHour), carry: total % msPerHour };
 }

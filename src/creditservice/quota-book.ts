@@ -45,14 +45,24 @@ export class QuotaBook {
     const fresh: AnyResource = {
       apiVersion: quotaKind.apiVersion,
       kind: quotaKind.kind,
-      metadata: { name: quotaName, project, uid: "", revision: 0, labels: {}, annotations: {}, createdAt: "", updatedAt: "" },
+      metadata: {
+        name: quotaName,
+        project,
+        uid: "",
+        revision: 0,
+        labels: {},
+        annotations: {},
+        createdAt: "",
+        updatedAt: "",
+      },
       spec: { limits: {}, enforceCredit: false } satisfies QuotaSpec,
       status: quotaKind.initialStatus(),
     };
     try {
       return (await this.o.store.create(fresh)) as QuotaResource;
     } catch (e) {
-      if (e instanceof ApiError && e.code === "AlreadyExists") return (await this.o.store.get(key)) as QuotaResource;
+      if (e instanceof ApiError && e.code === "AlreadyExists")
+        return (await this.o.store.get(key)) as QuotaResource;
       throw e;
     }
   }
@@ -60,7 +70,13 @@ export class QuotaBook {
   reserve(project: string, req: ReserveRequest): Promise<ReservationResult> {
     const ttlSeconds = req.ttlSeconds ?? this.o.defaultTtlSeconds;
     return this.mutate(project, (q, now) =>
-      reserve(q.status, q.spec, this.o.defaults, { project, requestId: req.requestId, amounts: req.amounts, ttlSeconds }, now),
+      reserve(
+        q.status,
+        q.spec,
+        this.o.defaults,
+        { project, requestId: req.requestId, amounts: req.amounts, ttlSeconds },
+        now,
+      ),
     );
   }
 
@@ -89,24 +105,48 @@ export class QuotaBook {
     return this.mutate(project, async (q) => {
       if (q.status.recentIds.includes(tag)) return { status: q.status, result: q.status };
       const balanceAfterMilli = q.status.balanceMilli + req.amountMilli;
-      await this.appendLedger(project, `credit-${req.requestId.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 50)}`, {
-        type: "credit",
-        amountMilli: req.amountMilli,
-        balanceAfterMilli,
-        description: req.description,
-        requestId: req.requestId,
-      });
-      const status = { ...q.status, balanceMilli: balanceAfterMilli, recentIds: [...q.status.recentIds, tag].slice(-1000) };
+      await this.appendLedger(
+        project,
+        `credit-${req.requestId
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, "-")
+          .slice(0, 50)}`,
+        {
+          type: "credit",
+          amountMilli: req.amountMilli,
+          balanceAfterMilli,
+          description: req.description,
+          requestId: req.requestId,
+        },
+      );
+      const status = {
+        ...q.status,
+        balanceMilli: balanceAfterMilli,
+        recentIds: [...q.status.recentIds, tag].slice(-1000),
+      };
       return { status, result: status };
     });
   }
 
   /** Writes a ledger line unless one with this name exists; returns the stored line. */
-  async appendLedger(project: string, name: string, spec: LedgerEntrySpec): Promise<Resource<LedgerEntrySpec>> {
+  async appendLedger(
+    project: string,
+    name: string,
+    spec: LedgerEntrySpec,
+  ): Promise<Resource<LedgerEntrySpec>> {
     const obj: AnyResource = {
       apiVersion: ledgerEntryKind.apiVersion,
       kind: ledgerEntryKind.kind,
-      metadata: { name, project, uid: "", revision: 0, labels: { type: spec.type }, annotations: {}, createdAt: "", updatedAt: "" },
+      metadata: {
+        name,
+        project,
+        uid: "",
+        revision: 0,
+        labels: { type: spec.type },
+        annotations: {},
+        createdAt: "",
+        updatedAt: "",
+      },
       spec,
       status: {},
     };
@@ -114,14 +154,24 @@ export class QuotaBook {
       return (await this.o.store.create(obj)) as Resource<LedgerEntrySpec>;
     } catch (e) {
       if (e instanceof ApiError && e.code === "AlreadyExists") {
-        return (await this.o.store.get({ kind: ledgerEntryKind.kind, project, name })) as Resource<LedgerEntrySpec>;
+        return (await this.o.store.get({
+          kind: ledgerEntryKind.kind,
+          project,
+          name,
+        })) as Resource<LedgerEntrySpec>;
       }
       throw e;
     }
   }
 
   /** Read-decide-write with optimistic concurrency; decide() may throw to refuse. */
-  mutate<T>(project: string, decide: (q: QuotaResource, nowMs: number) => { status: QuotaStatus; result: T } | Promise<{ status: QuotaStatus; result: T }>): Promise<T> {
+  mutate<T>(
+    project: string,
+    decide: (
+      q: QuotaResource,
+      nowMs: number,
+    ) => { status: QuotaStatus; result: T } | Promise<{ status: QuotaStatus; result: T }>,
+  ): Promise<T> {
     return this.mutex.run(project, async () => {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const q = await this.quota(project);
@@ -135,7 +185,10 @@ export class QuotaBook {
           this.o.log.debug({ project, attempt }, "quota changed underneath; deciding again");
         }
       }
-      throw new ApiError("Unavailable", `quota of project ${project} is changing too fast to update; retry shortly`);
+      throw new ApiError(
+        "Unavailable",
+        `quota of project ${project} is changing too fast to update; retry shortly`,
+      );
     });
   }
 }

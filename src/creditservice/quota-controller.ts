@@ -1,15 +1,15 @@
 // Keeps every quota's status true to the world, level-triggered: expired reservations are
 // dropped, usage is metered into the ledger, and conditions say why a quota is as it is.
 import type { Logger } from "pino";
+import type { Registry } from "../core/metrics.ts";
 import { setCondition } from "../core/resource/conditions.ts";
 import { Controller } from "../core/resource/controller.ts";
-import type { Registry } from "../core/metrics.ts";
 import type { ResourceKey } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import { type Amounts, type QuotaStatus, quotaKind, type RateCardSpec, rateCardKind } from "./api.ts";
 import { chargeFor } from "./metering.ts";
-import { type Defaults, overLimit, pruneExpired } from "./quota-math.ts";
 import type { QuotaBook } from "./quota-book.ts";
+import { type Defaults, overLimit, pruneExpired } from "./quota-math.ts";
 
 export interface QuotaControllerOptions {
   store: ResourceStore;
@@ -51,28 +51,54 @@ export function quotaController(o: QuotaControllerOptions): Controller {
             periodEnd: now,
             usage: status.used,
           });
-          status = { ...status, balanceMilli: line.spec.balanceAfterMilli, meteredAt: line.spec.periodEnd!, carryMicro: c.carry.toString() };
+          status = {
+            ...status,
+            balanceMilli: line.spec.balanceAfterMilli,
+            meteredAt: line.spec.periodEnd!,
+            carryMicro: c.carry.toString(),
+          };
         } else {
           status = { ...status, meteredAt: now, carryMicro: c.carry.toString() };
         }
       } else {
         nextWakeMs = meteredAtMs + o.meterIntervalMs - nowMs;
       }
-      for (const r of status.reservations) nextWakeMs = Math.min(nextWakeMs, Date.parse(r.expiresAt) - nowMs + 1);
+      for (const r of status.reservations)
+        nextWakeMs = Math.min(nextWakeMs, Date.parse(r.expiresAt) - nowMs + 1);
 
       const over = overLimit(q.spec, o.defaults, status);
       let conditions = setCondition(
         status.conditions,
         over.length
-          ? { type: "WithinLimits", status: "False", reason: "UsageAboveLimit", message: `usage is above the limit for ${over.join(", ")}; new reservations for them are refused until usage drops` }
-          : { type: "WithinLimits", status: "True", reason: "UsageWithinLimits", message: "usage is within every limit" },
+          ? {
+              type: "WithinLimits",
+              status: "False",
+              reason: "UsageAboveLimit",
+              message: `usage is above the limit for ${over.join(", ")}; new reservations for them are refused until usage drops`,
+            }
+          : {
+              type: "WithinLimits",
+              status: "True",
+              reason: "UsageWithinLimits",
+              message: "usage is within every limit",
+            },
         now,
       );
       conditions = setCondition(
         conditions,
         status.balanceMilli > 0 || !q.spec.enforceCredit
-          ? { type: "CreditAvailable", status: "True", reason: q.spec.enforceCredit ? "BalancePositive" : "CreditNotEnforced", message: `balance ${status.balanceMilli} millicredits` }
-          : { type: "CreditAvailable", status: "False", reason: "BalanceExhausted", message: `balance ${status.balanceMilli} millicredits; add credit with \`photon credit add\`` },
+          ? {
+              type: "CreditAvailable",
+              status: "True",
+              reason: q.spec.enforceCredit ? "BalancePositive" : "CreditNotEnforced",
+              message: `balance ${status.balanceMilli} millicredits`,
+            }
+          : {
+              type: "CreditAvailable",
+              status: "False",
+              reason: "BalanceExhausted",
+              message: `balance ${status.balanceMilli} millicredits; add credit with \`photon credit add\``,
+            },
         now,
       );
       status = { ...status, conditions };

@@ -2,7 +2,14 @@
 // integer quantities only. Every function returns a new status or throws an ApiError that
 // names the limit, the usage and the request.
 import { ApiError } from "../core/errors.ts";
-import type { Amounts, QuotaSpec, QuotaStatus, Reservation, ReservationResult, ResourceClass } from "./api.ts";
+import type {
+  Amounts,
+  QuotaSpec,
+  QuotaStatus,
+  Reservation,
+  ReservationResult,
+  ResourceClass,
+} from "./api.ts";
 
 export const quotaBounds = {
   /** Pending reservations one project may hold at once. */
@@ -17,10 +24,16 @@ export function limitOf(spec: QuotaSpec, defaults: Defaults, c: ResourceClass): 
   return spec.limits[c] ?? defaults[c] ?? 0;
 }
 
-export function pruneExpired(status: QuotaStatus, nowMs: number): { status: QuotaStatus; expired: Reservation[] } {
+export function pruneExpired(
+  status: QuotaStatus,
+  nowMs: number,
+): { status: QuotaStatus; expired: Reservation[] } {
   const expired = status.reservations.filter((r) => Date.parse(r.expiresAt) <= nowMs);
   if (expired.length === 0) return { status, expired };
-  return { status: { ...status, reservations: status.reservations.filter((r) => !expired.includes(r)) }, expired };
+  return {
+    status: { ...status, reservations: status.reservations.filter((r) => !expired.includes(r)) },
+    expired,
+  };
 }
 
 export function reservedTotals(status: QuotaStatus): Amounts {
@@ -36,7 +49,8 @@ const sameAmounts = (a: Amounts, b: Amounts) => {
   return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
 };
 
-const remember = (status: QuotaStatus, tag: string): string[] => [...status.recentIds, tag].slice(-quotaBounds.recentIdMemory);
+const remember = (status: QuotaStatus, tag: string): string[] =>
+  [...status.recentIds, tag].slice(-quotaBounds.recentIdMemory);
 
 export interface ReserveInput {
   project: string;
@@ -45,26 +59,45 @@ export interface ReserveInput {
   ttlSeconds: number;
 }
 
-export function reserve(status0: QuotaStatus, spec: QuotaSpec, defaults: Defaults, req: ReserveInput, nowMs: number): { status: QuotaStatus; result: ReservationResult } {
+export function reserve(
+  status0: QuotaStatus,
+  spec: QuotaSpec,
+  defaults: Defaults,
+  req: ReserveInput,
+  nowMs: number,
+): { status: QuotaStatus; result: ReservationResult } {
   const { status } = pruneExpired(status0, nowMs);
   const existing = status.reservations.find((r) => r.id === req.requestId);
   if (existing) {
     if (!sameAmounts(existing.amounts, req.amounts)) {
-      throw new ApiError("AlreadyExists", `reservation "${req.requestId}" already exists with other amounts; use a new request id`);
+      throw new ApiError(
+        "AlreadyExists",
+        `reservation "${req.requestId}" already exists with other amounts; use a new request id`,
+      );
     }
     return { status, result: { project: req.project, reservation: existing, state: "pending" } };
   }
   const settled = status.recentIds.find((t) => t.slice(2) === req.requestId);
   if (settled) {
-    throw new ApiError("FailedPrecondition", `reservation "${req.requestId}" was already ${settled.startsWith("c:") ? "committed" : "released"}; use a new request id`);
+    throw new ApiError(
+      "FailedPrecondition",
+      `reservation "${req.requestId}" was already ${settled.startsWith("c:") ? "committed" : "released"}; use a new request id`,
+    );
   }
   if (spec.enforceCredit && status.balanceMilli <= 0) {
-    throw new ApiError("QuotaExceeded", `project ${req.project} has no credit left (balance ${status.balanceMilli} millicredits); add credit with \`photon credit add\``, {
-      balanceMilli: status.balanceMilli,
-    });
+    throw new ApiError(
+      "QuotaExceeded",
+      `project ${req.project} has no credit left (balance ${status.balanceMilli} millicredits); add credit with \`photon credit add\``,
+      {
+        balanceMilli: status.balanceMilli,
+      },
+    );
   }
   if (status.reservations.length >= quotaBounds.maxPendingReservations) {
-    throw new ApiError("QuotaExceeded", `project ${req.project} already has ${status.reservations.length} pending reservations, the most allowed; commit or release some`);
+    throw new ApiError(
+      "QuotaExceeded",
+      `project ${req.project} already has ${status.reservations.length} pending reservations, the most allowed; commit or release some`,
+    );
   }
   const reserved = reservedTotals(status);
   for (const [c, n] of Object.entries(req.amounts) as [ResourceClass, number][]) {
@@ -98,34 +131,60 @@ function settledReplay(status: QuotaStatus, project: string, id: string): Reserv
   return { project, reservation: { id, amounts: {}, createdAt: "", expiresAt: "" }, state };
 }
 
-export function commit(status0: QuotaStatus, project: string, id: string, nowMs: number): { status: QuotaStatus; result: ReservationResult } {
+export function commit(
+  status0: QuotaStatus,
+  project: string,
+  id: string,
+  nowMs: number,
+): { status: QuotaStatus; result: ReservationResult } {
   const { status } = pruneExpired(status0, nowMs);
   const r = status.reservations.find((x) => x.id === id);
   if (!r) {
     const replay = settledReplay(status, project, id);
     if (replay?.state === "committed") return { status, result: replay };
     if (replay) throw new ApiError("FailedPrecondition", `reservation "${id}" was released; reserve again`);
-    throw new ApiError("NotFound", `reservation "${id}" in project ${project} not found or expired; reserve again`);
+    throw new ApiError(
+      "NotFound",
+      `reservation "${id}" in project ${project} not found or expired; reserve again`,
+    );
   }
   const used = { ...status.used };
   for (const [c, n] of Object.entries(r.amounts) as [ResourceClass, number][]) used[c] = (used[c] ?? 0) + n;
   return {
-    status: { ...status, used, reservations: status.reservations.filter((x) => x !== r), recentIds: remember(status, `c:${id}`) },
+    status: {
+      ...status,
+      used,
+      reservations: status.reservations.filter((x) => x !== r),
+      recentIds: remember(status, `c:${id}`),
+    },
     result: { project, reservation: r, state: "committed" },
   };
 }
 
-export function release(status0: QuotaStatus, project: string, id: string, nowMs: number): { status: QuotaStatus; result: ReservationResult } {
+export function release(
+  status0: QuotaStatus,
+  project: string,
+  id: string,
+  nowMs: number,
+): { status: QuotaStatus; result: ReservationResult } {
   const { status } = pruneExpired(status0, nowMs);
   const r = status.reservations.find((x) => x.id === id);
   if (!r) {
     const replay = settledReplay(status, project, id);
     if (replay?.state === "released") return { status, result: replay };
-    if (replay) throw new ApiError("FailedPrecondition", `reservation "${id}" was committed; release the usage instead`);
+    if (replay)
+      throw new ApiError(
+        "FailedPrecondition",
+        `reservation "${id}" was committed; release the usage instead`,
+      );
     throw new ApiError("NotFound", `reservation "${id}" in project ${project} not found or expired`);
   }
   return {
-    status: { ...status, reservations: status.reservations.filter((x) => x !== r), recentIds: remember(status, `r:${id}`) },
+    status: {
+      ...status,
+      reservations: status.reservations.filter((x) => x !== r),
+      recentIds: remember(status, `r:${id}`),
+    },
     result: { project, reservation: r, state: "released" },
   };
 }
@@ -135,11 +194,14 @@ export function releaseUsage(status: QuotaStatus, requestId: string, amounts: Am
   const tag = `u:${requestId}`;
   if (status.recentIds.includes(tag)) return status;
   const used = { ...status.used };
-  for (const [c, n] of Object.entries(amounts) as [ResourceClass, number][]) used[c] = Math.max(0, (used[c] ?? 0) - n);
+  for (const [c, n] of Object.entries(amounts) as [ResourceClass, number][])
+    used[c] = Math.max(0, (used[c] ?? 0) - n);
   return { ...status, used, recentIds: remember(status, tag) };
 }
 
 /** Classes whose usage is above the limit (after a limit was lowered). */
 export function overLimit(spec: QuotaSpec, defaults: Defaults, status: QuotaStatus): ResourceClass[] {
-  return (Object.entries(status.used) as [ResourceClass, number][]).filter(([c, n]) => n > limitOf(spec, defaults, c)).map(([c]) => c);
+  return (Object.entries(status.used) as [ResourceClass, number][])
+    .filter(([c, n]) => n > limitOf(spec, defaults, c))
+    .map(([c]) => c);
 }

@@ -1,9 +1,9 @@
 // creditservice's REST routes: the resource routes of its kinds, and the reservation calls
 // other services make before they create anything.
 import { z } from "zod";
-import { ApiError } from "../core/errors.ts";
 import { resourceRoutes } from "../core/api/resource-routes.ts";
 import { type AnyRoute, defineRoute } from "../core/api/route.ts";
+import { ApiError } from "../core/errors.ts";
 import { projectSchema } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import {
@@ -30,7 +30,10 @@ export function creditRoutes(store: ResourceStore, book: QuotaBook): AnyRoute[] 
     ...resourceRoutes(quotaKind, store, {
       validate: (_spec, obj) => {
         if (obj.metadata.name !== quotaName) {
-          throw new ApiError("InvalidArgument", `a project has one quota, named "${quotaName}"; got "${obj.metadata.name}"`);
+          throw new ApiError(
+            "InvalidArgument",
+            `a project has one quota, named "${quotaName}"; got "${obj.metadata.name}"`,
+          );
         }
       },
     }),

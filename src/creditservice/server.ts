@@ -26,9 +26,21 @@ export const defaultLimits: Amounts = {
 export const creditserviceOptions = {
   ...commonOptions,
   port: option(z.number().int().min(0).max(65535), 7402, "HTTP port of the REST API"),
-  defaultLimits: option(amountsSchema as z.ZodType<Amounts>, defaultLimits, "limits of a project without its own quota, as class=n,…"),
-  reservationTtlSeconds: option(z.number().int().min(1).max(maxReservationTtlSeconds), 300, "how long an uncommitted reservation holds quota"),
-  meterIntervalMs: option(z.number().int().min(100).max(86_400_000), 60_000, "how often usage is charged to the ledger"),
+  defaultLimits: option(
+    amountsSchema as z.ZodType<Amounts>,
+    defaultLimits,
+    "limits of a project without its own quota, as class=n,…",
+  ),
+  reservationTtlSeconds: option(
+    z.number().int().min(1).max(maxReservationTtlSeconds),
+    300,
+    "how long an uncommitted reservation holds quota",
+  ),
+  meterIntervalMs: option(
+    z.number().int().min(100).max(86_400_000),
+    60_000,
+    "how often usage is charged to the ledger",
+  ),
   resyncMs: option(z.number().int().min(100).max(3_600_000), 30_000, "how often every quota is re-checked"),
 };
 
@@ -41,7 +53,13 @@ export const creditserviceRole = defineRole({
     const registry = createRegistry("creditservice");
     const store = await deps.openStore("creditservice");
     const clock = Date.now;
-    const book = new QuotaBook({ store, defaults: config.defaultLimits, defaultTtlSeconds: config.reservationTtlSeconds, clock, log });
+    const book = new QuotaBook({
+      store,
+      defaults: config.defaultLimits,
+      defaultTtlSeconds: config.reservationTtlSeconds,
+      clock,
+      log,
+    });
     const controller = quotaController({
       store,
       book,

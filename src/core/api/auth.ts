@@ -66,7 +66,8 @@ export class StaticTokenAuth implements Authenticator, Authorizer {
   async authenticate(req: AuthRequest): Promise<Principal | undefined> {
     const token = bearerToken(req.authorization);
     if (token === undefined) return undefined;
-    if (!constantTimeEqual(token, this.token)) throw new ApiError("Unauthenticated", "the token is not valid here; run `photon login`");
+    if (!constantTimeEqual(token, this.token))
+      throw new ApiError("Unauthenticated", "the token is not valid here; run `photon login`");
     return this.principal;
   }
 

@@ -15,7 +15,11 @@ const errorBodySchema = {
 };
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" });
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  });
   return rest;
 }
 
@@ -41,13 +45,19 @@ export function openApiDocument(title: string, version: string, routes: AnyRoute
       responses: {
         [String(r.successStatus ?? 200)]: {
           description: "success",
-          ...(r.response ? { content: { "application/json": { schema: jsonSchema(r.response, "output") } } } : {}),
+          ...(r.response
+            ? { content: { "application/json": { schema: jsonSchema(r.response, "output") } } }
+            : {}),
         },
         default: { description: "error", content: { "application/json": { schema: errorBodySchema } } },
       },
       ...(r.permission === "public" ? { security: [] } : { "x-permission": r.permission }),
     };
-    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(r.body, "input") } } };
+    if (r.body)
+      op.requestBody = {
+        required: true,
+        content: { "application/json": { schema: jsonSchema(r.body, "input") } },
+      };
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = op;
   }

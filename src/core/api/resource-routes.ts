@@ -4,7 +4,15 @@ import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import { type KindDef, permissionFor } from "../resource/kind.ts";
 import { mergePatch } from "../resource/merge-patch.ts";
-import { type AnyResource, labelsSchema, annotationsSchema, metadataInputSchema, nameSchema, projectSchema, type ResourceKey } from "../resource/model.ts";
+import {
+  type AnyResource,
+  annotationsSchema,
+  labelsSchema,
+  metadataInputSchema,
+  nameSchema,
+  projectSchema,
+  type ResourceKey,
+} from "../resource/model.ts";
 import type { ResourceStore, WatchEvent } from "../resource/store.ts";
 import { storeLimits } from "../resource/store.ts";
 import { type AnyRoute, defineRoute, type RouteContext } from "./route.ts";
@@ -37,7 +45,9 @@ export function resourceRoutes<Spec, Status>(
   const scoped = def.scope === "project";
   const base = scoped ? `/v1/projects/{project}/${def.plural}` : `/v1/${def.plural}`;
   const collectionParams = scoped ? z.strictObject({ project: projectSchema }) : z.strictObject({});
-  const itemParams = scoped ? z.strictObject({ project: projectSchema, name: nameSchema }) : z.strictObject({ name: nameSchema });
+  const itemParams = scoped
+    ? z.strictObject({ project: projectSchema, name: nameSchema })
+    : z.strictObject({ name: nameSchema });
   const resourceSchema = z.strictObject({
     apiVersion: z.literal(def.apiVersion).optional(),
     kind: z.literal(def.kind).optional(),
@@ -56,9 +66,18 @@ export function resourceRoutes<Spec, Status>(
     spec: z.unknown().optional(),
   });
   const tags = [def.component];
-  const keyOf = (p: { project?: string; name: string }): ResourceKey => ({ kind: def.kind, project: p.project, name: p.name });
+  const keyOf = (p: { project?: string; name: string }): ResourceKey => ({
+    kind: def.kind,
+    project: p.project,
+    name: p.name,
+  });
 
-  const build = (metadata: z.infer<typeof metadataInputSchema>, spec: Spec, project: string | undefined, status: unknown): AnyResource => ({
+  const build = (
+    metadata: z.infer<typeof metadataInputSchema>,
+    spec: Spec,
+    project: string | undefined,
+    status: unknown,
+  ): AnyResource => ({
     apiVersion: def.apiVersion,
     kind: def.kind,
     metadata: {
@@ -78,7 +97,11 @@ export function resourceRoutes<Spec, Status>(
 
   const mustGet = async (p: { project?: string; name: string }) => {
     const obj = await store.get(keyOf(p));
-    if (!obj) throw new ApiError("NotFound", `${def.kind} "${p.name}"${p.project ? ` in project "${p.project}"` : ""} not found`);
+    if (!obj)
+      throw new ApiError(
+        "NotFound",
+        `${def.kind} "${p.name}"${p.project ? ` in project "${p.project}"` : ""} not found`,
+      );
     return obj;
   };
 
@@ -113,7 +136,10 @@ export function resourceRoutes<Spec, Status>(
       handler: async ({ params, body }) => {
         const project = (params as { project?: string }).project;
         if (scoped && body.metadata.project && body.metadata.project !== project) {
-          throw new ApiError("InvalidArgument", `metadata.project "${body.metadata.project}" does not match the project in the path "${project}"`);
+          throw new ApiError(
+            "InvalidArgument",
+            `metadata.project "${body.metadata.project}" does not match the project in the path "${project}"`,
+          );
         }
         const obj = build(body.metadata, body.spec, project, def.initialStatus());
         await hooks.validate?.(body.spec, obj, undefined);
@@ -139,11 +165,15 @@ export function resourceRoutes<Spec, Status>(
       permission: permissionFor(def, "update"),
       handler: async ({ params, body }) => {
         if (body.metadata.name !== params.name) {
-          throw new ApiError("InvalidArgument", `metadata.name "${body.metadata.name}" does not match the name in the path "${params.name}"`);
+          throw new ApiError(
+            "InvalidArgument",
+            `metadata.name "${body.metadata.name}" does not match the name in the path "${params.name}"`,
+          );
         }
         const current = await mustGet(params);
         const obj = build(body.metadata, body.spec, (params as { project?: string }).project, current.status);
-        if (!body.metadata.finalizers && current.metadata.finalizers) obj.metadata.finalizers = current.metadata.finalizers;
+        if (!body.metadata.finalizers && current.metadata.finalizers)
+          obj.metadata.finalizers = current.metadata.finalizers;
         await hooks.validate?.(body.spec, obj, current);
         return store.update(obj, { revision: body.metadata.revision ?? current.metadata.revision });
       },
@@ -160,13 +190,23 @@ export function resourceRoutes<Spec, Status>(
         const current = await mustGet(params);
         const merged = mergePatch(current.spec, body.spec ?? {});
         const parsed = def.spec.safeParse(merged);
-        if (!parsed.success) throw new ApiError("InvalidArgument", `patched spec is invalid: ${parsed.error.issues.map((i) => `spec.${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        if (!parsed.success)
+          throw new ApiError(
+            "InvalidArgument",
+            `patched spec is invalid: ${parsed.error.issues.map((i) => `spec.${i.path.join(".")}: ${i.message}`).join("; ")}`,
+          );
         const obj: AnyResource = {
           ...current,
           metadata: {
             ...current.metadata,
-            labels: mergePatch(current.metadata.labels, body.metadata?.labels ?? {}) as Record<string, string>,
-            annotations: mergePatch(current.metadata.annotations, body.metadata?.annotations ?? {}) as Record<string, string>,
+            labels: mergePatch(current.metadata.labels, body.metadata?.labels ?? {}) as Record<
+              string,
+              string
+            >,
+            annotations: mergePatch(current.metadata.annotations, body.metadata?.annotations ?? {}) as Record<
+              string,
+              string
+            >,
           },
           spec: parsed.data,
         };
@@ -192,20 +232,41 @@ export function resourceRoutes<Spec, Status>(
 }
 
 /** Streams watch events as NDJSON until the client goes away. */
-function streamWatch(ctx: RouteContext<unknown, unknown, unknown>, store: ResourceStore, kind: string, project: string | undefined, from: number): void {
+function streamWatch(
+  ctx: RouteContext<unknown, unknown, unknown>,
+  store: ResourceStore,
+  kind: string,
+  project: string | undefined,
+  from: number,
+): void {
   const res = ctx.reply.raw;
   const send = (line: unknown) => res.write(`${JSON.stringify(line)}\n`);
   // Fails before any byte is sent (e.g. a compacted revision), so the normal error body applies.
-  const watch = store.watch(kind, project, (e: WatchEvent) => send({ type: e.type, revision: e.revision, object: e.object }), {
-    fromRevision: from,
-    onError: (err) => {
-      send({ type: "ERROR", error: { code: (err as ApiError).code ?? "Unavailable", message: err.message } });
-      res.end();
+  const watch = store.watch(
+    kind,
+    project,
+    (e: WatchEvent) => send({ type: e.type, revision: e.revision, object: e.object }),
+    {
+      fromRevision: from,
+      onError: (err) => {
+        send({
+          type: "ERROR",
+          error: { code: (err as ApiError).code ?? "Unavailable", message: err.message },
+        });
+        res.end();
+      },
     },
-  });
+  );
   ctx.reply.hijack();
-  res.writeHead(200, { "content-type": "application/x-ndjson", "x-request-id": ctx.requestId, "cache-control": "no-store" });
-  const heartbeat = setInterval(async () => send({ type: "BOOKMARK", revision: await store.revision() }), watchHeartbeatMs);
+  res.writeHead(200, {
+    "content-type": "application/x-ndjson",
+    "x-request-id": ctx.requestId,
+    "cache-control": "no-store",
+  });
+  const heartbeat = setInterval(
+    async () => send({ type: "BOOKMARK", revision: await store.revision() }),
+    watchHeartbeatMs,
+  );
   const stop = () => {
     clearInterval(heartbeat);
     watch.close();

@@ -3,7 +3,12 @@
 // check, deadlines, metrics, the one error body, /healthz, /readyz, /metrics, /openapi.json.
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { ApiError, codeForStatus, type ErrorBody } from "../errors.ts";
@@ -75,7 +80,11 @@ export class ApiServer {
     });
     this.app.setErrorHandler((err: FastifyError | ApiError, req, reply) => this.sendError(err, req, reply));
     this.app.setNotFoundHandler((req, reply) =>
-      this.sendError(new ApiError("NotFound", `no route for ${req.method} ${req.url.split("?")[0]}`), req, reply),
+      this.sendError(
+        new ApiError("NotFound", `no route for ${req.method} ${req.url.split("?")[0]}`),
+        req,
+        reply,
+      ),
     );
     this.addBuiltins();
   }
@@ -136,13 +145,26 @@ export class ApiServer {
         const params = parse("path", route.params, req.params);
         const query = parse("query", route.query, req.query);
         if (route.body && (req.body === undefined || req.body === null)) {
-          throw new ApiError("InvalidArgument", "a JSON request body is required (Content-Type: application/json)");
+          throw new ApiError(
+            "InvalidArgument",
+            "a JSON request body is required (Content-Type: application/json)",
+          );
         }
         const body = parse("body", route.body, req.body);
         const principal = await this.authenticate(req, route);
         const controller = new AbortController();
         req.raw.once("close", () => controller.abort());
-        const ctx = { params, query, body, principal, requestId: req.id, log: req.log, request: req, reply, signal: controller.signal };
+        const ctx = {
+          params,
+          query,
+          body,
+          principal,
+          requestId: req.id,
+          log: req.log,
+          request: req,
+          reply,
+          signal: controller.signal,
+        };
         const result = await withDeadline(Promise.resolve(route.handler(ctx)), timeoutMs, controller, route);
         if (reply.sent || reply.raw.headersSent) return reply;
         reply.code(route.successStatus ?? 200);
@@ -154,17 +176,40 @@ export class ApiServer {
   private async authenticate(req: FastifyRequest, route: AnyRoute): Promise<Principal> {
     if (route.permission === "public") return anonymous;
     const principal = await this.opts.auth.authenticate({ authorization: req.headers.authorization });
-    if (!principal) throw new ApiError("Unauthenticated", "this call needs a token (Authorization: Bearer …); run `photon login`");
+    if (!principal)
+      throw new ApiError(
+        "Unauthenticated",
+        "this call needs a token (Authorization: Bearer …); run `photon login`",
+      );
     const p = req.params as Record<string, string>;
-    const decision = await this.opts.auth.authorize(principal, { permission: route.permission, project: p.project, name: p.name });
+    const decision = await this.opts.auth.authorize(principal, {
+      permission: route.permission,
+      project: p.project,
+      name: p.name,
+    });
     if (!decision.allowed) {
-      req.log.warn({ principal: principal.subject, permission: route.permission, project: p.project, reason: decision.reason }, "denied");
-      throw new ApiError("PermissionDenied", `${principal.name} may not ${route.permission}${p.project ? ` in project ${p.project}` : ""}: ${decision.reason}`);
+      req.log.warn(
+        {
+          principal: principal.subject,
+          permission: route.permission,
+          project: p.project,
+          reason: decision.reason,
+        },
+        "denied",
+      );
+      throw new ApiError(
+        "PermissionDenied",
+        `${principal.name} may not ${route.permission}${p.project ? ` in project ${p.project}` : ""}: ${decision.reason}`,
+      );
     }
     return principal;
   }
 
-  private sendError(err: FastifyError | ApiError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  private sendError(
+    err: FastifyError | ApiError | Error,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): FastifyReply {
     const apiErr = toApiError(err);
     if (apiErr.status >= 500) req.log.error({ err }, "request failed");
     else req.log.info({ code: apiErr.code, msg: apiErr.message }, "request rejected");
@@ -173,7 +218,8 @@ export class ApiServer {
       return reply;
     }
     const body: ErrorBody = apiErr.toBody();
-    if (apiErr.code === "Internal") body.error.message = `internal error; quote request id ${req.id} when reporting it`;
+    if (apiErr.code === "Internal")
+      body.error.message = `internal error; quote request id ${req.id} when reporting it`;
     return reply.code(apiErr.status).type("application/json").send(body);
   }
 }
@@ -185,13 +231,23 @@ function parse<T>(where: string, schema: z.ZodType<T> | undefined, value: unknow
   return r.data;
 }
 
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number, controller: AbortController, route: AnyRoute): Promise<T> {
+async function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  controller: AbortController,
+  route: AnyRoute,
+): Promise<T> {
   if (!timeoutMs) return work;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new ApiError("DeadlineExceeded", `${route.method} ${route.path} did not finish within ${timeoutMs} ms`));
+      reject(
+        new ApiError(
+          "DeadlineExceeded",
+          `${route.method} ${route.path} did not finish within ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
   });
   try {

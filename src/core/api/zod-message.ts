@@ -6,7 +6,8 @@ export function describeZodError(where: string, err: z.ZodError): string {
     .slice(0, 5)
     .map((i) => {
       const path = [where, ...i.path.map(String)].join(".");
-      if (i.code === "unrecognized_keys") return `${path}: unknown field(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+      if (i.code === "unrecognized_keys")
+        return `${path}: unknown field(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
       return `${path}: ${i.message}`;
     })
     .join("; ");

@@ -8,7 +8,11 @@ export function parseLabelSelector(text: string | undefined): Requirement[] {
   return text.split(",").map((part) => {
     const p = part.trim();
     const m = /^(!?)([A-Za-z0-9._/-]+)\s*(?:(!=|==|=)\s*([A-Za-z0-9._-]*))?$/.exec(p);
-    if (!m) throw new ApiError("InvalidArgument", `label selector "${p}" is not key=value, key!=value, key or !key`);
+    if (!m)
+      throw new ApiError(
+        "InvalidArgument",
+        `label selector "${p}" is not key=value, key!=value, key or !key`,
+      );
     const [, not, key, op, value] = m;
     if (!op) return { key: key!, op: not ? "!exists" : "exists" };
     if (not) throw new ApiError("InvalidArgument", `label selector "${p}": '!' goes only before a bare key`);
@@ -26,7 +30,7 @@ export function matchesLabels(labels: Record<string, string>, reqs: Requirement[
         return v !== r.value;
       case "exists":
         return v !== undefined;
-      case "!exists":
+      default:
         return v === undefined;
     }
   });
