@@ -85,8 +85,8 @@ export function encode(params: CodeParams, data: Uint8Array[]): Buffer[] {
 
 function invert(matrix: Uint8Array[]): Uint8Array[] {
   const n = matrix.length;
-  const a = matrix.map((r) => Uint8Array.from(r));
-  const inv = a.map((_, i) => {
+  const a: Uint8Array[] = matrix.map((r) => Uint8Array.from(r));
+  const inv: Uint8Array[] = a.map((_, i) => {
     const r = new Uint8Array(n);
     r[i] = 1;
     return r;
