@@ -39,7 +39,10 @@ describe("etcdctl 3.4 against chainfire", () => {
     const firstRev = kv.create_revision as number;
     assert.equal(await ctl(["get", "/app/a", `--rev=${firstRev}`, "--print-value-only"]), "1\n");
     assert.equal(await ctl(["get", "/app/", "--prefix", "--limit=2", "--keys-only"]), "/app/a\n\n/app/b\n\n");
-    assert.equal(await ctl(["get", "/app/", "--prefix", "--print-value-only", "--order=DESCEND", "--sort-by=KEY"]), "3\n2\n1b\n");
+    assert.equal(
+      await ctl(["get", "/app/", "--prefix", "--print-value-only", "--order=DESCEND", "--sort-by=KEY"]),
+      "3\n2\n1b\n",
+    );
     const counted = JSON.parse(await ctl(["get", "/app/", "--prefix", "--limit=1", "-w", "json"]));
     assert.deepEqual([counted.count, counted.more, counted.kvs.length], [3, true, 1]);
     assert.match(await ctlFails(["get", "/app/a", "--rev=100000"]), /required revision is a future revision/);
@@ -56,7 +59,8 @@ describe("etcdctl 3.4 against chainfire", () => {
 
   test("txn from stdin takes the success or the failure branch", async () => {
     await ctl(["put", "/txn/flag", "on"]);
-    const script = (want: string) => `value("/txn/flag") = "${want}"\n\nput /txn/out yes\n\nput /txn/out no\n\n`;
+    const script = (want: string) =>
+      `value("/txn/flag") = "${want}"\n\nput /txn/out yes\n\nput /txn/out no\n\n`;
     assert.match(await ctl(["txn"], script("on")), /^SUCCESS\n\nOK\n/);
     assert.equal(await ctl(["get", "/txn/out", "--print-value-only"]), "yes\n");
     assert.match(await ctl(["txn"], script("off")), /^FAILURE\n\nOK\n/);
@@ -77,7 +81,16 @@ describe("etcdctl 3.4 against chainfire", () => {
       await ctl(["put", "/w/a", "new"]);
       await ctl(["del", "/w/a"]);
       await live.waitFor((l) => l.length >= 8);
-      assert.deepEqual(live.lines.slice(0, 8), ["PUT", "/w/a", "old", "/w/a", "new", "DELETE", "/w/a", "new"]);
+      assert.deepEqual(live.lines.slice(0, 8), [
+        "PUT",
+        "/w/a",
+        "old",
+        "/w/a",
+        "new",
+        "DELETE",
+        "/w/a",
+        "new",
+      ]);
     } finally {
       await live.kill();
       await replay.kill();
@@ -89,7 +102,12 @@ describe("etcdctl 3.4 against chainfire", () => {
     const id = /lease ([0-9a-f]+) granted with TTL\(30s\)/.exec(granted)![1]!;
     await ctl(["put", "/lease/k", "v", `--lease=${id}`]);
     const ttl = await ctl(["lease", "timetolive", id, "--keys"]);
-    assert.match(ttl, new RegExp(`lease ${id} granted with TTL\\(30s\\), remaining\\(\\d+s\\), attached keys\\(\\[/lease/k\\]\\)`));
+    assert.match(
+      ttl,
+      new RegExp(
+        `lease ${id} granted with TTL\\(30s\\), remaining\\(\\d+s\\), attached keys\\(\\[/lease/k\\]\\)`,
+      ),
+    );
     assert.match(await ctl(["lease", "list"]), new RegExp(id));
     const once = await ctl(["lease", "keep-alive", "--once", id]);
     assert.match(once, new RegExp(`lease ${id} keepalived with TTL\\(30\\)`));
@@ -119,7 +137,10 @@ describe("etcdctl 3.4 against chainfire", () => {
   });
 
   test("member list, endpoint status and endpoint health", async () => {
-    assert.match(await ctl(["member", "list"]), /^[0-9a-f]+, started, test, http:\/\/127\.0\.0\.1:2380, http:\/\/127\.0\.0\.1:\d+, false\n$/);
+    assert.match(
+      await ctl(["member", "list"]),
+      /^[0-9a-f]+, started, test, http:\/\/127\.0\.0\.1:2380, http:\/\/127\.0\.0\.1:\d+, false\n$/,
+    );
     const status = JSON.parse(await ctl(["endpoint", "status", "-w", "json"]))[0].Status;
     assert.equal(status.version, "3.4.23");
     assert.equal(status.leader, status.header.member_id);
