@@ -135,12 +135,12 @@ describe("etcd3 npm client against chainfire", () => {
   });
 
   test("bad input gets the etcd error, never a crash", async () => {
-    await assert.rejects(client.put("").value("x"), /key is not provided/);
-    await assert.rejects(client.put("/big").value(Buffer.alloc(1_600_000)), /request is too large/);
+    await assert.rejects(client.put("").value("x").exec(), /key is not provided/);
+    await assert.rejects(client.put("/big").value(Buffer.alloc(1_600_000)).exec(), /request is too large/);
     // Past the gRPC framing limit grpc itself refuses the message, as with etcd; etcd3 then opens
     // its circuit breaker for that host, so this one uses a client of its own.
     const scratch = new Etcd3({ hosts: m.endpoint });
-    await assert.rejects(scratch.put("/huge").value(Buffer.alloc(3_000_000)), /RESOURCE_EXHAUSTED/);
+    await assert.rejects(scratch.put("/huge").value(Buffer.alloc(3_000_000)).exec(), /RESOURCE_EXHAUSTED/);
     scratch.close();
     await assert.rejects(client.get("/x").revision(1_000_000).string(), /future revision/);
     await assert.rejects(client.leaseClient.leaseRevoke({ ID: "12345" }), EtcdLeaseInvalidError);
