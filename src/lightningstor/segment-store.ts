@@ -1,0 +1,247 @@
+// Writes, reads, deletes and heals segments on the storage nodes: a stream is cut into
+// stripes, each stripe into k data shards plus m parity shards (Reed–Solomon), and every
+// shard is a checksummed chunk on its node. Reads fetch the data shards and fall back to
+// parity when a node is down or a chunk is missing or corrupt. Nothing buffers more than a
+// few stripes, so an object of any size streams through.
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { ChunkClient } from "./chunk-client.ts";
+import { encode, reconstruct } from "./reed-solomon.ts";
+import { S3Error } from "./s3-error.ts";
+import {
+  chunkId,
+  placeShards,
+  replacementNode,
+  type Segment,
+  stripeBytes,
+  stripeCount,
+  stripeShape,
+  stripesFor,
+} from "./segment.ts";
+
+/** Stripes of one upload being written to nodes at once (bounds memory per upload). */
+export const maxStripesInFlight = 2;
+/** Stripes of one download fetched ahead of the client. */
+export const readAheadStripes = 2;
+
+export interface CodingConfig {
+  k: number;
+  m: number;
+  shardSize: number;
+}
+
+export interface ScrubResult {
+  checked: number;
+  repaired: number;
+  unrecoverable: number;
+  /** New node list when a shard column moved off a dead node; the caller saves it. */
+  nodes?: string[];
+}
+
+export class SegmentStore {
+  constructor(
+    private readonly chunks: ChunkClient,
+    private readonly coding: CodingConfig,
+    private readonly log: Logger,
+  ) {}
+
+  /** Streams `source` into a new segment; `maxBytes` bounds it (EntityTooLarge past it). */
+  async write(source: AsyncIterable<Buffer>, maxBytes: number): Promise<Segment> {
+    const { k, m, shardSize } = this.coding;
+    const id = randomUUID();
+    const seg: Segment = {
+      id,
+      size: 0,
+      k,
+      m,
+      shardSize,
+      nodes: placeShards(id, this.chunks.liveNodeIds(), k + m),
+    };
+    const full = stripeBytes(seg);
+    let buf = Buffer.allocUnsafe(full);
+    let fill = 0;
+    let stripe = 0;
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown;
+    const flush = async (data: Buffer, index: number) => {
+      const p = this.writeStripe(seg, index, data).catch((e) => {
+        failure ??= e;
+      });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+      while (inflight.size >= maxStripesInFlight) await Promise.race(inflight);
+      if (failure) throw failure;
+    };
+    try {
+      for await (const piece of source) {
+        let off = 0;
+        if (seg.size + piece.length > maxBytes)
+          throw new S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", {
+            MaxSizeAllowed: String(maxBytes),
+          });
+        seg.size += piece.length;
+        while (off < piece.length) {
+          const take = Math.min(full - fill, piece.length - off);
+          piece.copy(buf, fill, off, off + take);
+          fill += take;
+          off += take;
+          if (fill === full) {
+            await flush(buf, stripe++);
+            buf = Buffer.allocUnsafe(full);
+            fill = 0;
+          }
+        }
+      }
+      if (fill > 0) await flush(buf.subarray(0, fill), stripe++);
+      await Promise.all(inflight);
+      if (failure) throw failure;
+      return seg;
+    } catch (e) {
+      await Promise.allSettled(inflight);
+      void this.delete(seg);
+      throw e;
+    }
+  }
+
+  private async writeStripe(seg: Segment, stripe: number, data: Buffer): Promise<void> {
+    const { k, m } = seg;
+    const shardLen = Math.ceil(data.length / k);
+    const padded =
+      data.length === shardLen * k ? data : Buffer.concat([data, Buffer.alloc(shardLen * k - data.length)]);
+    const shards: Uint8Array[] = Array.from({ length: k }, (_, j) =>
+      padded.subarray(j * shardLen, (j + 1) * shardLen),
+    );
+    shards.push(...encode({ k, m }, shards));
+    const results = await Promise.allSettled(
+      shards.map((s, i) => this.chunks.put(seg.nodes[i] as string, chunkId(seg.id, stripe, i), s)),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled").length;
+    // A stripe is durable enough to acknowledge with one shard of redundancy left; the
+    // scrubber rebuilds the rest.
+    const needed = Math.min(k + m, k + 1);
+    if (ok < needed) {
+      const reason = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+      throw new S3Error(
+        "ServiceUnavailable",
+        `only ${ok} of ${k + m} shards could be stored: ${String(reason?.reason?.message ?? "")}`,
+      );
+    }
+    if (ok < k + m)
+      this.log.warn(
+        { segment: seg.id, stripe, stored: ok },
+        "stripe stored degraded; scrubbing will heal it",
+      );
+  }
+
+  /** Object bytes [start, end) of a segment, stripe by stripe, with read-ahead. */
+  async *read(seg: Segment, start = 0, end = seg.size): AsyncGenerator<Buffer> {
+    if (end <= start) return;
+    const { first, last } = stripesFor(seg, start, end);
+    const full = stripeBytes(seg);
+    const pending: Promise<Buffer>[] = [];
+    let next = first;
+    const fetchNext = () => {
+      const s = next++;
+      const lo = Math.max(start - s * full, 0);
+      const hi = Math.min(end - s * full, stripeShape(seg, s).bytes);
+      const p = this.readStripe(seg, s, lo, hi);
+      p.catch(() => undefined);
+      pending.push(p);
+    };
+    while (next <= last && pending.length < readAheadStripes) fetchNext();
+    while (pending.length > 0) {
+      const buf = await (pending.shift() as Promise<Buffer>);
+      if (next <= last) fetchNext();
+      yield buf;
+    }
+  }
+
+  /** Bytes [lo, hi) of one stripe; fetches only the data shards covering them when it can. */
+  private async readStripe(seg: Segment, stripe: number, lo: number, hi: number): Promise<Buffer> {
+    const { k, m } = seg;
+    const { bytes, shardLen } = stripeShape(seg, stripe);
+    const firstShard = Math.floor(lo / shardLen);
+    const lastShard = Math.floor((hi - 1) / shardLen);
+    const shards: (Buffer | undefined)[] = new Array(k + m).fill(undefined);
+    const fetch = async (i: number) => {
+      try {
+        const b = await this.chunks.get(seg.nodes[i] as string, chunkId(seg.id, stripe, i));
+        if (b.length === shardLen) shards[i] = b;
+      } catch {
+        // Missing, corrupt or unreachable: the parity shards stand in for it.
+      }
+    };
+    const wanted = Array.from({ length: lastShard - firstShard + 1 }, (_, j) => firstShard + j);
+    await Promise.all(wanted.map(fetch));
+    if (wanted.some((i) => !shards[i])) {
+      const others = Array.from({ length: k + m }, (_, i) => i).filter((i) => !wanted.includes(i));
+      await Promise.all(others.map(fetch));
+      const have = shards.filter(Boolean).length;
+      if (have < k)
+        throw new S3Error(
+          "ServiceUnavailable",
+          `stripe ${stripe} of segment ${seg.id} has only ${have} of the ${k} shards needed`,
+        );
+      const all = reconstruct({ k, m }, shards);
+      for (let i = 0; i < k; i++) shards[i] = Buffer.from(all[i] as Uint8Array);
+    }
+    const parts = wanted.map((i) => shards[i] as Buffer);
+    const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    const base = firstShard * shardLen;
+    return joined.subarray(lo - base, Math.min(hi, bytes) - base);
+  }
+
+  async delete(seg: Segment): Promise<void> {
+    const n = stripeCount(seg);
+    for (let s = 0; s < n; s++) {
+      await Promise.allSettled(seg.nodes.map((node, i) => this.chunks.delete(node, chunkId(seg.id, s, i))));
+    }
+  }
+
+  /**
+   * Checks every shard of a segment and rebuilds the missing and corrupt ones from the
+   * others. A shard column on a node that is down moves to a live node.
+   */
+  async scrub(seg: Segment): Promise<ScrubResult> {
+    const { k, m } = seg;
+    const result: ScrubResult = { checked: 0, repaired: 0, unrecoverable: 0 };
+    const nodes = [...seg.nodes];
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as string;
+      if (!this.chunks.isLive(node) || (await this.chunks.check(node, "probe-liveness")) === "unreachable") {
+        const moved = replacementNode({ ...seg, nodes }, this.chunks.liveNodeIds(), node);
+        if (moved && moved !== node) {
+          nodes[i] = moved;
+          result.nodes = nodes;
+        }
+      }
+    }
+    const n = stripeCount(seg);
+    for (let s = 0; s < n; s++) {
+      const states = await Promise.all(
+        nodes.map((node, i) => this.chunks.check(node, chunkId(seg.id, s, i))),
+      );
+      result.checked += states.length;
+      const bad = states.map((st, i) => (st === "ok" ? -1 : i)).filter((i) => i >= 0);
+      if (bad.length === 0) continue;
+      const shards: (Buffer | undefined)[] = new Array(k + m).fill(undefined);
+      await Promise.all(
+        states.map(async (st, i) => {
+          if (st !== "ok") return;
+          shards[i] = await this.chunks.get(nodes[i] as string, chunkId(seg.id, s, i)).catch(() => undefined);
+        }),
+      );
+      if (shards.filter(Boolean).length < k) {
+        result.unrecoverable++;
+        this.log.error({ segment: seg.id, stripe: s }, "stripe has fewer than k good shards; data lost");
+        continue;
+      }
+      const all = reconstruct({ k, m }, shards);
+      for (const i of bad) {
+        await this.chunks.put(nodes[i] as string, chunkId(seg.id, s, i), all[i] as Uint8Array);
+        result.repaired++;
+      }
+    }
+    return result;
+  }
+}
