@@ -1,0 +1,336 @@
+// Typed client of iam, and IamAuth: the Authenticator & Authorizer every other component
+// serves with. IamAuth replicates iam's authz feed (keys, revocations, bindings, principals)
+// over one long-lived stream and decides locally, so no request pays a network hop.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
+import type {
+  AccessRequest,
+  Authenticator,
+  Authorizer,
+  AuthRequest,
+  Decision,
+  Principal,
+} from "../core/api/auth.ts";
+import { backoffDelayMs } from "../core/backoff.ts";
+import { ApiError } from "../core/errors.ts";
+import { HttpClient, type HttpClientOptions } from "../core/http-client.ts";
+import { silentLogger } from "../core/log.ts";
+import type { Resource } from "../core/resource/model.ts";
+import type { ListResult } from "../core/resource/store.ts";
+import { type AuditEntry, type TokenResponse, tokenAudience } from "./api.ts";
+import { AuditLog } from "./audit-log.ts";
+import { type AuthzEvent, AuthzState } from "./authz-state.ts";
+import { Verifier } from "./verifier.ts";
+
+/** Posts an OAuth2 token request (form-encoded) and returns the token, or throws with OAuth's error. */
+export async function requestToken(
+  iamUrl: string,
+  form: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<TokenResponse> {
+  let res: Response;
+  try {
+    res = await fetch(`${iamUrl.replace(/\/+$/, "")}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams(form).toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    throw new ApiError(
+      "Unavailable",
+      `cannot reach iam at ${iamUrl}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`,
+    );
+  }
+  const body = (await res.json().catch(() => ({}))) as TokenResponse & {
+    error?: string;
+    error_description?: string;
+  };
+  if (!res.ok) {
+    const code = res.status === 429 ? "RateLimited" : res.status >= 500 ? "Unavailable" : "Unauthenticated";
+    throw new ApiError(code, `${body.error ?? res.status}: ${body.error_description ?? res.statusText}`);
+  }
+  return body;
+}
+
+export class IamClient {
+  readonly http: HttpClient;
+  constructor(opts: HttpClientOptions | HttpClient) {
+    this.http = opts instanceof HttpClient ? opts : new HttpClient(opts);
+  }
+
+  whoami(): Promise<{ subject: string; name: string; groups: string[]; bindings: unknown[] }> {
+    return this.http.get("/v1/self");
+  }
+
+  list(
+    plural: string,
+    project?: string,
+    query: { limit?: number; continue?: string } = {},
+  ): Promise<ListResult> {
+    return this.http.get(project ? `/v1/projects/${project}/${plural}` : `/v1/${plural}`, { query });
+  }
+
+  create<S>(
+    plural: string,
+    name: string,
+    spec: S,
+    project?: string,
+    labels?: Record<string, string>,
+  ): Promise<Resource<S>> {
+    return this.http.post(project ? `/v1/projects/${project}/${plural}` : `/v1/${plural}`, {
+      metadata: { name, ...(labels ? { labels } : {}) },
+      spec,
+    });
+  }
+
+  get<S>(plural: string, name: string, project?: string): Promise<Resource<S>> {
+    return this.http.get(project ? `/v1/projects/${project}/${plural}/${name}` : `/v1/${plural}/${name}`);
+  }
+
+  delete(plural: string, name: string, project?: string): Promise<unknown> {
+    return this.http.delete(project ? `/v1/projects/${project}/${plural}/${name}` : `/v1/${plural}/${name}`);
+  }
+
+  setPassword(user: string, password: string): Promise<void> {
+    return this.http.put(`/v1/users/${user}/password`, { password });
+  }
+
+  createKey(
+    project: string,
+    serviceAccount: string,
+    body: { type: "secret" } | { type: "jwk"; publicJwk: Record<string, unknown> },
+  ): Promise<{ keyId: string; clientId: string; clientSecret?: string }> {
+    return this.http.post(`/v1/projects/${project}/serviceaccounts/${serviceAccount}/keys`, body);
+  }
+
+  authorize(
+    permission: string,
+    resource: { project?: string; name?: string } = {},
+    principal?: string,
+  ): Promise<Decision> {
+    return this.http.post("/v1/authorize", { permission, resource, ...(principal ? { principal } : {}) });
+  }
+
+  audit(
+    query: { limit?: number; subject?: string; project?: string } = {},
+  ): Promise<{ items: AuditEntry[] }> {
+    return this.http.get("/v1/audit", { query });
+  }
+}
+
+/** How long a verifier may serve from a feed it lost before it refuses (it would miss revocations). */
+export const maxFeedStalenessMs = 60_000;
+/** Silence on the feed longer than this means the stream is dead (iam sends a heartbeat every 5 s). */
+export const feedIdleTimeoutMs = 20_000;
+/** Longest line accepted on the feed (one resource). */
+const maxFeedLineBytes = 2 * 1_048_576;
+
+export interface IamAuthOptions {
+  iamUrl: string;
+  /** client_credentials of the component's service account. */
+  clientId: string;
+  clientSecret: string;
+  /** Names the verifier in audit entries and logs. */
+  name: string;
+  log?: Logger;
+  clock?: () => number;
+  clockSkewSeconds?: number;
+  random?: () => number;
+  /** How long start() waits for the first snapshot. */
+  startTimeoutMs?: number;
+}
+
+export class IamAuth implements Authenticator, Authorizer {
+  readonly audit: AuditLog;
+  private state = new AuthzState();
+  private readonly verifier: Verifier;
+  private readonly log: Logger;
+  private readonly clock: () => number;
+  private issuer = "";
+  private syncedAt = 0;
+  private connected = false;
+  private closed = false;
+  private abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private cachedToken: { token: string; refreshAt: number } | undefined;
+  private tokenInFlight: Promise<string> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly o: IamAuthOptions) {
+    this.log = (o.log ?? silentLogger).child({ verifier: o.name });
+    this.clock = o.clock ?? Date.now;
+    this.audit = new AuditLog(this.log);
+    this.verifier = new Verifier({
+      state: () => this.state,
+      issuer: () => this.issuer,
+      audience: tokenAudience,
+      clockSkewSeconds: o.clockSkewSeconds ?? 30,
+      clock: this.clock,
+      audit: this.audit,
+      name: o.name,
+      notReady: () => this.notReady(),
+    });
+  }
+
+  /** Connects to iam, waits for the first full snapshot, and keeps it current in the background. */
+  static async start(o: IamAuthOptions): Promise<IamAuth> {
+    const a = new IamAuth(o);
+    const doc = await new HttpClient({ baseUrl: o.iamUrl, timeoutMs: 10_000 }).get<{ issuer: string }>(
+      "/.well-known/openid-configuration",
+    );
+    a.issuer = doc.issuer;
+    let first!: () => void;
+    const synced = new Promise<void>((r) => (first = r));
+    a.loop = a.run(first);
+    const timeoutMs = o.startTimeoutMs ?? 30_000;
+    const ok = await Promise.race([synced.then(() => true), sleep(timeoutMs, false, { ref: false })]);
+    if (!ok) {
+      await a.close();
+      throw new ApiError(
+        "Unavailable",
+        `iam at ${o.iamUrl} did not deliver its authz data within ${timeoutMs} ms`,
+      );
+    }
+    return a;
+  }
+
+  authenticate(req: AuthRequest): Promise<Principal | undefined> {
+    return this.verifier.authenticate(req);
+  }
+
+  authorize(principal: Principal, req: AccessRequest): Promise<Decision> {
+    return this.verifier.authorize(principal, req);
+  }
+
+  /** The decision with labels too (for handlers that know the resource's labels). */
+  decide(
+    subject: string,
+    permission: string,
+    resource: { project?: string; name?: string; labels?: Record<string, string> },
+  ): Decision {
+    return this.verifier.decide(subject, permission, resource);
+  }
+
+  /** An access token for this component's own calls, renewed before it expires. */
+  async serviceToken(): Promise<string> {
+    const now = this.clock();
+    if (this.cachedToken && now < this.cachedToken.refreshAt) return this.cachedToken.token;
+    this.tokenInFlight ??= requestToken(this.o.iamUrl, {
+      grant_type: "client_credentials",
+      client_id: this.o.clientId,
+      client_secret: this.o.clientSecret,
+    })
+      .then((t) => {
+        this.cachedToken = { token: t.access_token, refreshAt: this.clock() + t.expires_in * 800 };
+        return t.access_token;
+      })
+      .finally(() => {
+        this.tokenInFlight = undefined;
+      });
+    return this.tokenInFlight;
+  }
+
+  /** Counts for metrics and tests. */
+  stats() {
+    return {
+      projects: this.state.projectCount(),
+      bindings: this.state.bindingCount(),
+      revocations: this.state.revocationCount(),
+      keys: this.state.keys.size,
+      connected: this.connected,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    clearTimeout(this.idleTimer);
+    await this.loop?.catch(() => undefined);
+  }
+
+  private notReady(): string | undefined {
+    if (this.syncedAt === 0) return "the authz data from iam has not arrived yet";
+    if (!this.connected && this.clock() - this.syncedAt > maxFeedStalenessMs)
+      return `lost the authz feed from iam more than ${maxFeedStalenessMs / 1000} s ago`;
+    return undefined;
+  }
+
+  private async run(onFirstSync: () => void): Promise<void> {
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        await this.follow(() => {
+          attempt = 0;
+          onFirstSync();
+        });
+      } catch (err) {
+        if (this.closed) return;
+        this.log.warn({ err: (err as Error).message }, "authz feed from iam interrupted; reconnecting");
+      }
+      this.connected = false;
+      if (this.closed) return;
+      await sleep(
+        backoffDelayMs(Math.max(1, attempt), (this.o.random ?? Math.random)(), { baseMs: 100, maxMs: 5000 }),
+        undefined,
+        { ref: false },
+      ).catch(() => undefined);
+    }
+  }
+
+  /** One stream: a snapshot into a fresh state (swapped in at SYNCED), then live events. */
+  private async follow(onSynced: () => void): Promise<void> {
+    this.abort = new AbortController();
+    const token = await this.serviceToken();
+    const res = await fetch(`${this.o.iamUrl.replace(/\/+$/, "")}/v1/authz/watch`, {
+      headers: { authorization: `Bearer ${token}`, accept: "application/x-ndjson" },
+      signal: this.abort.signal,
+    });
+    if (!res.ok || !res.body) {
+      if (res.status === 401) this.cachedToken = undefined;
+      throw new Error(
+        `GET /v1/authz/watch: ${res.status} ${(await res.text().catch(() => "")).slice(0, 200)}`,
+      );
+    }
+    let next: AuthzState | undefined = new AuthzState();
+    const armIdle = () => {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.abort.abort(new Error("authz feed idle")), feedIdleTimeoutMs);
+      this.idleTimer.unref();
+    };
+    armIdle();
+    const decoder = new TextDecoder();
+    let buf = "";
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      armIdle();
+      buf += decoder.decode(chunk, { stream: true });
+      if (buf.length > maxFeedLineBytes && !buf.includes("\n")) throw new Error("authz feed line too long");
+      let nl = buf.indexOf("\n");
+      while (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        nl = buf.indexOf("\n");
+        if (!line) continue;
+        const msg = JSON.parse(line) as {
+          type: string;
+          object?: AuthzEvent["object"];
+          error?: { message: string };
+        };
+        if (msg.type === "SYNCED") {
+          if (next) this.state = next;
+          next = undefined;
+          this.connected = true;
+          this.syncedAt = this.clock();
+          onSynced();
+        } else if (msg.type === "ERROR") {
+          throw new Error(`iam ended the authz feed: ${msg.error?.message}`);
+        } else if (msg.type === "BOOKMARK") {
+          if (this.connected) this.syncedAt = this.clock();
+        } else if (msg.object) {
+          (next ?? this.state).apply({ type: msg.type as AuthzEvent["type"], object: msg.object });
+          if (!next) this.syncedAt = this.clock();
+        }
+      }
+    }
+    throw new Error("authz feed closed by iam");
+  }
+}
