@@ -1,0 +1,287 @@
+// Prometheus remote_write 1.0 `WriteRequest` (prompb/remote.proto, types.proto), decoded and
+// encoded by hand: the fields are few and fixed, and a hand decoder avoids one object per sample.
+//   WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
+//   TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; (exemplars 3, histograms 4) }
+//   Label        { string name = 1; string value = 2; }
+//   Sample       { double value = 1; int64 timestamp = 2; }
+//   MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
+
+export class ProtoError extends Error {}
+
+export interface WriteSeries {
+  labels: [string, string][];
+  ts: number[];
+  vs: number[];
+  /** Indexes of staleness markers (kept apart: V8 may rewrite NaN payloads in arrays). */
+  stale?: number[];
+}
+
+export interface WriteMetadata {
+  type: string;
+  family: string;
+  help: string;
+  unit: string;
+}
+
+export interface WriteRequest {
+  series: WriteSeries[];
+  metadata: WriteMetadata[];
+  histogramCount: number;
+}
+
+const metricTypes = [
+  "unknown",
+  "counter",
+  "gauge",
+  "histogram",
+  "gaugehistogram",
+  "summary",
+  "info",
+  "stateset",
+];
+
+class Reader {
+  pos: number;
+  constructor(
+    readonly buf: Buffer,
+    start: number,
+    readonly end: number,
+  ) {
+    this.pos = start;
+  }
+
+  varint(): number {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new ProtoError("truncated varint");
+      const b = this.buf[this.pos++]!;
+      if (i === 9 || (i >= 7 && (b & 0x80) !== 0)) return this.bigVarint(i, b);
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    throw new ProtoError("varint too long");
+  }
+
+  /** Slow path for 64-bit varints (negative int64 timestamps). */
+  private bigVarint(index: number, _last: number): number {
+    let p = this.pos - index - 1;
+    let v = 0n;
+    let shift = 0n;
+    for (;;) {
+      if (p >= this.end) throw new ProtoError("truncated varint");
+      const b = this.buf[p++]!;
+      v |= BigInt(b & 0x7f) << shift;
+      shift += 7n;
+      if ((b & 0x80) === 0) break;
+      if (shift > 70n) throw new ProtoError("varint too long");
+    }
+    this.pos = p;
+    return Number(BigInt.asIntN(64, v));
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 2) this.pos += this.varint();
+    else if (wireType === 5) this.pos += 4;
+    else throw new ProtoError(`unsupported wire type ${wireType}`);
+    if (this.pos > this.end) throw new ProtoError("field overruns its message");
+  }
+
+  lengthDelimited(): [number, number] {
+    const n = this.varint();
+    const start = this.pos;
+    if (start + n > this.end) throw new ProtoError("field overruns its message");
+    this.pos += n;
+    return [start, start + n];
+  }
+
+  string(): string {
+    const [s, e] = this.lengthDelimited();
+    return this.buf.toString("utf8", s, e);
+  }
+}
+
+function decodeLabel(buf: Buffer, s: number, e: number): [string, string] {
+  const r = new Reader(buf, s, e);
+  let name = "";
+  let value = "";
+  while (r.pos < e) {
+    const key = r.varint();
+    const field = key >>> 3;
+    if (field === 1 && (key & 7) === 2) name = r.string();
+    else if (field === 2 && (key & 7) === 2) value = r.string();
+    else r.skip(key & 7);
+  }
+  return [name, value];
+}
+
+function decodeSeries(buf: Buffer, s: number, e: number, out: WriteRequest): void {
+  const r = new Reader(buf, s, e);
+  const series: WriteSeries = { labels: [], ts: [], vs: [] };
+  while (r.pos < e) {
+    const key = r.varint();
+    const field = key >>> 3;
+    const wt = key & 7;
+    if (field === 1 && wt === 2) {
+      const [ls, le] = r.lengthDelimited();
+      series.labels.push(decodeLabel(buf, ls, le));
+    } else if (field === 2 && wt === 2) {
+      const [ss, se] = r.lengthDelimited();
+      const sr = new Reader(buf, ss, se);
+      let v = 0;
+      let t = 0;
+      let stale = false;
+      while (sr.pos < se) {
+        const k = sr.varint();
+        if (k === 9) {
+          if (sr.pos + 8 > se) throw new ProtoError("truncated sample value");
+          const lo = buf.readUInt32LE(sr.pos);
+          const hi = buf.readUInt32LE(sr.pos + 4);
+          stale = lo === 2 && (hi & 0x7ff7ffff) === 0x7ff00000;
+          v = buf.readDoubleLE(sr.pos);
+          sr.pos += 8;
+        } else if (k === 16) t = sr.varint();
+        else sr.skip(k & 7);
+      }
+      if (stale) {
+        series.stale ??= [];
+        series.stale.push(series.ts.length);
+      }
+      series.ts.push(t);
+      series.vs.push(v);
+    } else if (field === 4 && wt === 2) {
+      out.histogramCount++;
+      r.skip(wt);
+    } else r.skip(wt);
+  }
+  out.series.push(series);
+}
+
+function decodeMetadata(buf: Buffer, s: number, e: number): WriteMetadata {
+  const r = new Reader(buf, s, e);
+  const m: WriteMetadata = { type: "unknown", family: "", help: "", unit: "" };
+  while (r.pos < e) {
+    const key = r.varint();
+    const field = key >>> 3;
+    const wt = key & 7;
+    if (field === 1 && wt === 0) m.type = metricTypes[r.varint()] ?? "unknown";
+    else if (field === 2 && wt === 2) m.family = r.string();
+    else if (field === 4 && wt === 2) m.help = r.string();
+    else if (field === 5 && wt === 2) m.unit = r.string();
+    else r.skip(wt);
+  }
+  return m;
+}
+
+export function decodeWriteRequest(bytes: Uint8Array): WriteRequest {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: WriteRequest = { series: [], metadata: [], histogramCount: 0 };
+  const r = new Reader(buf, 0, buf.length);
+  while (r.pos < buf.length) {
+    const key = r.varint();
+    const field = key >>> 3;
+    const wt = key & 7;
+    if (field === 1 && wt === 2) {
+      const [s, e] = r.lengthDelimited();
+      decodeSeries(buf, s, e, out);
+    } else if (field === 3 && wt === 2) {
+      const [s, e] = r.lengthDelimited();
+      out.metadata.push(decodeMetadata(buf, s, e));
+    } else r.skip(wt);
+  }
+  return out;
+}
+
+class Writer {
+  private buf = Buffer.alloc(1024);
+  len = 0;
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = Buffer.alloc(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  varint(v: number): void {
+    this.ensure(10);
+    if (v < 0) {
+      let x = BigInt.asUintN(64, BigInt(v));
+      while (x >= 0x80n) {
+        this.buf[this.len++] = Number(x & 0x7fn) | 0x80;
+        x >>= 7n;
+      }
+      this.buf[this.len++] = Number(x);
+      return;
+    }
+    let x = v;
+    while (x >= 0x80) {
+      this.buf[this.len++] = (x % 128) | 0x80;
+      x = Math.floor(x / 128);
+    }
+    this.buf[this.len++] = x;
+  }
+
+  bytes(field: number, b: Uint8Array): void {
+    this.varint((field << 3) | 2);
+    this.varint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  string(field: number, s: string): void {
+    this.bytes(field, Buffer.from(s, "utf8"));
+  }
+
+  double(field: number, v: number, stale: boolean): void {
+    this.varint((field << 3) | 1);
+    this.ensure(8);
+    if (stale) {
+      this.buf.writeUInt32LE(2, this.len);
+      this.buf.writeUInt32LE(0x7ff00000, this.len + 4);
+    } else this.buf.writeDoubleLE(v, this.len);
+    this.len += 8;
+  }
+
+  done(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+export function encodeWriteRequest(req: { series: WriteSeries[]; metadata?: WriteMetadata[] }): Uint8Array {
+  const w = new Writer();
+  for (const s of req.series) {
+    const ts = new Writer();
+    for (const [n, v] of s.labels) {
+      const l = new Writer();
+      l.string(1, n);
+      l.string(2, v);
+      ts.bytes(1, l.done());
+    }
+    const stale = new Set(s.stale ?? []);
+    for (let i = 0; i < s.ts.length; i++) {
+      const sm = new Writer();
+      sm.double(1, s.vs[i]!, stale.has(i));
+      sm.varint(16);
+      sm.varint(s.ts[i]!);
+      ts.bytes(2, sm.done());
+    }
+    w.bytes(1, ts.done());
+  }
+  for (const m of req.metadata ?? []) {
+    const mw = new Writer();
+    mw.varint(8);
+    mw.varint(Math.max(0, metricTypes.indexOf(m.type)));
+    mw.string(2, m.family);
+    if (m.help) mw.string(4, m.help);
+    if (m.unit) mw.string(5, m.unit);
+    w.bytes(3, mw.done());
+  }
+  return w.done();
+}

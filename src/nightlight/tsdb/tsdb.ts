@@ -1,0 +1,484 @@
+// nightlight's time-series database: the head (recent chunks in memory, made durable by the
+// write-ahead log before a write is acknowledged), immutable blocks on disk cut from the head,
+// compaction of small blocks into larger ones, and retention. Queries see head and blocks as one.
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { WriteSeries } from "../ingest/write-request.ts";
+import { Block, type BlockSeriesInput } from "./block.ts";
+import { ByteReader, ByteWriter } from "./byte-io.ts";
+import { type DecodedSamples, decodeChunkInto } from "./chunk.ts";
+import { MemSeries, type StoredChunk, TenantHead } from "./head.ts";
+import { type Labels, labelsKey, validateLabels } from "./labels.ts";
+import { type Matcher, matchesLabels } from "./matcher.ts";
+import { defaultLimits, type LimitsConfig, SampleRateLimiter } from "./tenant-limits.ts";
+import { Wal } from "./wal.ts";
+
+export interface TsdbOptions {
+  dir: string;
+  clock: () => number;
+  limits?: Partial<LimitsConfig>;
+  /** Time span of a block cut from the head (Prometheus: 2h). */
+  blockRangeMs?: number;
+  /** Blocks whose newest sample is older than this (relative to the newest data) are deleted. */
+  retentionMs?: number;
+}
+
+export interface WriteOutcome {
+  /** 204 all stored; 400 some refused for good; 429 over the rate limit (retry later). */
+  status: 204 | 400 | 429;
+  accepted: number;
+  message?: string;
+}
+
+export interface SelectedSeries extends DecodedSamples {
+  labels: Labels;
+}
+
+const recBatch = 1;
+const recChunk = 2;
+/** Most distinct errors reported back in one write response. */
+const maxReportedErrors = 5;
+
+export class Tsdb {
+  private readonly tenants = new Map<string, TenantHead>();
+  private readonly seriesById = new Map<number, MemSeries>();
+  private nextId = 1;
+  private wal!: Wal;
+  private blocks: Block[] = [];
+  private readonly limits: LimitsConfig;
+  private readonly rate: SampleRateLimiter;
+  readonly blockRangeMs: number;
+  readonly retentionMs: number;
+  private compacting = false;
+  samplesAppended = 0;
+
+  private constructor(private readonly opts: TsdbOptions) {
+    this.limits = { ...defaultLimits, ...opts.limits };
+    this.rate = new SampleRateLimiter(this.limits);
+    this.blockRangeMs = opts.blockRangeMs ?? 2 * 3600_000;
+    this.retentionMs = opts.retentionMs ?? 15 * 24 * 3600_000;
+  }
+
+  static async open(opts: TsdbOptions): Promise<Tsdb> {
+    const db = new Tsdb(opts);
+    const walDir = join(opts.dir, "wal");
+    const blocksDir = join(opts.dir, "blocks");
+    mkdirSync(walDir, { recursive: true });
+    mkdirSync(blocksDir, { recursive: true });
+    for (const name of readdirSync(blocksDir).sort()) {
+      if (name.endsWith(".tmp")) rmSync(join(blocksDir, name), { recursive: true, force: true });
+      else if (existsSync(join(blocksDir, name, "index.json")))
+        db.blocks.push(Block.load(join(blocksDir, name)));
+    }
+    db.blocks.sort((a, b) => a.mint - b.mint);
+    db.wal = await Wal.open(walDir, (r) => db.replay(r));
+    return db;
+  }
+
+  private tenant(name: string): TenantHead {
+    let t = this.tenants.get(name);
+    if (!t) {
+      t = new TenantHead();
+      this.tenants.set(name, t);
+    }
+    return t;
+  }
+
+  private createSeries(tenant: string, labels: Labels, key: string, id = this.nextId++): MemSeries {
+    const s = new MemSeries(id, tenant, labels, key);
+    this.tenant(tenant).add(s);
+    this.seriesById.set(id, s);
+    if (id >= this.nextId) this.nextId = id + 1;
+    return s;
+  }
+
+  private replay(payload: Buffer): void {
+    const r = new ByteReader(payload);
+    const type = r.u8();
+    if (type === recBatch) {
+      const nSeries = r.u32();
+      for (let i = 0; i < nSeries; i++) {
+        const id = r.u32();
+        const tenant = r.str();
+        const n = r.u16();
+        const labels: [string, string][] = [];
+        for (let j = 0; j < n; j++) labels.push([r.str(), r.str()]);
+        if (!this.seriesById.has(id)) {
+          const key = labelsKey(labels);
+          const existing = this.tenant(tenant).byKey.get(key);
+          if (!existing) this.createSeries(tenant, labels, key, id);
+        }
+      }
+      const nSamples = r.u32();
+      for (let i = 0; i < nSamples; i++) {
+        const id = r.u32();
+        const t = r.f64();
+        const lo = r.u32();
+        const hi = r.u32();
+        const v = payload.readDoubleLE(r.pos - 8);
+        const stale = lo === 2 && (hi & 0x7ff7ffff) === 0x7ff00000;
+        const s = this.seriesById.get(id);
+        if (s && s.append(t, v, stale) === "ok") this.samplesAppended++;
+      }
+    } else if (type === recChunk) {
+      const id = r.u32();
+      const open = r.u8() === 1;
+      const count = r.u16();
+      const mint = r.f64();
+      const maxt = r.f64();
+      const bytes = r.bytes();
+      const s = this.seriesById.get(id);
+      if (!s || maxt <= s.lastT) return;
+      if (open || mint <= s.lastT) {
+        // Re-append sample by sample (the open chunk, or one overlapping what is there).
+        const ts = new Float64Array(count);
+        const vs = new Float64Array(count);
+        const st = new Uint8Array(count);
+        decodeChunkInto(bytes, count, ts, vs, 0, st);
+        for (let i = 0; i < count; i++) s.append(ts[i]!, vs[i]!, st[i] === 1);
+      } else {
+        if (s.app && s.app.count > 0) s.cut();
+        s.chunks.push({ bytes, count, mint, maxt });
+        // The last value tells a duplicate from a conflicting sample at the same timestamp.
+        const ts = new Float64Array(count);
+        const vs = new Float64Array(count);
+        const st = new Uint8Array(count);
+        decodeChunkInto(bytes, count, ts, vs, 0, st);
+        s.setLast(maxt, vs[count - 1]!, st[count - 1] === 1);
+      }
+    }
+  }
+
+  /**
+   * Stores remote_write series for a tenant; resolves after the WAL record is fsynced. Invalid
+   * series and samples are skipped and reported (400) while the rest are stored, as Prometheus does.
+   */
+  async write(tenant: string, series: WriteSeries[]): Promise<WriteOutcome> {
+    let total = 0;
+    for (const s of series) total += s.ts.length;
+    if (!this.rate.take(tenant, total, this.opts.clock())) {
+      return {
+        status: 429,
+        accepted: 0,
+        message: `tenant "${tenant}" is over its ingestion limit of ${this.limits.maxSamplesPerSecond} samples/s; slow down and retry`,
+      };
+    }
+    const head = this.tenant(tenant);
+    const errors: string[] = [];
+    const note = (msg: string) => {
+      if (errors.length < maxReportedErrors && !errors.includes(msg)) errors.push(msg);
+    };
+    let refused = 0;
+    const rec = new ByteWriter(64 + total * 24);
+    rec.u8(recBatch);
+    const nSeriesAt = rec.len;
+    rec.u32(0);
+    let nSeries = 0;
+    const appended: { s: MemSeries; i: number; ws: WriteSeries; stale: boolean }[] = [];
+    for (const ws of series) {
+      const labels = validateLabels(ws.labels);
+      if (typeof labels === "string") {
+        note(labels);
+        refused += ws.ts.length;
+        continue;
+      }
+      const key = labelsKey(labels);
+      let s = head.byKey.get(key);
+      if (!s) {
+        if (head.size >= this.limits.maxSeriesPerTenant) {
+          note(
+            `tenant "${tenant}" reached its limit of ${this.limits.maxSeriesPerTenant} active series; new series are refused (drop high-cardinality labels, or raise --max-series-per-tenant)`,
+          );
+          refused += ws.ts.length;
+          continue;
+        }
+        s = this.createSeries(tenant, labels, key);
+        rec.u32(s.id);
+        rec.str(tenant);
+        rec.u16(labels.length);
+        for (const [n, v] of labels) {
+          rec.str(n);
+          rec.str(v);
+        }
+        nSeries++;
+      }
+      const staleSet = ws.stale ? new Set(ws.stale) : undefined;
+      for (let i = 0; i < ws.ts.length; i++) {
+        const t = ws.ts[i]!;
+        const stale = staleSet?.has(i) ?? false;
+        const outcome = s.append(t, ws.vs[i]!, stale);
+        if (outcome === "ok") appended.push({ s, i, ws, stale });
+        else if (outcome === "out-of-order") {
+          refused++;
+          note(`out of order sample for series ${describe(labels)} at ${t}`);
+        } else if (outcome === "conflict") {
+          refused++;
+          note(`duplicate sample for timestamp ${t} with a different value, series ${describe(labels)}`);
+        }
+      }
+    }
+    rec.patchU32(nSeriesAt, nSeries);
+    rec.u32(appended.length);
+    for (const a of appended) {
+      rec.u32(a.s.id);
+      rec.f64(a.ws.ts[a.i]!);
+      if (a.stale) {
+        rec.u32(2);
+        rec.u32(0x7ff00000);
+      } else rec.f64(a.ws.vs[a.i]!);
+    }
+    if (nSeries > 0 || appended.length > 0) await this.wal.append(rec.done());
+    this.samplesAppended += appended.length;
+    if (refused > 0)
+      return {
+        status: 400,
+        accepted: appended.length,
+        message: `${refused} samples refused: ${errors.join("; ")}`,
+      };
+    return { status: 204, accepted: appended.length };
+  }
+
+  /** Series of a tenant matching every matcher, with their samples overlapping [mint, maxt]. */
+  select(tenant: string, matchers: readonly Matcher[], mint: number, maxt: number): SelectedSeries[] {
+    const found = new Map<string, { labels: Labels; chunks: StoredChunk[] }>();
+    const take = (key: string, labels: Labels, chunks: StoredChunk[]) => {
+      const within = chunks.filter((c) => c.maxt >= mint && c.mint <= maxt);
+      if (within.length === 0) return;
+      const e = found.get(key);
+      if (e) e.chunks.push(...within);
+      else found.set(key, { labels, chunks: within });
+    };
+    for (const b of this.blocks) {
+      if (b.maxt < mint || b.mint > maxt) continue;
+      const t = b.tenants.get(tenant);
+      if (!t) continue;
+      const ids = t.postings.candidates(matchers) ?? t.series.map((_, i) => i);
+      for (const i of ids) {
+        const s = t.series[i]!;
+        if (!matchesLabels(matchers, s.labels)) continue;
+        take(
+          s.key,
+          s.labels,
+          s.chunks.filter((r) => r[4] >= mint && r[3] <= maxt).map((r) => b.chunk(r)),
+        );
+      }
+    }
+    const head = this.tenants.get(tenant);
+    if (head) {
+      const ids = head.postings.candidates(matchers) ?? [...head.byId.keys()];
+      for (const id of ids) {
+        const s = head.byId.get(id);
+        if (!s || !matchesLabels(matchers, s.labels)) continue;
+        take(s.key, s.labels, s.allChunks());
+      }
+    }
+    const out: SelectedSeries[] = [];
+    for (const { labels, chunks } of found.values()) {
+      let n = 0;
+      for (const c of chunks) n += c.count;
+      const ts = new Float64Array(n);
+      const vs = new Float64Array(n);
+      const stale = new Uint8Array(n);
+      let o = 0;
+      for (const c of chunks) o = decodeChunkInto(c.bytes, c.count, ts, vs, o, stale);
+      out.push({ labels, ts, vs, stale });
+    }
+    return out;
+  }
+
+  /** Label sets of matching series (no samples decoded), for /api/v1/series and label lookups. */
+  seriesLabels(tenant: string, matchers: readonly Matcher[], mint: number, maxt: number): Labels[] {
+    const found = new Map<string, Labels>();
+    for (const b of this.blocks) {
+      if (b.maxt < mint || b.mint > maxt) continue;
+      const t = b.tenants.get(tenant);
+      if (!t) continue;
+      for (const i of t.postings.candidates(matchers) ?? t.series.map((_, i) => i)) {
+        const s = t.series[i]!;
+        if (s.chunks.some((r) => r[4] >= mint && r[3] <= maxt) && matchesLabels(matchers, s.labels))
+          found.set(s.key, s.labels);
+      }
+    }
+    const head = this.tenants.get(tenant);
+    if (head) {
+      for (const id of head.postings.candidates(matchers) ?? [...head.byId.keys()]) {
+        const s = head.byId.get(id);
+        if (!s || s.empty || s.lastT < mint || s.mint > maxt) continue;
+        if (matchesLabels(matchers, s.labels)) found.set(s.key, s.labels);
+      }
+    }
+    return [...found.values()];
+  }
+
+  stats(): { series: number; blocks: number; blockSamples: number; samplesAppended: number } {
+    return {
+      series: this.seriesById.size,
+      blocks: this.blocks.length,
+      blockSamples: this.blocks.reduce((n, b) => n + b.samples, 0),
+      samplesAppended: this.samplesAppended,
+    };
+  }
+
+  activeSeries(tenant: string): number {
+    return this.tenants.get(tenant)?.size ?? 0;
+  }
+
+  private headRange(): [number, number] {
+    let mint = Number.POSITIVE_INFINITY;
+    let maxt = Number.NEGATIVE_INFINITY;
+    for (const s of this.seriesById.values()) {
+      if (s.empty) continue;
+      mint = Math.min(mint, s.mint);
+      maxt = Math.max(maxt, s.lastT);
+    }
+    return [mint, maxt];
+  }
+
+  /**
+   * Cuts blocks from the head while it spans more than 1.5 block ranges, checkpoints the WAL,
+   * merges finished groups of small blocks, applies retention and forgets idle series.
+   * `force` cuts everything older than the newest block range (used by tests and the bench).
+   */
+  async compact(force = false): Promise<void> {
+    if (this.compacting) return;
+    this.compacting = true;
+    try {
+      const range = this.blockRangeMs;
+      let cut = false;
+      for (let guard = 0; guard < 1000; guard++) {
+        const [hmin, hmax] = this.headRange();
+        if (!Number.isFinite(hmin)) break;
+        if (!force && hmax - hmin <= range * 1.5) break;
+        // Close appenders of series gone quiet, so their data can leave the head too.
+        let first = Number.POSITIVE_INFINITY;
+        for (const s of this.seriesById.values()) {
+          if (s.app && s.app.count > 0 && (force || s.app.maxt < hmax - range / 2)) s.cut();
+          if (s.chunks.length > 0) first = Math.min(first, s.chunks[0]!.maxt);
+        }
+        if (!Number.isFinite(first)) break;
+        const end = force ? hmax + 1 : (Math.floor(first / range) + 1) * range;
+        if (!force && end > hmax - range / 2) break;
+        const moved: { s: MemSeries; n: number }[] = [];
+        const input: BlockSeriesInput[] = [];
+        for (const s of this.seriesById.values()) {
+          let n = 0;
+          while (n < s.chunks.length && s.chunks[n]!.maxt < end) n++;
+          if (n === 0) continue;
+          moved.push({ s, n });
+          input.push({ tenant: s.tenant, labels: s.labels, chunks: s.chunks.slice(0, n) });
+        }
+        if (input.length === 0) break;
+        const block = Block.write(join(this.opts.dir, "blocks"), blockName(end - range, end), input);
+        // Swap in the same tick as the removal so that no query sees a chunk twice.
+        this.blocks.push(block);
+        this.blocks.sort((a, b) => a.mint - b.mint);
+        for (const { s, n } of moved) s.chunks.splice(0, n);
+        cut = true;
+        if (force) break;
+      }
+      if (cut) await this.wal.rotate(() => this.checkpoint());
+      this.mergeBlocks();
+      this.applyRetention();
+      const [, hmax] = this.headRange();
+      for (const [, head] of this.tenants) {
+        head.gc((s) => {
+          const drop = s.empty && s.lastT < hmax - range;
+          if (drop) this.seriesById.delete(s.id);
+          return drop;
+        });
+      }
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  /** The head as WAL records: each series, then its chunks (the open one flagged). */
+  private checkpoint(): Buffer[] {
+    const out: Buffer[] = [];
+    for (const s of this.seriesById.values()) {
+      const w = new ByteWriter(256);
+      w.u8(recBatch);
+      w.u32(1);
+      w.u32(s.id);
+      w.str(s.tenant);
+      w.u16(s.labels.length);
+      for (const [n, v] of s.labels) {
+        w.str(n);
+        w.str(v);
+      }
+      w.u32(0);
+      out.push(w.done());
+      const chunks = s.chunks.map((c) => ({ c, open: false }));
+      if (s.app && s.app.count > 0)
+        chunks.push({
+          c: { bytes: s.app.bytes(), count: s.app.count, mint: s.app.mint, maxt: s.app.maxt },
+          open: true,
+        });
+      for (const { c, open } of chunks) {
+        const cw = new ByteWriter(c.bytes.length + 40);
+        cw.u8(recChunk);
+        cw.u32(s.id);
+        cw.u8(open ? 1 : 0);
+        cw.u16(c.count);
+        cw.f64(c.mint);
+        cw.f64(c.maxt);
+        cw.bytes(c.bytes);
+        out.push(cw.done());
+      }
+    }
+    return out;
+  }
+
+  /** Merges blocks of one finished 3-range window into one block (Prometheus-style levels). */
+  private mergeBlocks(): void {
+    const window = this.blockRangeMs * 3;
+    const newest = Math.max(this.headRange()[1], ...this.blocks.map((b) => b.maxt));
+    const groups = new Map<number, Block[]>();
+    for (const b of this.blocks) {
+      const g = Math.floor(b.mint / window);
+      groups.set(g, [...(groups.get(g) ?? []), b]);
+    }
+    for (const [g, list] of groups) {
+      if (list.length < 2 || (g + 1) * window > newest) continue;
+      const bySeries = new Map<string, BlockSeriesInput>();
+      for (const b of list) {
+        for (const s of b.allSeries()) {
+          const k = `${s.tenant}\x00${labelsKey(s.labels)}`;
+          const e = bySeries.get(k);
+          if (e) e.chunks.push(...s.chunks);
+          else bySeries.set(k, { ...s, chunks: [...s.chunks] });
+        }
+      }
+      const merged = Block.write(join(this.opts.dir, "blocks"), blockName(g * window, (g + 1) * window), [
+        ...bySeries.values(),
+      ]);
+      this.blocks = [...this.blocks.filter((b) => !list.includes(b)), merged].sort((a, b) => a.mint - b.mint);
+      for (const b of list) rmSync(b.dir, { recursive: true, force: true });
+    }
+  }
+
+  private applyRetention(): void {
+    const newest = Math.max(this.headRange()[1], ...this.blocks.map((b) => b.maxt));
+    const keep = this.blocks.filter((b) => b.maxt >= newest - this.retentionMs);
+    for (const b of this.blocks) if (!keep.includes(b)) rmSync(b.dir, { recursive: true, force: true });
+    this.blocks = keep;
+  }
+
+  diskBytes(): number {
+    return this.blocks.reduce((n, b) => n + b.sizeBytes(), 0);
+  }
+
+  async close(): Promise<void> {
+    await this.wal.close();
+  }
+}
+
+let blockSeq = 0;
+function blockName(start: number, end: number): string {
+  blockSeq = (blockSeq + 1) % 1_000_000;
+  return `b-${String(start).padStart(15, "0")}-${String(end).padStart(15, "0")}-${process.pid}-${blockSeq}`;
+}
+
+function describe(labels: Labels): string {
+  return `{${labels.map(([n, v]) => `${n}=${JSON.stringify(v)}`).join(", ")}}`;
+}
