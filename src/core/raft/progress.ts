@@ -88,8 +88,10 @@ export class Progress {
    * below `matchHint`. Returns false if the rejection is stale (answers an older probe).
    */
   maybeDecrTo(rejected: number, matchHint: number): boolean {
+    // The follower acknowledged `match` before, so a rejection at or below it is stale (a
+    // delayed or duplicated message). Ignoring it also keeps a corrupted log from ping-ponging.
+    if (rejected <= this.match) return false;
     if (this.state === "replicate") {
-      if (rejected <= this.match) return false;
       this.next = this.match + 1;
       return true;
     }

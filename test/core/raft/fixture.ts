@@ -79,11 +79,20 @@ export class Fixture {
   }
 
   /** Processes readies and delivers messages until nothing moves (bounded). */
-  settle(maxRounds = 10_000): void {
+  settle(maxRounds = 10_000, maxMessages = 100_000): void {
+    let budget = maxMessages;
     for (let round = 0; round < maxRounds; round++) {
       let moved = false;
       for (const id of this.nodes.keys()) if (this.processReady(id)) moved = true;
       while (this.queue.length > 0) {
+        if (--budget < 0) {
+          const tail = this.delivered
+            .slice(-6)
+            .map((x) =>
+              JSON.stringify({ ...x, entries: x.entries.map((e) => [e.index, e.term]), snapshot: undefined }),
+            );
+          throw new Error(`message storm: ${tail.join("\n")}`);
+        }
         const m = this.queue.shift()!;
         moved = true;
         if (this.drop(m) || !this.nodes.has(m.to)) continue;
