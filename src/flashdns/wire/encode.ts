@@ -234,13 +234,21 @@ export interface EncodeOptions {
   reserveBytes?: number;
   /** The full rcode (EDNS extended bits included); default header.rcode. */
   rcode?: number;
+  /** The authority section is extra (NS beside a positive answer): drop it, don't truncate. */
+  optionalAuthority?: boolean;
 }
 
-/** Encodes a message; when it does not fit, whole RRsets are dropped and TC is set as RFC 2181 §9 says. */
+/**
+ * Encodes a message within a size limit, as NSD does: when a needed RRset (answer, or a
+ * required authority) does not fit, every section is emptied and TC is set so the client
+ * retries over TCP; optional authority and additional RRsets that do not fit are left out
+ * (RFC 2181 §9), and nothing after them is added.
+ */
 export function encodeMessage(msg: Message, opts: EncodeOptions = {}): Uint8Array {
   const max = Math.min(opts.maxBytes ?? maxMessageBytes, maxMessageBytes);
   const reserve = (opts.reserveBytes ?? 0) + (msg.edns ? optBytes(msg.edns) : 0);
-  const w = new WireWriter(Math.max(12, max - reserve), Math.max(12, max - reserve) + reserve);
+  const limit = Math.max(12, max - reserve);
+  const w = new WireWriter(limit, limit + reserve);
   const rcode = opts.rcode ?? msg.header.rcode;
   const header = { ...msg.header, rcode: rcode & 0xf };
   writeHeader(w, header, [0, 0, 0, 0]);
@@ -257,13 +265,15 @@ export function encodeMessage(msg: Message, opts: EncodeOptions = {}): Uint8Arra
     if (!(e instanceof Overflow)) throw e;
     truncated = true;
   }
+  const afterQuestion = w.mark();
   const sections: [ResourceRecord[], 1 | 2 | 3][] = [
     [msg.answers, 1],
     [msg.authority, 2],
     [msg.additional, 3],
   ];
+  let stop = truncated;
   for (const [records, idx] of sections) {
-    if (truncated) break;
+    if (stop) break;
     let i = 0;
     while (i < records.length) {
       let j = i + 1;
@@ -275,8 +285,12 @@ export function encodeMessage(msg: Message, opts: EncodeOptions = {}): Uint8Arra
       } catch (e) {
         if (!(e instanceof Overflow)) throw e;
         w.rollback(m);
-        // Additional data is optional: leaving it out does not make the answer truncated.
-        if (idx !== 3) truncated = true;
+        stop = true;
+        if (idx === 1 || (idx === 2 && !opts.optionalAuthority)) {
+          truncated = true;
+          w.rollback(afterQuestion);
+          counts[1] = counts[2] = counts[3] = 0;
+        }
         break;
       }
       i = j;

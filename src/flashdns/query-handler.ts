@@ -1,0 +1,52 @@
+// Bytes in, bytes out: the whole per-query path of the server, pure, so it can be fuzzed.
+// A malformed query gets FORMERR when its header can be read, silence otherwise.
+import { type Answer, type AnswerOptions, answerQuery } from "./answer.ts";
+import { Rcode } from "./wire/constants.ts";
+import { decodeHeader, decodeMessage, headerBytes } from "./wire/decode.ts";
+import { encodeMessage } from "./wire/encode.ts";
+import { emptyHeader, type Message } from "./wire/message.ts";
+import { isDnsParseError } from "./wire/parse-error.ts";
+import type { ZoneIndex } from "./zone-index.ts";
+
+export type HandleResult =
+  | { kind: "reply"; bytes: Uint8Array }
+  | { kind: "transfer"; answer: Extract<Answer, { kind: "transfer" }> }
+  | { kind: "drop" };
+
+const drop: HandleResult = { kind: "drop" };
+
+/** FORMERR carrying only the header fields a client needs to match it to its query. */
+export function formerrFor(query: Uint8Array): HandleResult {
+  if (query.length < headerBytes) return drop;
+  const h = decodeHeader(query);
+  if (h.qr) return drop;
+  const m: Message = {
+    header: { ...emptyHeader(), id: h.id, qr: true, opcode: h.opcode, rd: h.rd, rcode: Rcode.FORMERR },
+    questions: [],
+    answers: [],
+    authority: [],
+    additional: [],
+  };
+  return { kind: "reply", bytes: encodeMessage(m) };
+}
+
+export function handleQuery(query: Uint8Array, index: ZoneIndex, opts: AnswerOptions): HandleResult {
+  let q: Message;
+  try {
+    q = decodeMessage(query);
+  } catch (e) {
+    if (!isDnsParseError(e)) throw e;
+    return formerrFor(query);
+  }
+  const a = answerQuery(q, index, opts);
+  if (!a) return drop;
+  if (a.kind === "transfer") return { kind: "transfer", answer: a };
+  return {
+    kind: "reply",
+    bytes: encodeMessage(a.message, {
+      maxBytes: a.maxBytes,
+      rcode: a.rcode,
+      optionalAuthority: a.optionalAuthority,
+    }),
+  };
+}
