@@ -138,7 +138,7 @@ function resolve(zone: Zone, qname: Name, qtype: number, b: Builder): void {
     if (cname && qtype !== RRType.CNAME) {
       b.answers.push(...withOwner(cname, name));
       seen.add(keys[0] as string);
-      const target = (cname.records[0]?.data as { target: Name }).target;
+      const target = ((cname.records[0] as ResourceRecord).data as { target: Name }).target;
       // Out of the zone, or a loop: the client (or resolver) follows it from here.
       if (!isSubdomain(target, zone.origin) || seen.has(nameKey(target))) return;
       name = target;
