@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { kvPartition, type KvOp, kvRegisterModel } from "../../../src/core/raft/sim/kv-model.ts";
+import { type KvOp, kvPartition, kvRegisterModel } from "../../../src/core/raft/sim/kv-model.ts";
 import { checkLinearizable, type TimedOp } from "../../../src/core/raft/sim/linearizability.ts";
 
 const put = (callMs: number, returnMs: number, value: string, key = "k"): TimedOp<KvOp> => ({
@@ -110,7 +110,11 @@ test("histories of a real atomic register are linearizable; a read of an unwritt
           const value = `v${i}`;
           state = value;
           written.push(value);
-          return { callMs, returnMs, op: { key: "k", kind: "put", value, ...(returnMs === Infinity ? {} : { output: "ok" as const }) } };
+          return {
+            callMs,
+            returnMs,
+            op: { key: "k", kind: "put", value, ...(returnMs === Infinity ? {} : { output: "ok" as const }) },
+          };
         }
         if (s.kind === "get") return { callMs, returnMs, op: { key: "k", kind: "get", output: state } };
         const expected = written[s.pickExpected % written.length] ?? null;
@@ -123,7 +127,13 @@ test("histories of a real atomic register are linearizable; a read of an unwritt
         return {
           callMs,
           returnMs,
-          op: { key: "k", kind: "cas", expected, value, ...(returnMs === Infinity ? {} : { output: swapped }) },
+          op: {
+            key: "k",
+            kind: "cas",
+            expected,
+            value,
+            ...(returnMs === Infinity ? {} : { output: swapped }),
+          },
         };
       });
       assert.equal(check(ops), "ok");

@@ -4,7 +4,12 @@ import { CompactedError, UnavailableError } from "../../../src/core/raft/errors.
 import { MemoryStorage } from "../../../src/core/raft/memory-storage.ts";
 import type { Entry } from "../../../src/core/raft/types.ts";
 
-const ent = (index: number, term: number, size = 0): Entry => ({ index, term, type: "normal", data: new Uint8Array(size) });
+const ent = (index: number, term: number, size = 0): Entry => ({
+  index,
+  term,
+  type: "normal",
+  data: new Uint8Array(size),
+});
 
 test("bootstrap storage starts after a snapshot holding the initial membership", () => {
   const s = MemoryStorage.bootstrap({ voters: ["a", "b"], learners: [] });
@@ -46,12 +51,18 @@ test("compaction keeps the snapshot's term and refuses compacted or missing inde
 test("applying a snapshot replaces the log, and an older snapshot is refused", () => {
   const s = new MemoryStorage();
   s.append([ent(1, 1), ent(2, 1)]);
-  s.applySnapshot({ metadata: { index: 10, term: 3, confState: { voters: ["a"], learners: [] } }, data: new Uint8Array(0) });
+  s.applySnapshot({
+    metadata: { index: 10, term: 3, confState: { voters: ["a"], learners: [] } },
+    data: new Uint8Array(0),
+  });
   assert.equal(s.firstIndex(), 11);
   assert.equal(s.lastIndex(), 10);
   assert.throws(
     () =>
-      s.applySnapshot({ metadata: { index: 5, term: 3, confState: { voters: [], learners: [] } }, data: new Uint8Array(0) }),
+      s.applySnapshot({
+        metadata: { index: 5, term: 3, confState: { voters: [], learners: [] } },
+        data: new Uint8Array(0),
+      }),
     { name: "SnapshotOutOfDateError" },
   );
 });
