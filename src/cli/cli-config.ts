@@ -9,6 +9,8 @@ import { ApiError } from "../core/errors.ts";
 const contextSchema = z.object({
   endpoints: z.record(z.string(), z.string()),
   token: z.string().optional(),
+  /** iam refresh token from `photon login`; the CLI renews `token` with it before it expires. */
+  refreshToken: z.string().optional(),
   tokenFile: z.string().optional(),
   project: z.string().optional(),
 });
@@ -70,4 +72,33 @@ export function currentContext(path: string, name?: string): ResolvedContext {
     if (existsSync(file)) token = readFileSync(file, "utf8").trim();
   }
   return { name: ctxName, endpoints: ctx.endpoints, token, project: ctx.project };
+}
+
+/** Stores (or, with undefined, clears) a context's tokens, as `photon login` and `photon logout` do. */
+export function saveContextTokens(
+  path: string,
+  name: string | undefined,
+  tokens: { token?: string | undefined; refreshToken?: string | undefined },
+): string {
+  const cfg = readCliConfig(path);
+  if (!cfg)
+    throw new ApiError(
+      "FailedPrecondition",
+      `no CLI configuration at ${path}; start a cloud with \`photon up\` first`,
+    );
+  const ctxName = name ?? cfg.current;
+  const ctx = cfg.contexts[ctxName];
+  if (!ctx)
+    throw new ApiError(
+      "NotFound",
+      `context "${ctxName}" not in ${path}; known: ${Object.keys(cfg.contexts).join(", ")}`,
+    );
+  const { token: _t, refreshToken: _r, tokenFile: _f, ...rest } = ctx;
+  cfg.contexts[ctxName] = {
+    ...rest,
+    ...(tokens.token ? { token: tokens.token } : {}),
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+  };
+  writeCliConfig(path, cfg);
+  return ctxName;
 }

@@ -1,13 +1,14 @@
 // `photon up`: every role in one process with embedded defaults, data under ./.photon.
 // Writes the endpoints and a ready CLI configuration into the data dir and says so.
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { commonOptions, loadConfig, option } from "../core/config.ts";
 import { Lifecycle } from "../core/lifecycle.ts";
 import { createLogger } from "../core/log.ts";
+import { adminFileStamp, adminSession } from "../iam/admin-session.ts";
 import { writeCliConfig } from "./cli-config.ts";
-import { ensureAdminToken } from "./local-admin.ts";
+import { adminTokenFile, ensureAdminToken } from "./local-admin.ts";
 import { roles } from "./roles.ts";
 import { roleConfig, startRole } from "./run-role.ts";
 
@@ -36,7 +37,10 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
   const log = createLogger({ level: cfg.logLevel, name: "photon-up" });
   const lifecycle = new Lifecycle(log, cfg.shutdownGraceMs);
   lifecycle.handleSignals();
-  const admin = ensureAdminToken(dataDir);
+  // With iam, the bootstrap admin's iam tokens replace the static local admin token.
+  const iamRuns = cfg.roles.includes("iam") && roles.some((r) => r.name === "iam");
+  const admin = iamRuns ? undefined : ensureAdminToken(dataDir);
+  const stamp = iamRuns ? adminFileStamp(dataDir) : 0;
   const endpoints: Record<string, string> = {};
   const unknown = cfg.roles.filter((n) => !roles.some((r) => r.name === n));
   if (unknown.length)
@@ -59,7 +63,20 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
   }
 
   const cliPath = join(dataDir, "cli.json");
-  writeCliConfig(cliPath, { current: "local", contexts: { local: { endpoints, tokenFile: "admin-token" } } });
+  const session = iamRuns && endpoints.iam ? await adminSession(dataDir, endpoints.iam, stamp) : undefined;
+  if (session) {
+    // admin-token holds a short-lived access token for curl; the CLI context refreshes its own.
+    rmSync(adminTokenFile(dataDir), { force: true });
+    if (session.accessToken)
+      writeFileSync(adminTokenFile(dataDir), `${session.accessToken}\n`, { mode: 0o600, flag: "wx" });
+  }
+  const tokens = session?.accessToken
+    ? { token: session.accessToken, ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}) }
+    : {};
+  writeCliConfig(cliPath, {
+    current: "local",
+    contexts: { local: session ? { endpoints, ...tokens } : { endpoints, tokenFile: "admin-token" } },
+  });
   writeFileSync(join(dataDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
   const shown = relative(process.cwd(), dataDir) || ".";
   const lines = [
@@ -68,7 +85,21 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
     ...Object.entries(endpoints).map(([k, v]) => `  ${k.padEnd(22)} ${v}`),
     "",
     `  data          ${shown}`,
-    `  admin token   ${relative(process.cwd(), admin.path)}${admin.created ? " (new)" : ""}  — send as 'Authorization: Bearer <token>'`,
+    ...(admin
+      ? [
+          `  admin token   ${relative(process.cwd(), admin.path)}${admin.created ? " (new)" : ""}  — send as 'Authorization: Bearer <token>'`,
+        ]
+      : []),
+    ...(session
+      ? [
+          session.newPassword
+            ? `  admin login   ${session.username} / ${session.newPassword}  (shown this once; kept in ${relative(process.cwd(), session.passwordFile)}, mode 0600)`
+            : `  admin login   ${session.username}, password in ${relative(process.cwd(), session.passwordFile)}`,
+          session.accessToken
+            ? `  admin token   ${relative(process.cwd(), adminTokenFile(dataDir))}  — an access token for ${Math.round((session.expiresIn ?? 0) / 60)} min; 'photon login' for more`
+            : `  admin token   none: ${session.problem}`,
+        ]
+      : []),
     `  CLI config    ${relative(process.cwd(), cliPath)}  — photon commands run from here find it`,
     "",
     `  try:  curl ${Object.values(endpoints)[0] ?? ""}/healthz`,

@@ -255,9 +255,12 @@ export class AuthzState {
 
   private addBinding(b: Binding): void {
     this.bindings.set(b.id, b);
-    let sb = this.bySubject.get(b.principal);
-    if (!sb)
-      this.bySubject.set(b.principal, (sb = { cluster: new Map(), org: new Map(), project: new Map() }));
+    const sb: SubjectBindings = this.bySubject.get(b.principal) ?? {
+      cluster: new Map(),
+      org: new Map(),
+      project: new Map(),
+    };
+    this.bySubject.set(b.principal, sb);
     if (b.scope.type === "cluster") sb.cluster.set(b.id, b);
     else {
       const [map, key] = b.scope.type === "org" ? [sb.org, b.scope.org] : [sb.project, b.scope.project];

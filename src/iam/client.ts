@@ -20,6 +20,7 @@ import type { ListResult } from "../core/resource/store.ts";
 import { type AuditEntry, type TokenResponse, tokenAudience } from "./api.ts";
 import { AuditLog } from "./audit-log.ts";
 import { type AuthzEvent, AuthzState } from "./authz-state.ts";
+import { readSystemCredentials, systemCredentialsPath } from "./bootstrap.ts";
 import { Verifier } from "./verifier.ts";
 
 /** Posts an OAuth2 token request (form-encoded) and returns the token, or throws with OAuth's error. */
@@ -333,4 +334,30 @@ export class IamAuth implements Authenticator, Authorizer {
     }
     throw new Error("authz feed closed by iam");
   }
+}
+
+/**
+ * IamAuth for a PhotonCloud role started next to iam: it authenticates as the components'
+ * service account, whose API key iam wrote into the shared data dir.
+ */
+export async function connectIamAuth(
+  iamUrl: string,
+  dataDir: string,
+  name: string,
+  log?: Logger,
+): Promise<IamAuth> {
+  const creds = readSystemCredentials(dataDir);
+  if (!creds) {
+    throw new ApiError(
+      "FailedPrecondition",
+      `no iam component credentials in ${systemCredentialsPath(dataDir)}; start ${name} with the same --data-dir as iam (iam writes them at its first start)`,
+    );
+  }
+  return IamAuth.start({
+    iamUrl,
+    clientId: creds.clientId,
+    clientSecret: creds.clientSecret,
+    name,
+    ...(log ? { log } : {}),
+  });
 }
