@@ -28,6 +28,8 @@ export interface ApiServerOptions {
   bodyLimitBytes?: number;
   /** Default handler deadline; routes may override. */
   requestTimeoutMs?: number;
+  /** Serves this document at /openapi.json instead of the one built from this server's routes. */
+  openApi?: () => Record<string, unknown>;
   /** Resolves to undefined when ready, or to the reason it is not. */
   readiness?: () => Promise<string | undefined>;
 }
@@ -131,7 +133,7 @@ export class ApiServer {
       reply.header("content-type", this.opts.registry.contentType);
       return this.opts.registry.metrics();
     });
-    this.app.get("/openapi.json", async () => this.openApi());
+    this.app.get("/openapi.json", async () => (this.opts.openApi ? this.opts.openApi() : this.openApi()));
   }
 
   private register(route: AnyRoute): void {

@@ -13,5 +13,8 @@ export function decodeContinue(token: string, prefix: string): string {
   } catch {
     // fall through to the error below
   }
-  throw new ApiError("InvalidArgument", "continue token is malformed or belongs to another list; start the list again");
+  throw new ApiError(
+    "InvalidArgument",
+    "continue token is malformed or belongs to another list; start the list again",
+  );
 }

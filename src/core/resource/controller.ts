@@ -2,7 +2,7 @@
 // events and a periodic resync only enqueue keys; reconcile(key) looks at the world as it is
 // now, so a missed event or a restart costs nothing. Runs only while this process leads.
 import type { Logger } from "pino";
-import { defaultBackoff, type BackoffPolicy } from "../backoff.ts";
+import { type BackoffPolicy, defaultBackoff } from "../backoff.ts";
 import { Counter, type Registry } from "../metrics.ts";
 import type { AnyResource, ResourceKey } from "./model.ts";
 import type { ResourceStore, Watch } from "./store.ts";
@@ -85,7 +85,9 @@ export class Controller {
   private async restartWatch(): Promise<void> {
     this.watch?.close();
     const r = await this.o.store.list(this.o.kind, undefined, { limit: 1 });
-    this.watch = this.o.store.watch(this.o.kind, undefined, (e) => this.enqueue(e.object), { fromRevision: r.revision });
+    this.watch = this.o.store.watch(this.o.kind, undefined, (e) => this.enqueue(e.object), {
+      fromRevision: r.revision,
+    });
     await this.resync();
   }
 
@@ -93,7 +95,10 @@ export class Controller {
     if (this.stopped) return;
     let cont: string | undefined;
     do {
-      const page = await this.o.store.list(this.o.kind, undefined, { limit: 1000, ...(cont ? { continue: cont } : {}) });
+      const page = await this.o.store.list(this.o.kind, undefined, {
+        limit: 1000,
+        ...(cont ? { continue: cont } : {}),
+      });
       for (const obj of page.items) this.enqueue(obj);
       cont = page.continue;
     } while (cont);
@@ -118,7 +123,10 @@ export class Controller {
       } catch (err) {
         const delay = this.queue.retry(k);
         this.reconciles?.inc({ controller: this.o.name, result: "error" });
-        this.o.log.warn({ err, controller: this.o.name, key, retryInMs: delay }, "reconcile failed; will retry");
+        this.o.log.warn(
+          { err, controller: this.o.name, key, retryInMs: delay },
+          "reconcile failed; will retry",
+        );
       } finally {
         this.queue.done(k);
       }

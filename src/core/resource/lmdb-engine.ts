@@ -1,7 +1,7 @@
 // The durable single-node engine on LMDB. A transaction's promise resolves only after LMDB
 // has synced it to disk (overlappingSync off), so an acknowledged write survives a crash.
 import { mkdirSync } from "node:fs";
-import { open, type Database, type RootDatabase } from "lmdb";
+import { type Database, open, type RootDatabase } from "lmdb";
 import { BufferedTx, type Engine, type EngineTx } from "./engine.ts";
 import type { AnyResource } from "./model.ts";
 import { storeLimits, type WatchEvent } from "./store.ts";

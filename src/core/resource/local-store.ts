@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { ApiError } from "../errors.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 import type { Engine } from "./engine.ts";
-import { LmdbEngine } from "./lmdb-engine.ts";
 import { matchesLabels, parseLabelSelector } from "./label-selector.ts";
+import { LmdbEngine } from "./lmdb-engine.ts";
 import { MemoryEngine } from "./memory-engine.ts";
 import { type AnyResource, keyOf, type ResourceKey, storageKey, storagePrefix } from "./model.ts";
 import { type Context, type Outcome, planCreate, planDelete, planUpdate } from "./mutation.ts";
@@ -92,7 +92,12 @@ export class LocalStore implements ResourceStore {
     return this.write(storageKey(key), (cur, ctx) => planDelete(cur, key, opts, ctx));
   }
 
-  watch(kind: string, project: string | undefined, onEvent: (e: WatchEvent) => void, opts: WatchOptions = {}): Watch {
+  watch(
+    kind: string,
+    project: string | undefined,
+    onEvent: (e: WatchEvent) => void,
+    opts: WatchOptions = {},
+  ): Watch {
     this.assertOpen();
     const prefix = storagePrefix(kind, project);
     let replay: WatchEvent[] = [];
@@ -122,7 +127,10 @@ export class LocalStore implements ResourceStore {
     await this.engine.close();
   }
 
-  private async write(key: string, plan: (cur: AnyResource | undefined, ctx: Context) => Outcome): Promise<AnyResource> {
+  private async write(
+    key: string,
+    plan: (cur: AnyResource | undefined, ctx: Context) => Outcome,
+  ): Promise<AnyResource> {
     this.assertOpen();
     const now = new Date(this.clock()).toISOString();
     const outcome = await this.engine.transact((tx) => {

@@ -1,5 +1,5 @@
 // The in-memory engine: a sorted key index over a Map. For tests and throwaway clusters.
-import { type Engine, type EngineTx, BufferedTx } from "./engine.ts";
+import { BufferedTx, type Engine, type EngineTx } from "./engine.ts";
 import type { AnyResource } from "./model.ts";
 import { storeLimits, type WatchEvent } from "./store.ts";
 

@@ -6,14 +6,23 @@ export const nameSchema = z
   .string()
   .min(1, "name must not be empty")
   .max(63, "name must be at most 63 characters")
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "name must be lowercase letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    "name must be lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 export const projectSchema = nameSchema;
 
-const labelKey = z.string().min(1).max(128).regex(/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/, "invalid label key");
+const labelKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/, "invalid label key");
 const labelValue = z.string().max(256);
 
-export const labelsSchema = z.record(labelKey, labelValue).refine((r) => Object.keys(r).length <= 64, "at most 64 labels");
+export const labelsSchema = z
+  .record(labelKey, labelValue)
+  .refine((r) => Object.keys(r).length <= 64, "at most 64 labels");
 export const annotationsSchema = z
   .record(labelKey, z.string().max(16_384))
   .refine((r) => Object.keys(r).length <= 64, "at most 64 annotations");

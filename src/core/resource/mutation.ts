@@ -38,7 +38,12 @@ export function planCreate(current: AnyResource | undefined, obj: AnyResource, c
   return { stored, result: stored, event: { type: "ADDED", revision: ctx.revision, object: stored } };
 }
 
-export function planUpdate(current: AnyResource | undefined, obj: AnyResource, opts: WriteOptions, ctx: Context): Outcome {
+export function planUpdate(
+  current: AnyResource | undefined,
+  obj: AnyResource,
+  opts: WriteOptions,
+  ctx: Context,
+): Outcome {
   const key = keyOf(obj);
   if (!current) throw new ApiError("NotFound", `${describeKey(key)} not found`);
   checkRevision(current, key, opts.revision ?? obj.metadata.revision);
@@ -57,18 +62,28 @@ export function planUpdate(current: AnyResource | undefined, obj: AnyResource, o
   };
   // Deletion, once requested, cannot be undone by an update; it completes when the last
   // finalizer is removed.
-  if (current.metadata.deletionTimestamp) stored.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+  if (current.metadata.deletionTimestamp)
+    stored.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
   else delete stored.metadata.deletionTimestamp;
   if (finalizers.length) stored.metadata.finalizers = finalizers;
   else delete stored.metadata.finalizers;
   checkSize(stored);
   if (stored.metadata.deletionTimestamp && finalizers.length === 0) {
-    return { stored: undefined, result: stored, event: { type: "DELETED", revision: ctx.revision, object: stored } };
+    return {
+      stored: undefined,
+      result: stored,
+      event: { type: "DELETED", revision: ctx.revision, object: stored },
+    };
   }
   return { stored, result: stored, event: { type: "MODIFIED", revision: ctx.revision, object: stored } };
 }
 
-export function planDelete(current: AnyResource | undefined, key: ResourceKey, opts: WriteOptions, ctx: Context): Outcome {
+export function planDelete(
+  current: AnyResource | undefined,
+  key: ResourceKey,
+  opts: WriteOptions,
+  ctx: Context,
+): Outcome {
   if (!current) throw new ApiError("NotFound", `${describeKey(key)} not found`);
   checkRevision(current, key, opts.revision);
   const marked: AnyResource = {
@@ -77,9 +92,17 @@ export function planDelete(current: AnyResource | undefined, key: ResourceKey, o
   };
   if (current.metadata.finalizers?.length) {
     marked.metadata.deletionTimestamp = current.metadata.deletionTimestamp ?? ctx.now;
-    return { stored: marked, result: marked, event: { type: "MODIFIED", revision: ctx.revision, object: marked } };
+    return {
+      stored: marked,
+      result: marked,
+      event: { type: "MODIFIED", revision: ctx.revision, object: marked },
+    };
   }
-  return { stored: undefined, result: marked, event: { type: "DELETED", revision: ctx.revision, object: marked } };
+  return {
+    stored: undefined,
+    result: marked,
+    event: { type: "DELETED", revision: ctx.revision, object: marked },
+  };
 }
 
 function checkRevision(current: AnyResource, key: ResourceKey, expected: number | undefined): void {

@@ -51,7 +51,12 @@ export interface ResourceStore {
   update(obj: AnyResource, opts?: WriteOptions): Promise<AnyResource>;
   /** Removes the object, or marks it for deletion while finalizers remain. */
   delete(key: ResourceKey, opts?: WriteOptions): Promise<AnyResource>;
-  watch(kind: string, project: string | undefined, onEvent: (e: WatchEvent) => void, opts?: WatchOptions): Watch;
+  watch(
+    kind: string,
+    project: string | undefined,
+    onEvent: (e: WatchEvent) => void,
+    opts?: WatchOptions,
+  ): Watch;
   revision(): Promise<number>;
   close(): Promise<void>;
 }

@@ -24,7 +24,12 @@ export class WatchHub {
     this.lastEmitted = startRevision;
   }
 
-  subscribe(prefix: string, replay: WatchEvent[], deliver: (e: WatchEvent) => void, onError?: (e: Error) => void): Watch {
+  subscribe(
+    prefix: string,
+    replay: WatchEvent[],
+    deliver: (e: WatchEvent) => void,
+    onError?: (e: Error) => void,
+  ): Watch {
     const w: Watcher = { prefix, deliver, onError, queue: [], draining: false, closed: false };
     this.watchers.add(w);
     for (const e of replay) if (e.revision <= this.lastEmitted) this.enqueue(w, e);
@@ -56,7 +61,13 @@ export class WatchHub {
   private enqueue(w: Watcher, e: WatchEvent): void {
     if (w.closed) return;
     if (w.queue.length >= this.backlogLimit) {
-      this.fail(w, new ApiError("Unavailable", `watch fell more than ${this.backlogLimit} events behind; list again and watch from the list's revision`));
+      this.fail(
+        w,
+        new ApiError(
+          "Unavailable",
+          `watch fell more than ${this.backlogLimit} events behind; list again and watch from the list's revision`,
+        ),
+      );
       return;
     }
     w.queue.push(e);

@@ -1,7 +1,7 @@
 // A de-duplicating work queue for controllers: a key queued twice is reconciled once; a key
 // being reconciled and queued again runs once more afterwards; failures come back with
 // per-key exponential backoff. Bounded: beyond maxKeys new keys are refused (resync catches them).
-import { backoffDelayMs, type BackoffPolicy } from "../backoff.ts";
+import { type BackoffPolicy, backoffDelayMs } from "../backoff.ts";
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
