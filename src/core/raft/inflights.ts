@@ -45,6 +45,11 @@ export class Inflights {
     if (this.count === 0) this.start = 0;
   }
 
+  /** Frees the oldest message: lets one more through when acknowledgements may have been lost. */
+  freeFirstOne(): void {
+    if (this.count > 0) this.freeLE(this.indexes[this.start]!);
+  }
+
   full(): boolean {
     return this.count === this.maxCount || (this.maxBytes > 0 && this.bytes >= this.maxBytes);
   }

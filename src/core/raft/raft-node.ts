@@ -884,6 +884,10 @@ export class RaftNode {
         pr.recentActive = true;
         pr.probeSent = false;
         if (m.leaseTick !== undefined && m.leaseTick > pr.leaseAckTick) pr.leaseAckTick = m.leaseTick;
+        // The follower is alive but the window is full: appends or their answers may have been
+        // lost. Free one slot so the next append goes out; a gap makes the follower reject it,
+        // which sends us back to probing from its match.
+        if (pr.state === "replicate" && pr.inflights.full()) pr.inflights.freeFirstOne();
         if (pr.match < this.log.lastIndex()) this.sendAppend(m.from);
         if (m.context !== undefined) this.ackReadIndex(m.from, m.context);
         return;

@@ -19,10 +19,12 @@ test(`${CI_SEEDS} seeds with every fault enabled keep Raft safe and the history 
   let ops = 0;
   let elections = 0;
   let unknown = 0;
+  let notConverged = 0;
   for (let seed = 1; seed <= CI_SEEDS; seed++) {
     const r = runSimulation(opts(seed));
     if (r.violation) failures.push(`seed ${seed}: ${r.violation.kind}: ${r.violation.message}`);
     if (r.linearizability === "unknown") unknown++;
+    if (!r.stats.converged) notConverged++;
     ops += r.stats.opsOk;
     elections += r.stats.elections;
   }
@@ -31,6 +33,8 @@ test(`${CI_SEEDS} seeds with every fault enabled keep Raft safe and the history 
   assert.ok(ops > CI_SEEDS * 30, `only ${ops} completed client operations`);
   assert.ok(elections > CI_SEEDS, `only ${elections} elections`);
   assert.ok(unknown < CI_SEEDS / 100, `${unknown} histories were too hard to check`);
+  // Liveness: after the faults stop, the group should heal (a stuck follower shows up here).
+  assert.ok(notConverged <= CI_SEEDS / 50, `${notConverged} seeds did not converge after the quiet phase`);
 });
 
 const BUG_BUDGET_SEEDS = 60;

@@ -29,7 +29,7 @@ export function formatResult(r: SimResult): string {
     `seed ${r.options.seed}: ${head} | reads=${s.readMode} ops=${s.opsOk}+${s.opsIndeterminate}? ` +
     `elections=${s.elections} term=${s.maxTerm} commit=${s.maxCommit} msgs=${s.messages} dropped=${s.dropped} ` +
     `crashes=${s.crashes} partitions=${s.partitions} conf=${s.confChanges} snaps=${s.snapshotsInstalled} ` +
-    `transfers=${s.transfers} lin=${r.linearizability}`
+    `transfers=${s.transfers} lin=${r.linearizability} converged=${s.converged ? "yes" : "no"}`
   );
 }
 
@@ -77,16 +77,18 @@ function main(): number {
   const count = Math.max(1, positiveInt("seeds", values.seeds, 1));
   const started = performance.now();
   const failed: SimResult[] = [];
+  let notConverged = 0;
   for (let seed = first; seed < first + count; seed++) {
     const r = runSimulation({ ...base, seed });
     if (base.trace) for (const line of r.trace) console.log(`  ${line}`);
     console.log(formatResult(r));
     if (r.violation) failed.push(r);
+    else if (!r.stats.converged) notConverged++;
   }
   const secs = (performance.now() - started) / 1000;
   // Timing goes to stderr so that stdout of a replay is byte-for-byte identical.
   console.error(
-    `${count} seed(s) in ${secs.toFixed(1)}s (${(count / secs).toFixed(1)} seeds/s), ${failed.length} failed`,
+    `${count} seed(s) in ${secs.toFixed(1)}s (${(count / secs).toFixed(1)} seeds/s), ${failed.length} failed, ${notConverged} did not converge`,
   );
   for (const r of failed) console.error(`replay seed ${r.options.seed}: ${replayCommand(r.options)} --trace`);
   return failed.length > 0 ? 1 : 0;

@@ -41,6 +41,8 @@ export interface SimStats {
   readonly opsIndeterminate: number;
   readonly readMode: "safe" | "lease";
   readonly linSteps: number;
+  /** Liveness, reported but not enforced: after the quiet phase one leader leads everyone to the same commit. */
+  readonly converged: boolean;
 }
 
 export interface SimResult {
@@ -219,8 +221,22 @@ export class Simulation {
         opsIndeterminate,
         readMode: this.readMode,
         linSteps,
+        converged: violation ? false : this.converged(),
       },
     };
+  }
+
+  private converged(): boolean {
+    const leader = this.leaderHost();
+    if (!leader) return false;
+    const st = leader.raft!.status();
+    for (const id of [...st.confState.voters, ...st.confState.learners]) {
+      const h = this.hosts.get(id);
+      if (!h?.raft) return false;
+      const hs = h.raft.status();
+      if (hs.commit !== st.commit || hs.lastIndex !== st.lastIndex || hs.lead !== leader.id) return false;
+    }
+    return true;
   }
 
   private toViolation(e: unknown): Violation {
