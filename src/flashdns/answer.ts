@@ -46,8 +46,9 @@ interface Builder {
   optionalAuthority: boolean;
 }
 
-const withOwner = (set: RRset, owner: Name, ttl = set.ttl): ResourceRecord[] =>
-  set.records.map((r) => ({ ...r, name: owner, ttl }));
+/** The RRset's records under `owner` (the query's spelling), each keeping its own TTL as NSD does. */
+const withOwner = (set: RRset, owner: Name, ttl?: number): ResourceRecord[] =>
+  set.records.map((r) => ({ ...r, name: owner, ttl: ttl ?? r.ttl }));
 
 function addSoa(zone: Zone, b: Builder): void {
   const soa = zone.soa;
@@ -82,6 +83,8 @@ function nodeForAdditional(zone: Zone, name: Name): ZoneNode | undefined {
 /** A and AAAA of the targets: every A first, then every AAAA, each name once (NSD's order). */
 function addAdditional(zone: Zone, targets: Name[], b: Builder): void {
   const seen = new Set<string>();
+  // An RRset already in the answer is not repeated in the additional section.
+  const answered = new Set(b.answers.map((r) => `${r.type}/${nameKey(r.name)}`));
   const found: [Name, ZoneNode][] = [];
   for (const t of targets) {
     const k = nameKey(t);
@@ -93,7 +96,7 @@ function addAdditional(zone: Zone, targets: Name[], b: Builder): void {
   for (const type of [RRType.A, RRType.AAAA]) {
     for (const [t, n] of found) {
       const set = n.rrsets.get(type);
-      if (set) b.additional.push(...withOwner(set, t));
+      if (set && !answered.has(`${type}/${nameKey(t)}`)) b.additional.push(...withOwner(set, t));
     }
   }
 }

@@ -97,7 +97,8 @@ export function compileZone(origin: Name, input: readonly ResourceRecord[]): Zon
       set = { name: n.name, type: rr.type, ttl: rr.ttl, records: [] };
       n.rrsets.set(rr.type, set);
     }
-    // RFC 2181 §5.2: one TTL per RRset; the lowest wins, as servers commonly do.
+    // RFC 2181 §5.2 wants one TTL per RRset; records keep theirs (as NSD serves them) and
+    // the set's TTL is the lowest. The API only ever writes one TTL per set.
     if (rr.ttl < set.ttl) set.ttl = rr.ttl;
     if (set.records.some((r) => sameRdata(r.data, rr.data))) continue;
     if (set.records.length >= zoneLimits.maxRRsetRecords) {
@@ -132,8 +133,7 @@ export function compileZone(origin: Name, input: readonly ResourceRecord[]): Zon
   const records: ResourceRecord[] = [...(soa as RRset).records];
   for (const [, n] of nodes)
     for (const [t, set] of n.rrsets)
-      if (!(t === RRType.SOA && n === apex))
-        for (const r of set.records) records.push({ ...r, ttl: set.ttl });
+      if (!(t === RRType.SOA && n === apex)) for (const r of set.records) records.push(r);
   return { origin, key: nameKey(origin), soa: soa as RRset, nodes, records };
 }
 

@@ -1,0 +1,145 @@
+// The DNS listener: UDP and TCP (RFC 1035 §4.2, RFC 7766) on one port, a thin shell around
+// the pure query handler. Bounded: TCP connections, pipelined queries and idle time.
+import dgram from "node:dgram";
+import net from "node:net";
+import type { Logger } from "pino";
+import type { Answer } from "./answer.ts";
+import { AnswerCache } from "./answer-cache.ts";
+import { type HandleResult, handleQuery } from "./query-handler.ts";
+import type { ZoneIndex } from "./zone-index.ts";
+
+export const dnsServerLimits = {
+  maxTcpConnections: 256,
+  tcpIdleMs: 10_000,
+  /** Queries a TCP client may have in flight before we stop reading from it. */
+  maxTcpInflight: 32,
+  maxUdpPayloadBytes: 1232,
+};
+
+export interface TransferStream {
+  /** Writes the messages of a zone transfer; resolves when done. */
+  (
+    answer: Extract<Answer, { kind: "transfer" }>,
+    query: Uint8Array,
+    send: (msg: Uint8Array) => void,
+    peer: string,
+  ): Promise<void>;
+}
+
+export interface DnsServerOptions {
+  index: ZoneIndex;
+  log: Logger;
+  host: string;
+  port: number;
+  transfer?: TransferStream;
+}
+
+export class DnsServer {
+  private udp: dgram.Socket | undefined;
+  private tcp: net.Server | undefined;
+  private readonly conns = new Set<net.Socket>();
+  private readonly cache = new AnswerCache();
+  private readonly opts: DnsServerOptions;
+  port = 0;
+
+  constructor(opts: DnsServerOptions) {
+    this.opts = opts;
+  }
+
+  private handle(query: Uint8Array, transport: "udp" | "tcp"): HandleResult {
+    const gen = this.opts.index.generation;
+    const hit = this.cache.get(query, transport, gen);
+    if (hit) return { kind: "reply", bytes: hit };
+    const r = handleQuery(query, this.opts.index, {
+      transport,
+      maxUdpPayloadBytes: dnsServerLimits.maxUdpPayloadBytes,
+    });
+    if (r.kind === "reply") this.cache.put(query, transport, gen, r.bytes);
+    return r;
+  }
+
+  async listen(): Promise<void> {
+    const { host } = this.opts;
+    const family = net.isIPv6(host) ? "udp6" : "udp4";
+    this.tcp = net.createServer((s) => this.onConnection(s));
+    this.tcp.maxConnections = dnsServerLimits.maxTcpConnections;
+    await new Promise<void>((resolve, reject) => {
+      this.tcp?.once("error", reject);
+      this.tcp?.listen(this.opts.port, host, () => resolve());
+    });
+    this.port = (this.tcp.address() as net.AddressInfo).port;
+    const udp = dgram.createSocket({ type: family, reuseAddr: false });
+    this.udp = udp;
+    udp.on("message", (msg, rinfo) => {
+      let r: HandleResult;
+      try {
+        r = this.handle(msg, "udp");
+      } catch (err) {
+        this.opts.log.error({ err }, "query handler failed");
+        return;
+      }
+      if (r.kind === "reply") udp.send(r.bytes, rinfo.port, rinfo.address);
+    });
+    udp.on("error", (err) => this.opts.log.error({ err }, "UDP socket error"));
+    await new Promise<void>((resolve, reject) => {
+      udp.once("error", reject);
+      udp.bind(this.port, host, () => resolve());
+    });
+    udp.setRecvBufferSize(4 * 1024 * 1024);
+    udp.setSendBufferSize(4 * 1024 * 1024);
+  }
+
+  private onConnection(s: net.Socket): void {
+    this.conns.add(s);
+    s.setNoDelay(true);
+    s.setTimeout(dnsServerLimits.tcpIdleMs, () => s.destroy());
+    s.on("close", () => this.conns.delete(s));
+    s.on("error", () => s.destroy());
+    let buf = Buffer.alloc(0);
+    let busy = Promise.resolve();
+    let inflight = 0;
+    const send = (m: Uint8Array) => {
+      const frame = Buffer.allocUnsafe(2 + m.length);
+      frame.writeUInt16BE(m.length, 0);
+      frame.set(m, 2);
+      if (!s.destroyed) s.write(frame);
+    };
+    s.on("data", (chunk) => {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const q = Uint8Array.from(buf.subarray(2, 2 + len));
+        buf = buf.subarray(2 + len);
+        inflight++;
+        if (inflight >= dnsServerLimits.maxTcpInflight) s.pause();
+        // Answers go out in order: a transfer streams before the next query is answered.
+        busy = busy
+          .then(async () => {
+            const r = this.handle(q, "tcp");
+            if (r.kind === "reply") send(r.bytes);
+            else if (r.kind === "transfer") {
+              if (!this.opts.transfer) s.destroy();
+              else await this.opts.transfer(r.answer, q, send, `${s.remoteAddress}:${s.remotePort}`);
+            }
+          })
+          .catch((err) => {
+            this.opts.log.warn({ err }, "TCP query failed");
+            s.destroy();
+          })
+          .finally(() => {
+            inflight--;
+            if (s.isPaused() && inflight < dnsServerLimits.maxTcpInflight) s.resume();
+          });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns) c.destroy();
+    await Promise.all([
+      new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r())),
+      new Promise<void>((r) => (this.tcp ? this.tcp.close(() => r()) : r())),
+    ]);
+  }
+}
