@@ -66,6 +66,8 @@ interface Host {
   lastRole: string;
   compactEvery: number;
   keepEntries: number;
+  /** Crash in the middle of persisting the next Ready (a torn write), instead of between events. */
+  tornCrashPending: boolean;
 }
 
 interface ClientOp {
@@ -260,10 +262,12 @@ export class Simulation {
       lastRole: "follower",
       compactEvery: this.rng.between(8, 40),
       keepEntries: this.rng.int(6),
+      tornCrashPending: false,
     };
     host.kv = KvMachine.restore(snap.data, snap.metadata.index);
     host.reads = new Map();
     host.lastRole = "follower";
+    host.tornCrashPending = false;
     const nodeRng = this.rng.fork();
     host.raft = new RaftNode({
       groupId: GROUP,
@@ -338,6 +342,15 @@ export class Simulation {
     if (!raft) return;
     while (raft.hasReady()) {
       const rd = raft.ready();
+      if (host.tornCrashPending) {
+        // Only a prefix of the new entries reached the disk; the hard state and the
+        // messages did not. What was never persisted is lost with the process.
+        host.storage.append(rd.entries.slice(0, this.rng.int(rd.entries.length + 1)));
+        this.log(`torn write on ${host.id}: crash while persisting`);
+        this.crash(host);
+        this.queue.push(this.now + this.rng.between(30, 500), { kind: "restart", host: host.id });
+        return;
+      }
       this.observe(host, raft, rd);
       if (rd.snapshot) {
         host.storage.applySnapshot(rd.snapshot);
@@ -540,6 +553,10 @@ export class Simulation {
     // Usually keep a majority up, but sometimes take down more (even everyone) to test recovery.
     if (up.length === 0 || (down >= Math.floor((this.o.nodes - 1) / 2) && !this.rng.chance(0.15))) return;
     const victim = this.rng.chance(0.4) ? (this.leaderHost() ?? this.rng.pick(up)) : this.rng.pick(up);
+    if (this.rng.chance(0.4)) {
+      victim.tornCrashPending = true;
+      return;
+    }
     this.crash(victim);
     this.queue.push(this.now + this.rng.between(30, 500), { kind: "restart", host: victim.id });
   }
