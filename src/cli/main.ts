@@ -5,6 +5,7 @@ import { ApiError } from "../core/errors.ts";
 import { Lifecycle } from "../core/lifecycle.ts";
 import { createLogger } from "../core/log.ts";
 import { cliEnv } from "./cli-env.ts";
+import { registerIam } from "./commands/iam.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { roles } from "./roles.ts";
 import { roleConfig, startRole } from "./run-role.ts";
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
 
   const env = cliEnv(program);
   registerQuota(program, env);
+  registerIam(program, env);
   return program;
 }
 
