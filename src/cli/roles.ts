@@ -4,8 +4,9 @@ import { apigatewayRole } from "../apigateway/server.ts";
 import type { Role } from "../core/role.ts";
 import { creditserviceRole } from "../creditservice/server.ts";
 import { iamRole } from "../iam/server.ts";
+import { lightningstorRole } from "../lightningstor/server.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: roles differ in their option types.
-export const roles: Role<any>[] = [iamRole, creditserviceRole, apigatewayRole];
+export const roles: Role<any>[] = [iamRole, creditserviceRole, lightningstorRole, apigatewayRole];
 
 export const roleByName = (name: string) => roles.find((r) => r.name === name);
