@@ -158,6 +158,8 @@ function compareMsg(c: Compare): Msg {
 
 export class ChainfireClient {
   readonly rpc: RpcClients;
+  /** Streams this client opened; close() ends them (leases then expire on the server). */
+  private readonly streams = new Set<{ stop(): void }>();
 
   constructor(endpoints: string | string[]) {
     this.rpc = connectRpc(Array.isArray(endpoints) ? endpoints : [endpoints]);
@@ -306,7 +308,16 @@ export class ChainfireClient {
         filters,
       },
     });
-    return { ready, close: () => end() };
+    const tracked = { stop: () => end() };
+    this.streams.add(tracked);
+    stream.on("close", () => this.streams.delete(tracked));
+    return {
+      ready,
+      close: () => {
+        this.streams.delete(tracked);
+        end();
+      },
+    };
   }
 
   async leaseGrant(ttlSeconds: number, id = 0): Promise<{ id: number; ttlSeconds: number }> {
@@ -333,10 +344,17 @@ export class ChainfireClient {
   /** Grants a lease and keeps it alive until close(); onLost fires if it expires anyway. */
   async lease(ttlSeconds: number, onLost?: () => void): Promise<LeaseKeeper> {
     const { id, ttlSeconds: granted } = await this.leaseGrant(ttlSeconds);
-    return new LeaseKeeper(this, id, granted, onLost);
+    const keeper = new LeaseKeeper(this, id, granted, onLost);
+    const tracked = { stop: () => keeper.stop() };
+    this.streams.add(tracked);
+    keeper.onClose = () => this.streams.delete(tracked);
+    return keeper;
   }
 
+  /** Ends watches and keep-alives (without revoking: close leases first for that) and the channel. */
   close(): void {
+    for (const s of [...this.streams]) s.stop();
+    this.streams.clear();
     this.rpc.close();
   }
 }
@@ -347,6 +365,7 @@ export class LeaseKeeper {
   private readonly timer: NodeJS.Timeout;
   private lost = false;
   private closed = false;
+  onClose: (() => void) | undefined;
 
   constructor(
     private readonly client: ChainfireClient,
@@ -376,13 +395,20 @@ export class LeaseKeeper {
     this.onLost?.();
   }
 
-  /** Stops the keep-alives and revokes the lease (deleting its keys). */
-  async close(): Promise<void> {
+  /** Stops the keep-alives; the lease runs out on the server after its TTL. */
+  stop(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     this.stream.end();
     this.stream.cancel();
+    this.onClose?.();
+  }
+
+  /** Stops the keep-alives and revokes the lease (deleting its keys). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.stop();
     if (!this.lost) await this.client.leaseRevoke(this.id).catch(() => undefined);
   }
 }

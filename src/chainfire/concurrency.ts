@@ -45,6 +45,8 @@ async function waitUntilFirst(
   o: ContenderOptions,
 ): Promise<void> {
   const deadline = o.timeoutMs ? Date.now() + o.timeoutMs : Number.POSITIVE_INFINITY;
+  // max_create_revision 0 means "no bound" on the wire, so revision 1 is first by definition.
+  if (myRevision <= 1) return;
   for (;;) {
     const ahead = await client.range(prefix, {
       prefix: true,

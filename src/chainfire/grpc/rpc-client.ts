@@ -49,6 +49,14 @@ export function connectRpc(
   };
 }
 
+type UnaryMethod = (
+  this: Client,
+  req: Msg,
+  md: Metadata,
+  opts: { deadline: number },
+  cb: (err: ServiceError | null, res: Msg) => void,
+) => void;
+
 export function call(
   client: Client,
   method: string,
@@ -56,7 +64,7 @@ export function call(
   timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
 ): Promise<Msg> {
   return new Promise((resolve, reject) => {
-    const fn = (client as unknown as Record<string, Function>)[method];
+    const fn = (client as unknown as Record<string, UnaryMethod | undefined>)[method];
     if (!fn) throw new Error(`no rpc ${method}`);
     fn.call(
       client,
