@@ -120,6 +120,9 @@ export class Simulation {
   private readonly history = new Map<string, HistoryRecord>();
   private readonly trace: string[] = [];
   private readonly readMode: "safe" | "lease";
+  /** Per seed: from one entry per message (every step visible) to real batching. */
+  private readonly maxSizePerMsgBytes: number;
+  private readonly maxInflightMsgs: number;
   private readonly endMs: number;
   private faultsActive = true;
   private added = 0;
@@ -143,6 +146,8 @@ export class Simulation {
       jitterMs: f.has("reorder") ? this.rng.between(5, 30) : 0,
       longDelayRate: f.has("reorder") ? 0.005 + this.rng.next() * 0.02 : 0,
     });
+    this.maxSizePerMsgBytes = this.rng.pick([1, 64, 512]);
+    this.maxInflightMsgs = this.rng.pick([1, 4, 16]);
     this.safety = new SafetyChecker(() => this.now);
     this.endMs = o.steps * SIM_TICK_MS;
     const founders = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
@@ -278,8 +283,8 @@ export class Simulation {
       heartbeatTicks: SIM_HEARTBEAT_TICKS,
       readOnlyOption: this.readMode === "lease" ? "leaseBased" : "safe",
       // Small bounds so batching, flow control and the uncommitted limit are exercised.
-      maxSizePerMsgBytes: 512,
-      maxInflightMsgs: 4,
+      maxSizePerMsgBytes: this.maxSizePerMsgBytes,
+      maxInflightMsgs: this.maxInflightMsgs,
       maxUncommittedEntriesBytes: 4096,
       snapshotTimeoutTicks: 20,
       ...(this.o.bug ? { bugs: { [this.o.bug]: true } } : {}),
