@@ -2,7 +2,7 @@
 // writes a key under a shared prefix bound to its own lease; the one whose key has the lowest
 // create revision holds the lock (or leads). The others wait for the key just ahead of them to
 // go, so a release wakes exactly one waiter. A holder that dies loses its lease, and its key.
-import type { ChainfireClient, KeyValue, LeaseKeeper } from "./client.ts";
+import type { ChainfireClient, KeyValue, LeaseKeeper } from "./kv-client.ts";
 
 export interface ContenderOptions {
   /** TTL of the contender's lease: how long a crashed holder blocks the others. */

@@ -25,7 +25,7 @@ import {
   type WriteOptions,
 } from "../core/resource/store.ts";
 import { RESOURCE_PREFIX } from "./api.ts";
-import { ChainfireClient, ChainfireError, type KeyValue } from "./client.ts";
+import { ChainfireClient, ChainfireError, type KeyValue } from "./kv-client.ts";
 
 /** Times a write re-reads and retries when another writer slipped in between read and txn. */
 const MAX_WRITE_ATTEMPTS = 8;
