@@ -195,8 +195,8 @@ export const revocationSpecSchema = z.strictObject({
   type: z.enum(["token", "session", "subject"]),
   /** The jti, session (refresh-token family) id or subject revoked. */
   value: z.string().max(256),
-  /** For subjects: tokens issued before this instant (epoch seconds) are revoked. */
-  issuedBefore: z.number().int().optional(),
+  /** For subjects: tokens issued before this instant (epoch milliseconds, matched against iat_ms) are revoked. */
+  issuedBeforeMs: z.number().int().optional(),
   /** After this (epoch seconds) no token it could match is valid anyway, so the entry is dropped. */
   expiresAt: z.number().int(),
 });
@@ -240,6 +240,8 @@ export const accessTokenClaimsSchema = z.object({
   /** Service accounts are confined to their own project. */
   project: z.string().optional(),
   client_id: z.string().optional(),
+  /** Issue time in milliseconds: a revocation in the same second as a new login must not catch it. */
+  iat_ms: z.number().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
 

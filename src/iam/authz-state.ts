@@ -46,7 +46,7 @@ export class AuthzState {
   private readonly serviceAccounts = new Map<string, { disabled: boolean }>();
   private readonly revokedTokens = new Map<string, number>();
   private readonly revokedSessions = new Map<string, number>();
-  private readonly revokedSubjects = new Map<string, { issuedBefore: number; expiresAt: number }>();
+  private readonly revokedSubjects = new Map<string, { issuedBeforeMs: number; expiresAt: number }>();
   readonly keys = new Map<string, VerifierKey>();
   /** Bumped on every applied event, so caches keyed on it know when to drop. */
   generation = 0;
@@ -143,7 +143,7 @@ export class AuthzState {
         else if (spec.type === "session") this.revokedSessions.set(spec.value, spec.expiresAt);
         else
           this.revokedSubjects.set(spec.value, {
-            issuedBefore: spec.issuedBefore ?? spec.expiresAt,
+            issuedBeforeMs: spec.issuedBeforeMs ?? spec.expiresAt * 1000,
             expiresAt: spec.expiresAt,
           });
         return;
@@ -198,11 +198,17 @@ export class AuthzState {
   }
 
   /** Why a token is revoked, or undefined. Times in epoch seconds. */
-  revoked(claims: { jti: string; sid?: string | undefined; sub: string; iat: number }): string | undefined {
+  revoked(claims: {
+    jti: string;
+    sid?: string | undefined;
+    sub: string;
+    iat: number;
+    iat_ms?: number | undefined;
+  }): string | undefined {
     if (this.revokedTokens.has(claims.jti)) return "the token has been revoked";
     if (claims.sid && this.revokedSessions.has(claims.sid)) return "the session has been revoked";
     const s = this.revokedSubjects.get(claims.sub);
-    if (s && claims.iat < s.issuedBefore)
+    if (s && (claims.iat_ms ?? claims.iat * 1000) < s.issuedBeforeMs)
       return "every token of this principal issued before its revocation is revoked";
     return undefined;
   }

@@ -82,10 +82,11 @@ export class TokenService {
     name: string,
     extra: { sid?: string; client_id?: string } = {},
   ): Promise<{ token: string; expiresIn: number }> {
-    const now = this.nowSec();
+    const nowMs = this.d.clock();
+    const now = Math.floor(nowMs / 1000);
     const ttl = this.d.lifetimes.accessTokenTtlSeconds;
     const { kid, privateKey } = this.d.keys.signer();
-    const token = await new SignJWT({ name, ...extra })
+    const token = await new SignJWT({ name, ...extra, iat_ms: nowMs })
       .setProtectedHeader({ alg: "EdDSA", kid, typ: "at+jwt" })
       .setIssuer(this.d.issuer())
       .setSubject(subject)
@@ -249,7 +250,7 @@ export class TokenService {
     await this.addRevocation(name, {
       type: "subject",
       value: subject,
-      issuedBefore: now + 1,
+      issuedBeforeMs: this.d.clock(),
       expiresAt: now + 1 + this.d.lifetimes.accessTokenTtlSeconds + this.d.lifetimes.clockSkewSeconds,
     });
   }
