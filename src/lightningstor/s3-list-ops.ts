@@ -173,7 +173,7 @@ export async function listObjectVersions(call: S3Call, deps: S3Deps): Promise<vo
   let pastVersionMarker = versionMarker === "";
   let count = 0;
   let scanned = 0;
-  const from = keyMarker > prefix ? keyMarker : prefix; // string order, not numeric
+  const from = [keyMarker, prefix].sort()[1] ?? prefix;
   for (const v of deps.meta.scanVersions(b.name, from, true)) {
     if (++scanned > maxScannedPerList || !v.key.startsWith(prefix)) break;
     const isLatest = v.key !== lastKey;
