@@ -1,0 +1,408 @@
+// The Prometheus HTTP API on nightlight's server: remote_write at /api/v1/write and the query
+// endpoints Grafana's Prometheus data source calls, with Prometheus's JSON (including its error
+// shape), so that existing clients work unchanged. The tenant comes from the caller's token.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import type { Authenticator, Authorizer, Principal } from "../core/api/auth.ts";
+import { ApiError } from "../core/errors.ts";
+import { SnappyError, snappyDecompress } from "./ingest/snappy.ts";
+import { decodeWriteRequest, ProtoError } from "./ingest/write-request.ts";
+import type { MetadataStore } from "./metadata-store.ts";
+import { Evaluator, evaluateRangeQuery, QueryError } from "./promql/evaluator.ts";
+import { parseDuration } from "./promql/lexer.ts";
+import { ParseError, parseQuery } from "./promql/parser.ts";
+import { formatFloat, type Value } from "./promql/value.ts";
+import { type Labels, labelsToObject } from "./tsdb/labels.ts";
+import type { Matcher } from "./tsdb/matcher.ts";
+import type { Tsdb } from "./tsdb/tsdb.ts";
+
+export interface PromApiOptions {
+  db: Tsdb;
+  metadata: MetadataStore;
+  auth: Authenticator & Authorizer;
+  log: Logger;
+  clock: () => number;
+  /** Most samples one query may load. */
+  maxSamplesPerQuery: number;
+  lookbackMs: number;
+  /** Body limit of a remote_write request (compressed). */
+  writeBodyLimitBytes: number;
+}
+
+/** Points one range-query series may have (Prometheus: 11,000). */
+export const maxPointsPerSeries = 11_000;
+/** Header with which an unrestricted caller (the local admin) picks the tenant it reads or writes. */
+export const tenantHeader = "x-photon-project";
+/** Tenant of platform metrics and of an unrestricted caller that names none. */
+export const systemTenant = "system";
+
+type ErrorType =
+  | "bad_data"
+  | "execution"
+  | "timeout"
+  | "internal"
+  | "unavailable"
+  | "not_found"
+  | "unauthorized"
+  | "forbidden";
+const statusFor: Record<ErrorType, number> = {
+  bad_data: 400,
+  execution: 422,
+  timeout: 503,
+  internal: 500,
+  unavailable: 503,
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+};
+
+class PromError extends Error {
+  constructor(
+    readonly type: ErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendError(reply: FastifyReply, type: ErrorType, message: string) {
+  return reply
+    .code(statusFor[type])
+    .header("content-type", "application/json")
+    .send({ status: "error", errorType: type, error: message });
+}
+
+const minTimeMs = -9_223_372_036_854;
+const maxTimeMs = 9_223_372_036_854;
+
+export function parseTimeParam(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === "") return fallback;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+  const ms = Date.parse(raw);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(ms)) return ms;
+  if (raw === "-292273086-05-16T16:47:06Z") return minTimeMs;
+  throw new PromError("bad_data", `invalid parameter "${name}": cannot parse "${raw}" to a valid timestamp`);
+}
+
+export function parseDurationParam(raw: string | undefined, name: string): number {
+  if (raw === undefined || raw === "")
+    throw new PromError("bad_data", `invalid parameter "${name}": cannot parse "" to a valid duration`);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) {
+    const ms = Math.round(Number(raw) * 1000);
+    if (!Number.isFinite(ms))
+      throw new PromError(
+        "bad_data",
+        `invalid parameter "${name}": cannot parse "${raw}" to a valid duration. It overflows int64`,
+      );
+    return ms;
+  }
+  const d = parseDuration(raw);
+  if (d === undefined)
+    throw new PromError("bad_data", `invalid parameter "${name}": cannot parse "${raw}" to a valid duration`);
+  return d;
+}
+
+function params(req: FastifyRequest): URLSearchParams {
+  const p = new URLSearchParams(req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "");
+  if (req.method === "POST" && typeof req.body === "string")
+    for (const [k, v] of new URLSearchParams(req.body)) p.append(k, v);
+  return p;
+}
+
+const timestampSeconds = (ms: number) => ms / 1000;
+
+function renderValue(v: Value, tMs: number): { resultType: string; result: unknown } {
+  switch (v.type) {
+    case "scalar":
+      return { resultType: "scalar", result: [timestampSeconds(tMs), formatFloat(v.v)] };
+    case "string":
+      return { resultType: "string", result: [timestampSeconds(tMs), v.s] };
+    case "vector":
+      return {
+        resultType: "vector",
+        result: v.samples.map((s) => ({
+          metric: labelsToObject(s.labels),
+          value: [timestampSeconds(tMs), formatFloat(s.v)],
+        })),
+      };
+    case "matrix":
+      return {
+        resultType: "matrix",
+        result: v.series.map((s) => ({
+          metric: labelsToObject(s.labels),
+          values: Array.from({ length: s.ts.length }, (_, i) => [
+            timestampSeconds(s.ts[i]!),
+            formatFloat(s.vs[i]!),
+          ]),
+        })),
+      };
+  }
+}
+
+function matchersFrom(p: URLSearchParams): Matcher[][] {
+  return p.getAll("match[]").map((m) => {
+    let e: ReturnType<typeof parseQuery>;
+    try {
+      e = parseQuery(m);
+    } catch (err) {
+      throw new PromError("bad_data", `invalid parameter "match[]": ${(err as Error).message}`);
+    }
+    if (e.type !== "vector")
+      throw new PromError(
+        "bad_data",
+        `invalid parameter "match[]": 1:1: parse error: expected type instant vector in match[], got ${e.type}`,
+      );
+    return e.matchers;
+  });
+}
+
+export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
+  app.addContentTypeParser(
+    ["application/x-protobuf", "application/octet-stream"],
+    { parseAs: "buffer", bodyLimit: o.writeBodyLimitBytes },
+    (_req, body, done) => done(null, body),
+  );
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  const tenantOf = async (req: FastifyRequest, verb: "read" | "write"): Promise<string> => {
+    let principal: Principal | undefined;
+    try {
+      principal = await o.auth.authenticate({ authorization: req.headers.authorization });
+    } catch (err) {
+      throw new PromError("unauthorized", err instanceof ApiError ? err.message : "authentication failed");
+    }
+    if (!principal)
+      throw new PromError(
+        "unauthorized",
+        "this call needs a token (Authorization: Bearer …); run `photon login`",
+      );
+    const asked = req.headers[tenantHeader];
+    const wanted = typeof asked === "string" && asked !== "" ? asked : undefined;
+    if (principal.project && wanted && wanted !== principal.project)
+      throw new PromError(
+        "forbidden",
+        `this token is confined to project "${principal.project}"; it cannot reach "${wanted}"`,
+      );
+    const tenant = principal.project ?? wanted ?? systemTenant;
+    const decision = await o.auth.authorize(principal, {
+      permission: `nightlight.metrics.${verb}`,
+      project: tenant,
+    });
+    if (!decision.allowed)
+      throw new PromError("forbidden", `not allowed to ${verb} metrics of "${tenant}": ${decision.reason}`);
+    return tenant;
+  };
+
+  const handle =
+    (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const data = await fn(req, reply);
+        if (reply.sent) return reply;
+        return reply.header("content-type", "application/json").send({ status: "success", data });
+      } catch (err) {
+        if (err instanceof PromError) return sendError(reply, err.type, err.message);
+        if (err instanceof ParseError) return sendError(reply, "bad_data", err.message);
+        if (err instanceof QueryError) return sendError(reply, err.kind, err.message);
+        req.log.error({ err }, "query API failure");
+        return sendError(reply, "internal", (err as Error).message);
+      }
+    };
+
+  const parse = (q: string | null) => {
+    if (q === null || q === "")
+      throw new PromError(
+        "bad_data",
+        'invalid parameter "query": unknown position: parse error: no expression found in input',
+      );
+    try {
+      return parseQuery(q);
+    } catch (err) {
+      if (err instanceof ParseError)
+        throw new PromError("bad_data", `invalid parameter "query": ${err.message}`);
+      throw err;
+    }
+  };
+
+  const queryable = (tenant: string) => ({
+    select: (m: readonly Matcher[], mint: number, maxt: number) => o.db.select(tenant, m, mint, maxt),
+  });
+
+  const instant = handle(async (req) => {
+    const tenant = await tenantOf(req, "read");
+    const p = params(req);
+    const expr = parse(p.get("query"));
+    const t = parseTimeParam(p.get("time") ?? undefined, o.clock(), "time");
+    const ev = new Evaluator(queryable(tenant), expr, {
+      startMs: t,
+      endMs: t,
+      stepMs: 1,
+      lookbackMs: o.lookbackMs,
+      maxSamples: o.maxSamplesPerQuery,
+    });
+    return renderValue(ev.evalInstant(t), t);
+  });
+
+  const range = handle(async (req) => {
+    const tenant = await tenantOf(req, "read");
+    const p = params(req);
+    const start = parseTimeParam(p.get("start") ?? undefined, Number.NaN, "start");
+    const end = parseTimeParam(p.get("end") ?? undefined, Number.NaN, "end");
+    if (Number.isNaN(start))
+      throw new PromError("bad_data", 'invalid parameter "start": cannot parse "" to a valid timestamp');
+    if (Number.isNaN(end))
+      throw new PromError("bad_data", 'invalid parameter "end": cannot parse "" to a valid timestamp');
+    if (end < start)
+      throw new PromError("bad_data", 'invalid parameter "end": end timestamp must not be before start time');
+    const step = parseDurationParam(p.get("step") ?? undefined, "step");
+    if (step <= 0)
+      throw new PromError(
+        "bad_data",
+        'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
+    if ((end - start) / step > maxPointsPerSeries)
+      throw new PromError(
+        "bad_data",
+        "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
+      );
+    const expr = parse(p.get("query"));
+    const t = expr.type;
+    if (t === "matrix" || t === "subquery" || t === "string")
+      throw new PromError(
+        "bad_data",
+        `invalid expression type "${t === "string" ? "string" : "range vector"}" for range query, must be Scalar or instant Vector`,
+      );
+    const series = evaluateRangeQuery(queryable(tenant), expr, {
+      startMs: start,
+      endMs: end,
+      stepMs: step,
+      lookbackMs: o.lookbackMs,
+      maxSamples: o.maxSamplesPerQuery,
+    });
+    series.sort((a, b) => compareLabels(a.labels, b.labels));
+    return {
+      resultType: "matrix",
+      result: series.map((s) => ({
+        metric: labelsToObject(s.labels),
+        values: s.ts.map((ts, i) => [timestampSeconds(ts), formatFloat(s.vs[i]!)]),
+      })),
+    };
+  });
+
+  const seriesRoute = handle(async (req) => {
+    const tenant = await tenantOf(req, "read");
+    const p = params(req);
+    const sets = matchersFrom(p);
+    if (sets.length === 0) throw new PromError("bad_data", "no match[] parameter provided");
+    const start = parseTimeParam(p.get("start") ?? undefined, minTimeMs, "start");
+    const end = parseTimeParam(p.get("end") ?? undefined, maxTimeMs, "end");
+    const found = new Map<string, Labels>();
+    for (const ms of sets)
+      for (const l of o.db.seriesLabels(tenant, ms, start, end)) found.set(JSON.stringify(l), l);
+    return [...found.values()].sort(compareLabels).map(labelsToObject);
+  });
+
+  const labelSets = (tenant: string, p: URLSearchParams): Labels[] => {
+    const start = parseTimeParam(p.get("start") ?? undefined, minTimeMs, "start");
+    const end = parseTimeParam(p.get("end") ?? undefined, maxTimeMs, "end");
+    const sets = matchersFrom(p);
+    const all: Matcher[][] =
+      sets.length > 0 ? sets : [[{ type: "=~", name: "__name__", value: ".+", re: /^(?:.+)$/ }]];
+    return all.flatMap((ms) => o.db.seriesLabels(tenant, ms, start, end));
+  };
+
+  const labels = handle(async (req) => {
+    const tenant = await tenantOf(req, "read");
+    const names = new Set<string>();
+    for (const l of labelSets(tenant, params(req))) for (const [n] of l) names.add(n);
+    return [...names].sort();
+  });
+
+  const labelValues = handle(async (req) => {
+    const tenant = await tenantOf(req, "read");
+    const name = (req.params as { name: string }).name;
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
+      throw new PromError("bad_data", `invalid label name: "${name}"`);
+    const values = new Set<string>();
+    for (const l of labelSets(tenant, params(req))) for (const [n, v] of l) if (n === name) values.add(v);
+    return [...values].sort();
+  });
+
+  const metadata = handle(async (req) => {
+    const tenant = await tenantOf(req, "read");
+    const p = params(req);
+    const limit = p.get("limit") ? Number(p.get("limit")) : -1;
+    return o.metadata.query(tenant, p.get("metric") ?? undefined, Number.isFinite(limit) ? limit : -1);
+  });
+
+  const write = async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const tenant = await tenantOf(req, "write");
+      const body = req.body;
+      if (!Buffer.isBuffer(body))
+        throw new PromError(
+          "bad_data",
+          "remote_write needs a snappy-compressed protobuf body (Content-Type: application/x-protobuf)",
+        );
+      let wr: ReturnType<typeof decodeWriteRequest>;
+      try {
+        wr = decodeWriteRequest(snappyDecompress(body));
+      } catch (err) {
+        if (err instanceof SnappyError || err instanceof ProtoError || err instanceof RangeError)
+          throw new PromError("bad_data", `cannot decode remote_write body: ${(err as Error).message}`);
+        throw err;
+      }
+      if (wr.metadata.length > 0) o.metadata.record(tenant, wr.metadata);
+      const out = await o.db.write(tenant, wr.series);
+      if (out.status === 204) return reply.code(204).send();
+      // remote_write clients retry 429 and 5xx, and drop batches answered with another 4xx.
+      return reply.code(out.status).header("content-type", "text/plain").send(`${out.message}\n`);
+    } catch (err) {
+      if (err instanceof PromError)
+        return reply.code(statusFor[err.type]).header("content-type", "text/plain").send(`${err.message}\n`);
+      req.log.error({ err }, "remote_write failure");
+      return reply
+        .code(500)
+        .header("content-type", "text/plain")
+        .send(`${(err as Error).message}\n`);
+    }
+  };
+
+  for (const method of ["GET", "POST"] as const) {
+    app.route({ method, url: "/api/v1/query", handler: instant });
+    app.route({ method, url: "/api/v1/query_range", handler: range });
+    app.route({ method, url: "/api/v1/series", handler: seriesRoute });
+    app.route({ method, url: "/api/v1/labels", handler: labels });
+  }
+  app.get("/api/v1/label/:name/values", labelValues);
+  app.get("/api/v1/metadata", metadata);
+  app.get(
+    "/api/v1/status/buildinfo",
+    handle(async () => ({
+      version: "2.42.0",
+      revision: "nightlight",
+      branch: "",
+      buildUser: "",
+      buildDate: "",
+      goVersion: "",
+    })),
+  );
+  app.get(
+    "/api/v1/query_exemplars",
+    handle(async () => []),
+  );
+  app.post("/api/v1/write", { bodyLimit: o.writeBodyLimitBytes }, write);
+}
+
+function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [an, av] = a[i]!;
+    const [bn, bv] = b[i]!;
+    if (an !== bn) return an < bn ? -1 : 1;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,158 @@
+// `photon nightlight`: the TSDB, remote_write ingestion, scraping (static targets, the other
+// PhotonCloud roles, and ScrapeTarget resources) and the Prometheus query API on port 9090.
+import { join } from "node:path";
+import { z } from "zod";
+import { resourceRoutes } from "../core/api/resource-routes.ts";
+import { ApiServer } from "../core/api/server.ts";
+import { commonOptions, option } from "../core/config.ts";
+import { createRegistry, Gauge } from "../core/metrics.ts";
+import { defineRole } from "../core/role.ts";
+import { type ScrapeTargetSpec, scrapeTargetKind } from "./api.ts";
+import { MetadataStore } from "./metadata-store.ts";
+import { registerPromApi, systemTenant } from "./prom-api.ts";
+import { defaultFetcher, Scraper, type ScrapeTarget } from "./scrape/scraper.ts";
+import { defaultLimits } from "./tsdb/tenant-limits.ts";
+import { Tsdb } from "./tsdb/tsdb.ts";
+
+export const nightlightOptions = {
+  ...commonOptions,
+  port: option(z.number().int().min(0).max(65535), 9090, "HTTP port of the Prometheus API and remote_write"),
+  retentionHours: option(z.number().min(1).max(100_000), 360, "how long samples are kept"),
+  blockRangeMinutes: option(z.number().int().min(1).max(1440), 120, "time span of a block cut from the head"),
+  maxSeriesPerTenant: option(
+    z.number().int().min(1),
+    defaultLimits.maxSeriesPerTenant,
+    "active series a project may hold",
+  ),
+  maxSamplesPerSecond: option(
+    z.number().int().min(1),
+    defaultLimits.maxSamplesPerSecond,
+    "samples per second a project may write",
+  ),
+  maxSamplesPerQuery: option(z.number().int().min(1000), 50_000_000, "samples one query may load"),
+  scrapeTargets: option(
+    z.array(z.string()),
+    [] as string[],
+    "static targets as job=url (comma-separated), scraped into the system tenant",
+  ),
+  scrapeIntervalSeconds: option(
+    z.number().int().min(1).max(3600),
+    15,
+    "interval of static and platform scrapes",
+  ),
+  scrapePlatform: option(z.boolean(), true, "scrape the /metrics of every other PhotonCloud role"),
+  compactIntervalSeconds: option(
+    z.number().int().min(1).max(86_400),
+    60,
+    "how often the head is checked for blocks to cut",
+  ),
+};
+
+export const nightlightRole = defineRole({
+  name: "nightlight",
+  description: "metrics: remote_write, scraping, a TSDB and PromQL (Prometheus HTTP API)",
+  options: nightlightOptions,
+  async start(config, deps) {
+    const log = deps.log.child({ component: "nightlight" });
+    const registry = createRegistry("nightlight");
+    const clock = Date.now;
+    const db = await Tsdb.open({
+      dir: join(config.dataDir, "nightlight"),
+      clock,
+      blockRangeMs: config.blockRangeMinutes * 60_000,
+      retentionMs: config.retentionHours * 3_600_000,
+      limits: {
+        maxSeriesPerTenant: config.maxSeriesPerTenant,
+        maxSamplesPerSecond: config.maxSamplesPerSecond,
+      },
+    });
+    const metadata = new MetadataStore();
+    const store = await deps.openStore("nightlight");
+    new Gauge({
+      name: "nightlight_head_series",
+      help: "series in the head",
+      registers: [registry],
+      collect() {
+        this.set(db.stats().series);
+      },
+    });
+    new Gauge({
+      name: "nightlight_samples_appended",
+      help: "samples appended since start (including WAL replay)",
+      registers: [registry],
+      collect() {
+        this.set(db.stats().samplesAppended);
+      },
+    });
+    const api = new ApiServer({ name: "nightlight", logger: log, registry, auth: deps.auth });
+    api.add(...resourceRoutes(scrapeTargetKind, store));
+    registerPromApi(api.app, {
+      db,
+      metadata,
+      auth: deps.auth,
+      log,
+      clock,
+      maxSamplesPerQuery: config.maxSamplesPerQuery,
+      lookbackMs: 300_000,
+      writeBodyLimitBytes: 16 * 1024 * 1024,
+    });
+    const scraper = new Scraper({ db, metadata, fetch: defaultFetcher, clock, log });
+    const interval = config.scrapeIntervalSeconds * 1000;
+    const staticTargets: ScrapeTarget[] = config.scrapeTargets.map((s) => {
+      const eq = s.indexOf("=");
+      const job = eq > 0 ? s.slice(0, eq) : "static";
+      return { url: eq > 0 ? s.slice(eq + 1) : s, job, tenant: systemTenant, intervalMs: interval };
+    });
+    const syncTargets = async () => {
+      const targets = [...staticTargets];
+      if (config.scrapePlatform) {
+        for (const [name, base] of Object.entries(deps.endpoints))
+          if (/^https?:\/\//.test(base))
+            targets.push({ url: `${base}/metrics`, job: name, tenant: systemTenant, intervalMs: interval });
+      }
+      try {
+        const { items } = await store.list(scrapeTargetKind.kind, undefined, { limit: 10_000 });
+        for (const r of items) {
+          const spec = r.spec as ScrapeTargetSpec;
+          targets.push({
+            url: spec.url,
+            job: spec.job,
+            tenant: r.metadata.project ?? systemTenant,
+            intervalMs: spec.intervalSeconds * 1000,
+            labels: spec.labels,
+          });
+        }
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, "cannot list scrape targets");
+      }
+      scraper.sync(targets);
+    };
+    await api.listen(config.listen, config.port);
+    const self = api.url();
+    if (config.scrapePlatform)
+      staticTargets.push({
+        url: `${self}/metrics`,
+        job: "nightlight",
+        tenant: systemTenant,
+        intervalMs: interval,
+      });
+    await syncTargets();
+    const targetTimer = setInterval(() => void syncTargets(), 10_000);
+    targetTimer.unref();
+    const compactTimer = setInterval(() => {
+      db.compact().catch((err: Error) => log.error({ err: err.message }, "compaction failed"));
+    }, config.compactIntervalSeconds * 1000);
+    compactTimer.unref();
+    return {
+      endpoints: { api: self, remoteWrite: `${self}/api/v1/write` },
+      async close() {
+        clearInterval(targetTimer);
+        clearInterval(compactTimer);
+        scraper.close();
+        await api.close();
+        await db.close();
+        await store.close();
+      },
+    };
+  },
+});
