@@ -37,6 +37,12 @@ export interface SimOptions {
 }
 
 export const SIM_TICK_MS = 10;
+/**
+ * Each node's tick period is SIM_TICK_MS × (1 ± up to this). Lease reads tolerate it: the lease
+ * is electionTicks - LEASE_SAFETY_MARGIN_TICKS (8 of 10) leader ticks, while a follower waits
+ * at least 9 of its own periods, so followers may run up to ~11% fast.
+ */
+export const SIM_CLOCK_DRIFT = 0.04;
 export const SIM_ELECTION_TICKS = 10;
 export const SIM_HEARTBEAT_TICKS = 2;
 /** How long a client waits for an answer before it records the operation as indeterminate. */

@@ -14,6 +14,7 @@ import {
   LOG_MATCHING_EVERY_TICKS,
   MAX_ADDED_MEMBERS,
   QUIESCE_TICKS,
+  SIM_CLOCK_DRIFT,
   SIM_ELECTION_TICKS,
   SIM_HEARTBEAT_TICKS,
   SIM_TICK_MS,
@@ -68,6 +69,8 @@ interface Host {
   keepEntries: number;
   /** Crash in the middle of persisting the next Ready (a torn write), instead of between events. */
   tornCrashPending: boolean;
+  /** This node's tick period: clocks drift a little, as on real hardware. */
+  readonly tickMs: number;
 }
 
 interface ClientOp {
@@ -268,6 +271,7 @@ export class Simulation {
       compactEvery: this.rng.between(8, 40),
       keepEntries: this.rng.int(6),
       tornCrashPending: false,
+      tickMs: SIM_TICK_MS * (1 + (this.rng.next() * 2 - 1) * SIM_CLOCK_DRIFT),
     };
     host.kv = KvMachine.restore(snap.data, snap.metadata.index);
     host.reads = new Map();
@@ -433,7 +437,7 @@ export class Simulation {
         if (!host.raft || host.incarnation !== ev.incarnation) return;
         host.raft.tick();
         this.drain(host);
-        this.queue.push(this.now + SIM_TICK_MS, ev);
+        this.queue.push(this.now + host.tickMs, ev);
         const tickNo = Math.floor(this.now / SIM_TICK_MS);
         if (tickNo - this.lastLogCheckTick >= LOG_MATCHING_EVERY_TICKS) {
           this.lastLogCheckTick = tickNo;
@@ -633,7 +637,7 @@ export class Simulation {
     const hinted = client.leaderHint ? this.hosts.get(client.leaderHint) : undefined;
     const up = this.upHosts();
     const host =
-      hinted?.raft && this.rng.chance(0.9) ? hinted : up.length > 0 ? this.rng.pick(up) : undefined;
+      hinted?.raft && this.rng.chance(0.7) ? hinted : up.length > 0 ? this.rng.pick(up) : undefined;
     const retry = (ms: number) =>
       this.queue.push(this.now + ms, { kind: "clientAttempt", opId, attempt: op.attempt });
     if (!host?.raft) {
