@@ -48,6 +48,8 @@ export interface InjectedBugs {
   readonly voteTwiceInTerm?: boolean;
   /** Commit an entry of an older term by counting replicas (the Figure 8 bug). */
   readonly commitOldTermByCounting?: boolean;
+  /** A leader lease that never expires (stale reads from a deposed leader in lease mode). */
+  readonly leaseWithoutExpiry?: boolean;
   /** Answer ReadIndex at once from the local commit index, leader or not (stale reads). */
   readonly readIndexWithoutConfirm?: boolean;
 }
@@ -1151,6 +1153,7 @@ export class RaftNode {
   private leaseValid(): boolean {
     if (!this.checkQuorum || this.leaseRevoked || this.leadTransferee !== NONE) return false;
     const acked = this.tracker.quorumLeaseTick(this.id, this.tickCount);
+    if (this.bugs.leaseWithoutExpiry && acked > Number.NEGATIVE_INFINITY) return true;
     return this.tickCount - acked < this.electionTicks - LEASE_SAFETY_MARGIN_TICKS;
   }
 

@@ -29,3 +29,23 @@ for (const s of sweeps) {
     assert.ok(notConverged <= s.seeds / 50, `${notConverged} seeds did not converge`);
   });
 }
+
+test("a lease that never expires is caught (stale reads from a deposed leader)", () => {
+  // Rare by nature: CheckQuorum deposes an isolated leader soon after its lease would expire.
+  for (let seed = 1; seed <= 400; seed++) {
+    const r = runSimulation({
+      ...DEFAULT_SIM_OPTIONS,
+      seed,
+      bug: "leaseWithoutExpiry",
+      readMode: "lease",
+      faults: new Set(["partition"]),
+      clients: 8,
+      keys: 1,
+    });
+    if (r.violation) {
+      assert.equal(r.violation.kind, "linearizability");
+      return;
+    }
+  }
+  assert.fail("no seed in 1..400 caught leaseWithoutExpiry");
+});

@@ -51,7 +51,7 @@ function main(): number {
   });
   if (values.help) {
     console.log(
-      "usage: npm run sim -- --seed N [--seeds COUNT] [--nodes 3|5] [--steps TICKS] [--faults all|none|drop,dup,reorder,partition,crash,membership,transfer] [--read-mode safe|lease|mixed] [--clients N] [--keys N] [--bug voteWithoutLogCheck|voteTwiceInTerm|commitOldTermByCounting|readIndexWithoutConfirm] [--trace]",
+      "usage: npm run sim -- --seed N [--seeds COUNT] [--nodes 3|5] [--steps TICKS] [--faults all|none|drop,dup,reorder,partition,crash,membership,transfer] [--read-mode safe|lease|mixed] [--clients N] [--keys N] [--bug voteWithoutLogCheck|voteTwiceInTerm|commitOldTermByCounting|readIndexWithoutConfirm|leaseWithoutExpiry] [--trace]",
     );
     return 0;
   }

@@ -18,6 +18,7 @@ export const BUG_NAMES: readonly BugName[] = [
   "voteTwiceInTerm",
   "commitOldTermByCounting",
   "readIndexWithoutConfirm",
+  "leaseWithoutExpiry",
 ];
 
 export interface SimOptions {

@@ -1,0 +1,191 @@
+// Drives one RaftNode: the tick loop, and the Ready loop in the order the state machine asks
+// for (persist with fsync → send → apply → advance). Proposals made while a Ready is being
+// fsynced pile up in the node and go out together in the next one: that is the batching.
+// Linearizable reads wait for a ReadIndex and for the application to catch up to it.
+import type { Logger } from "pino";
+import type { LmdbLogStorage } from "./lmdb-log-storage.ts";
+import type { RaftNode, RaftStatus } from "./raft-node.ts";
+import type { Entry, Message, Snapshot, SoftState } from "./types.ts";
+
+/** Reads and apply-waits that are not answered within this long fail (e.g. leadership moved). */
+export const READ_INDEX_TIMEOUT_MS = 5_000;
+
+export interface DriverOptions {
+  node: RaftNode;
+  storage: LmdbLogStorage;
+  send: (msgs: readonly Message[]) => void;
+  tickMs: number;
+  log: Logger;
+  /** Applies committed entries, in order, synchronously. */
+  apply: (entries: readonly Entry[]) => void;
+  /** Loads a snapshot received from the leader into the application. */
+  restore?: (snapshot: Snapshot) => void;
+  onSoftState?: (s: SoftState) => void;
+  /** Persisting failed: the member must stop (its memory is ahead of its disk). */
+  onFatal?: (err: Error) => void;
+}
+
+interface Waiter {
+  index: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class RaftDriver {
+  private readonly ticker: NodeJS.Timeout;
+  private running = false;
+  private scheduled = false;
+  private closed = false;
+  private applied: number;
+  private readonly reads = new Map<
+    string,
+    { resolve: (index: number) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
+  private readonly appliedWaiters: Waiter[] = [];
+  private nextRead = 0;
+
+  constructor(private readonly o: DriverOptions) {
+    this.applied = o.node.status().applied;
+    this.ticker = setInterval(() => {
+      this.o.node.tick();
+      this.kick();
+    }, o.tickMs);
+    this.ticker.unref();
+    this.kick();
+  }
+
+  get node(): RaftNode {
+    return this.o.node;
+  }
+
+  status(): RaftStatus {
+    return this.o.node.status();
+  }
+
+  step(m: Message): void {
+    if (this.closed) return;
+    this.o.node.step(m);
+    this.kick();
+  }
+
+  /** Throws ProposalDroppedError on a follower (with the leader hint) or when overloaded. */
+  propose(data: Uint8Array): { index: number; term: number } {
+    const r = this.o.node.propose(data);
+    this.kick();
+    return r;
+  }
+
+  /** Resolves once it is linearizable to read local state (applied ≥ a confirmed commit index). */
+  async readIndex(): Promise<void> {
+    const ctx = `r${++this.nextRead}`;
+    const index = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.reads.delete(ctx);
+        reject(new Error("read index timed out"));
+      }, READ_INDEX_TIMEOUT_MS);
+      this.reads.set(ctx, { resolve, reject, timer });
+      try {
+        this.o.node.readIndex(ctx);
+      } catch (err) {
+        clearTimeout(timer);
+        this.reads.delete(ctx);
+        reject(err as Error);
+        return;
+      }
+      this.kick();
+    });
+    await this.waitApplied(index);
+  }
+
+  waitApplied(index: number, timeoutMs = READ_INDEX_TIMEOUT_MS): Promise<void> {
+    if (this.applied >= index) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w: Waiter = {
+        index,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const i = this.appliedWaiters.indexOf(w);
+          if (i >= 0) this.appliedWaiters.splice(i, 1);
+          reject(new Error(`index ${index} not applied within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.appliedWaiters.push(w);
+    });
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.running || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running || this.closed) return;
+    this.running = true;
+    try {
+      while (!this.closed && this.o.node.hasReady()) {
+        const rd = this.o.node.ready();
+        if (rd.softState) this.o.onSoftState?.(rd.softState);
+        await this.o.storage.persist({ snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState });
+        if (this.closed) return;
+        if (rd.snapshot) {
+          this.o.restore?.(rd.snapshot);
+          this.applied = Math.max(this.applied, rd.snapshot.metadata.index);
+        }
+        this.o.send(rd.messages);
+        if (rd.committedEntries.length) {
+          this.o.apply(rd.committedEntries);
+          this.applied = rd.committedEntries.at(-1)!.index;
+        }
+        for (const rs of rd.readStates) {
+          const r = this.reads.get(rs.requestCtx);
+          if (!r) continue;
+          clearTimeout(r.timer);
+          this.reads.delete(rs.requestCtx);
+          r.resolve(rs.index);
+        }
+        this.o.node.advance(rd);
+        this.releaseWaiters();
+      }
+    } catch (err) {
+      this.o.log.fatal({ err }, "raft driver: processing a Ready failed; stopping this member");
+      this.closed = true;
+      this.o.onFatal?.(err as Error);
+    } finally {
+      this.running = false;
+      if (!this.closed && this.o.node.hasReady()) this.kick();
+    }
+  }
+
+  private releaseWaiters(): void {
+    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
+      const w = this.appliedWaiters[i]!;
+      if (w.index <= this.applied) {
+        clearTimeout(w.timer);
+        this.appliedWaiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.ticker);
+    for (const r of this.reads.values()) {
+      clearTimeout(r.timer);
+      r.reject(new Error("raft driver closed"));
+    }
+    this.reads.clear();
+    for (const w of this.appliedWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error("raft driver closed"));
+    }
+    // Let a Ready that is mid-fsync finish before the storage is closed underneath it.
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+}
