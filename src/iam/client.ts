@@ -124,6 +124,23 @@ export class IamClient {
 export const maxFeedStalenessMs = 60_000;
 /** Silence on the feed longer than this means the stream is dead (iam sends a heartbeat every 5 s). */
 export const feedIdleTimeoutMs = 20_000;
+/** How long a request signed by a not-yet-seen key waits for that key to arrive over the feed. */
+export const unknownKeyWaitMs = 1000;
+/** Requests allowed to wait that way at once; beyond it they fail at once (no pile-up on forged kids). */
+const maxKeyWaiters = 64;
+
+function kidOf(authorization: string | undefined): string | undefined {
+  const token = authorization?.replace(/^Bearer\s+/i, "");
+  try {
+    const h = JSON.parse(Buffer.from(token?.split(".")[0] ?? "", "base64url").toString("utf8")) as {
+      kid?: unknown;
+    };
+    return typeof h.kid === "string" && h.kid.length <= 64 ? h.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Longest line accepted on the feed (one resource). */
 const maxFeedLineBytes = 2 * 1_048_576;
 
@@ -157,6 +174,7 @@ export class IamAuth implements Authenticator, Authorizer {
   private cachedToken: { token: string; refreshAt: number } | undefined;
   private tokenInFlight: Promise<string> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private keyWaiters = 0;
 
   private constructor(private readonly o: IamAuthOptions) {
     this.log = (o.log ?? silentLogger).child({ verifier: o.name });
@@ -196,8 +214,30 @@ export class IamAuth implements Authenticator, Authorizer {
     return a;
   }
 
-  authenticate(req: AuthRequest): Promise<Principal | undefined> {
-    return this.verifier.authenticate(req);
+  async authenticate(req: AuthRequest): Promise<Principal | undefined> {
+    try {
+      return await this.verifier.authenticate(req);
+    } catch (e) {
+      // A key iam just created (forced rotation) may reach a client before it reaches us over the feed.
+      const kid =
+        e instanceof ApiError && /unknown key/.test(e.message) ? kidOf(req.authorization) : undefined;
+      if (!kid || !(await this.waitForKey(kid))) throw e;
+      return this.verifier.authenticate(req);
+    }
+  }
+
+  private async waitForKey(kid: string): Promise<boolean> {
+    if (this.keyWaiters >= maxKeyWaiters || !this.connected) return false;
+    this.keyWaiters++;
+    try {
+      for (let waited = 0; waited < unknownKeyWaitMs; waited += 25) {
+        if (this.state.keys.has(kid)) return true;
+        await sleep(25, undefined, { ref: false });
+      }
+      return this.state.keys.has(kid);
+    } finally {
+      this.keyWaiters--;
+    }
   }
 
   authorize(principal: Principal, req: AccessRequest): Promise<Decision> {
