@@ -483,6 +483,9 @@ export function binop(op: Binary["op"], l: number, r: number): [number, boolean]
 }
 
 const isComparison = (op: Binary["op"]) => comparisonOps.includes(op);
+/** Prometheus 2.42 drops the metric name for these operators only (atan2 keeps it). */
+const dropsName = (op: Binary["op"]) =>
+  op === "+" || op === "-" || op === "*" || op === "/" || op === "%" || op === "^";
 
 function vectorScalar(b: Binary, vec: Sample[], scalar: number, swap: boolean): Sample[] {
   const out: Sample[] = [];
@@ -496,7 +499,7 @@ function vectorScalar(b: Binary, vec: Sample[], scalar: number, swap: boolean): 
       keep = true;
     }
     if (!keep) continue;
-    const drop = !isComparison(b.op) || b.bool;
+    const drop = dropsName(b.op) || b.bool;
     out.push({ labels: drop ? dropName(s.labels) : s.labels, v: value });
   }
   return out;
@@ -530,7 +533,7 @@ function setOp(op: "and" | "or" | "unless", lhs: Sample[], rhs: Sample[], m: Vec
 
 function resultLabels(lhs: Labels, rhs: Labels, b: Binary, m: VectorMatching): Labels {
   let out: [string, string][] = lhs.map(([n, v]) => [n, v]);
-  if (!isComparison(b.op) || b.bool) out = out.filter(([n]) => n !== metricNameLabel);
+  if (dropsName(b.op) || b.bool) out = out.filter(([n]) => n !== metricNameLabel);
   if (m.card === "one-to-one") {
     out = m.on ? out.filter(([n]) => m.labels.includes(n)) : out.filter(([n]) => !m.labels.includes(n));
   }
