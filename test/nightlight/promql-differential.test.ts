@@ -63,11 +63,10 @@ interface Result {
 const key = (m: Record<string, string>) =>
   JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-function compare(
-  query: string,
-  p: { status: number; json: any },
-  n: { status: number; json: any },
-): string | undefined {
+// biome-ignore lint/suspicious/noExplicitAny: Prometheus JSON is compared structurally.
+type Answer = { status: number; json: any };
+
+function compare(query: string, p: Answer, n: Answer): string | undefined {
   if (p.json.status === "error") {
     if (n.json.status !== "error") return `Prometheus failed (${p.json.error}) but nightlight succeeded`;
     if (n.json.errorType !== p.json.errorType)

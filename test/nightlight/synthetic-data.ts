@@ -103,12 +103,11 @@ export function syntheticSeries(o: SyntheticOptions): WriteSeries[] {
           if (x <= Number(b === "+Inf" ? Number.POSITIVE_INFINITY : b)) counts[j]!++;
         });
       }
-      bounds.forEach((_, j) => series[j]!.push(counts[j]!));
+      for (let j = 0; j < bounds.length; j++) series[j]!.push(counts[j]!);
       sums.push(sum);
     }
-    bounds.forEach((le, j) =>
-      add({ __name__: "request_duration_seconds_bucket", instance, job: "api", le }, ts, series[j]!),
-    );
+    for (const [j, le] of bounds.entries())
+      add({ __name__: "request_duration_seconds_bucket", instance, job: "api", le }, ts, series[j]!);
     add({ __name__: "request_duration_seconds_sum", instance, job: "api" }, ts, sums);
     add({ __name__: "request_duration_seconds_count", instance, job: "api" }, ts, series[bounds.length - 1]!);
   }
