@@ -553,4 +553,31 @@ export async function copyObject(call: S3Call, deps: S3Deps): Promise<void> {
   );
 }
 
+/** Access is by project and bucket policy; an object's ACL is its owner's full control. */
+export async function getObjectAcl(call: S3Call, deps: S3Deps): Promise<void> {
+  const b = authorizeBucket(call, deps, "s3:GetObjectAcl", call.key);
+  findVersion(deps, b.name, call.key as string, call.query.get("versionId"));
+  sendXml(call, 200, "AccessControlPolicy", {
+    Owner: { ID: b.project, DisplayName: b.project },
+    AccessControlList: {
+      Grant: {
+        Grantee: {
+          "@_xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+          "@_xsi:type": "CanonicalUser",
+          ID: b.project,
+          DisplayName: b.project,
+        },
+        Permission: "FULL_CONTROL",
+      },
+    },
+  });
+}
+
+/** Object tags are not kept; the tag set is empty. */
+export async function getObjectTagging(call: S3Call, deps: S3Deps): Promise<void> {
+  const b = authorizeBucket(call, deps, "s3:GetObjectTagging", call.key);
+  findVersion(deps, b.name, call.key as string, call.query.get("versionId"));
+  sendXml(call, 200, "Tagging", { TagSet: "" });
+}
+
 export { checksumAlgorithms };

@@ -14,6 +14,7 @@ import * as lists from "./s3-list-ops.ts";
 import * as multipart from "./s3-multipart-ops.ts";
 import * as objects from "./s3-object-ops.ts";
 import { xmlDocument } from "./s3-xml.ts";
+import { parseV2Presigned, verifyV2Presigned } from "./sigv2-presigned.ts";
 import { parseAuth, parseQuery, type SignableRequest, safeDecode, verify } from "./sigv4.ts";
 
 /** Largest request header section accepted; past it S3 answers RequestHeaderSectionTooLarge. */
@@ -104,6 +105,8 @@ function route(call: S3Call): { op: string; handler: Handler } {
   }
   if (m === "GET") {
     if (q.has("uploadId")) return { op: "ListParts", handler: multipart.listParts };
+    if (q.has("acl")) return { op: "GetObjectAcl", handler: objects.getObjectAcl };
+    if (q.has("tagging")) return { op: "GetObjectTagging", handler: objects.getObjectTagging };
     return { op: "GetObject", handler: (c, d) => objects.getObject(c, d, false) };
   }
   if (m === "HEAD") return { op: "HeadObject", handler: (c, d) => objects.getObject(c, d, true) };
@@ -209,6 +212,18 @@ export class S3Server {
       const auth = parseAuth(signable);
       let caller: Caller = { kind: "anonymous" };
       let signing: ConstructorParameters<typeof RequestBody>[2];
+      const v2 = auth ? undefined : parseV2Presigned(queryPairs);
+      if (v2) {
+        const found = await this.opts.keys.resolve(v2.accessKeyId);
+        if (!found)
+          throw new S3Error(
+            "InvalidAccessKeyId",
+            "The AWS Access Key Id you provided does not exist in our records.",
+            { AWSAccessKeyId: v2.accessKeyId },
+          );
+        verifyV2Presigned(signable, v2, found.secret, this.opts.deps.clock());
+        caller = { kind: "key", project: found.project, accessKeyId: v2.accessKeyId };
+      }
       if (auth) {
         const found = await this.opts.keys.resolve(auth.accessKeyId);
         if (!found)
