@@ -38,8 +38,10 @@ function decodeMessage(raw: unknown): Message {
   };
   return {
     ...m,
-    entries: m.entries.map((e) => ({ ...e, data: fromB64(e.data) })),
-    ...(m.snapshot ? { snapshot: { metadata: m.snapshot.metadata, data: fromB64(m.snapshot.data) } } : {}),
+    entries: m.entries.map((e) => ({ ...e, data: fromB64(e.data as unknown as string) })),
+    ...(m.snapshot
+      ? { snapshot: { metadata: m.snapshot.metadata, data: fromB64(m.snapshot.data as unknown as string) } }
+      : {}),
   } as Message;
 }
 
@@ -143,7 +145,10 @@ export class TcpTransport {
     if (this.closed || (p.queue.length === 0 && p.app.length === 0)) return;
     if (!p.socket) {
       if (p.connecting) return;
-      if (Date.now() < p.downUntil) return this.drop(id, p);
+      if (Date.now() < p.downUntil) {
+        this.drop(id, p);
+        return;
+      }
       this.dial(id, p);
       return;
     }
@@ -187,7 +192,7 @@ export class TcpTransport {
   private accept(s: Socket): void {
     this.inbound.add(s);
     s.setNoDelay(true);
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     s.on("data", (chunk: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       while (buf.length >= 4) {
