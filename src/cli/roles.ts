@@ -3,11 +3,19 @@
 import { apigatewayRole } from "../apigateway/server.ts";
 import type { Role } from "../core/role.ts";
 import { creditserviceRole } from "../creditservice/server.ts";
+import { flashdnsRole } from "../flashdns/server.ts";
 import { iamRole } from "../iam/server.ts";
 import { lightningstorRole } from "../lightningstor/server.ts";
 import { nightlightRole } from "../nightlight/server.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: roles differ in their option types.
-export const roles: Role<any>[] = [iamRole, creditserviceRole, lightningstorRole, nightlightRole, apigatewayRole];
+export const roles: Role<any>[] = [
+  iamRole,
+  creditserviceRole,
+  lightningstorRole,
+  nightlightRole,
+  flashdnsRole,
+  apigatewayRole,
+];
 
 export const roleByName = (name: string) => roles.find((r) => r.name === name);

@@ -1,0 +1,84 @@
+// `photon flashdns`: the REST API for zones and record sets, and the DNS server (UDP+TCP)
+// answering from an in-memory index that follows the store's watches.
+import { z } from "zod";
+import { ApiServer } from "../core/api/server.ts";
+import { commonOptions, option } from "../core/config.ts";
+import { createRegistry, Gauge } from "../core/metrics.ts";
+import { defineRole } from "../core/role.ts";
+import { DnsServer } from "./dns-server.ts";
+import { flashdnsRoutes } from "./routes.ts";
+import { TransferService } from "./transfer-service.ts";
+import { parseTsigKeys } from "./tsig.ts";
+import { ZoneIndex } from "./zone-index.ts";
+import { ZoneSync } from "./zone-sync.ts";
+
+export const flashdnsOptions = {
+  ...commonOptions,
+  port: option(z.number().int().min(0).max(65535), 7403, "HTTP port of the REST API"),
+  dnsPort: option(z.number().int().min(0).max(65535), 8053, "DNS port, UDP and TCP (53 in a cluster)"),
+  dnsListen: option(z.string(), "", "address the DNS server binds (default: --listen)"),
+  tsigKeys: option(
+    z.string(),
+    "",
+    "TSIG keys for zone transfers, as name:hmac-sha256:base64secret, comma-separated (prefer the env PHOTON_FLASHDNS_TSIG_KEYS)",
+  ),
+  journalEntries: option(z.number().int().min(1).max(100_000), 100, "zone versions kept per zone for IXFR"),
+};
+
+export const flashdnsRole = defineRole({
+  name: "flashdns",
+  description: "authoritative DNS: zones and record sets per project, served over UDP and TCP",
+  options: flashdnsOptions,
+  async start(config, deps) {
+    const log = deps.log.child({ component: "flashdns" });
+    const registry = createRegistry("flashdns");
+    const store = await deps.openStore("flashdns");
+    const index = new ZoneIndex();
+    const transfers = new TransferService({
+      log,
+      keys: parseTsigKeys(config.tsigKeys),
+      journalEntries: config.journalEntries,
+      clock: Date.now,
+    });
+    const sync = new ZoneSync(store, index, log, (c) => transfers.onZoneChange(c));
+    new Gauge({
+      name: "flashdns_zones",
+      help: "zones served",
+      registers: [registry],
+      collect() {
+        this.set(index.size);
+      },
+    });
+    new Gauge({
+      name: "flashdns_zones_failing",
+      help: "zones whose latest version does not compile (the last good one is served)",
+      registers: [registry],
+      collect() {
+        this.set(sync.problems.size);
+      },
+    });
+    const dns = new DnsServer({
+      index,
+      log,
+      host: config.dnsListen || config.listen,
+      port: config.dnsPort,
+      transfer: (answer, query, send, peer) => transfers.stream(answer, query, send, peer),
+    });
+    const api = new ApiServer({ name: "flashdns", logger: log, registry, auth: deps.auth });
+    api.add(...flashdnsRoutes(store));
+    await sync.start();
+    await dns.listen();
+    transfers.start();
+    await api.listen(config.listen, config.port);
+    return {
+      endpoints: { api: api.url(), dns: `${config.dnsListen || config.listen}:${dns.port}` },
+      async close() {
+        await api.close();
+        transfers.close();
+        sync.close();
+        await dns.close();
+        await store.close();
+      },
+    };
+  },
+});
