@@ -57,8 +57,8 @@ export class RouteTable {
     for (const seg of segments(template)) {
       if (/^\{[^}]+\}$/.test(seg)) node = node.param ??= newNode();
       else {
-        let next = node.literal.get(seg);
-        if (!next) node.literal.set(seg, (next = newNode()));
+        const next = node.literal.get(seg) ?? newNode();
+        node.literal.set(seg, next);
         node = next;
       }
     }
