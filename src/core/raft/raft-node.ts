@@ -88,7 +88,8 @@ export interface RaftConfig {
  * A batch of work for the driver. Process it in this order, then call advance(ready):
  * 1. if `snapshot`: persist it and load it into the application state machine;
  * 2. persist `entries` (appending, replacing any conflicting tail) and `hardState`, and fsync
- *    when `mustSync`;
+ *    when `mustSync`. Entries must not reach the disk after the hard state that commits them:
+ *    write both in one transaction (or entries first);
  * 3. send `messages` (only now: they may promise what was just persisted);
  * 4. apply `committedEntries` in order; serve `readStates` once applied >= their index.
  */
