@@ -123,6 +123,8 @@ export class MemoryStorage implements RaftStorage {
       offset <= this.ents.length,
       `missing log entry: last ${this.lastIndex()}, appending ${fresh[0]!.index}`,
     );
-    this.ents = this.ents.slice(0, offset).concat(fresh);
+    // Appending at the end is the common case: do it in place rather than copying the log.
+    if (offset < this.ents.length) this.ents.length = offset;
+    for (const e of fresh) this.ents.push(e);
   }
 }
