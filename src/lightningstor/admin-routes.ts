@@ -17,6 +17,7 @@ export interface AdminDeps {
   keys: LocalAccessKeys;
   clock: () => number;
   status: () => Record<string, unknown>;
+  scrubNow: () => Promise<unknown>;
 }
 
 export function adminRoutes(d: AdminDeps): AnyRoute[] {
@@ -83,6 +84,15 @@ export function adminRoutes(d: AdminDeps): AnyRoute[] {
       tags,
       permission: "lightningstor.storage.get",
       handler: async () => d.status(),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/storage/scrub",
+      summary: "Verify every chunk now, rebuild missing or corrupt ones, move shards off dead nodes",
+      tags,
+      permission: "lightningstor.storage.update",
+      timeoutMs: 0,
+      handler: async () => d.scrubNow(),
     }),
   ];
 }

@@ -152,8 +152,20 @@ export const lightningstorRole = defineRole({
       closers.push(() => images.close());
       const api = new ApiServer({ name: "lightningstor", logger: log, registry, auth: deps.auth });
       images.registerBodyParser(api);
+      let scrubbing: Promise<ScrubReport> | undefined;
+      const scrubNow = () => {
+        // One scrub at a time: a request during a running pass waits for that pass.
+        scrubbing ??= scrubAll(meta, segments, clock, log).finally(() => {
+          scrubbing = undefined;
+        });
+        return scrubbing.then((r) => {
+          lastScrub = r;
+          return r;
+        });
+      };
       api.add(
         ...adminRoutes({
+          scrubNow,
           meta,
           keys,
           clock,
@@ -185,9 +197,7 @@ export const lightningstorRole = defineRole({
         t.unref();
         timers.push(t);
       };
-      loop(config.scrubIntervalMs, "scrub", async () => {
-        lastScrub = await scrubAll(meta, segments, clock, log);
-      });
+      loop(config.scrubIntervalMs, "scrub", scrubNow);
       loop(config.lifecycleIntervalMs, "lifecycle", () => expireAll(meta, segments, quota, clock));
       return {
         endpoints: { s3: s3.url(), api: api.url() },
