@@ -162,3 +162,27 @@ test("a leader never commits an entry of an earlier term by counting replicas (F
   // Two different entries are now committed at X's index: s1 applied X, s5 commits its own.
   assert.ok(broken.f.raft("s5").status().commit >= broken.xIndex, "s5 commits its entry at X's index");
 });
+
+test("an unreachable report stops pipelining until the follower answers again", () => {
+  const f = new Fixture(["a", "b", "c"]);
+  f.elect("a");
+  f.propose("a", "x");
+  assert.equal(f.raft("a").status().progress.get("b")?.state, "replicate");
+  f.raft("a").reportUnreachable("b");
+  assert.equal(f.raft("a").status().progress.get("b")?.state, "probe");
+  f.propose("a", "y");
+  assert.equal(f.raft("a").status().progress.get("b")?.state, "replicate");
+  assert.deepEqual(f.appliedTexts("b"), ["x", "y"]);
+});
+
+test("lost appends cannot wedge a follower whose inflight window is full", () => {
+  const f = new Fixture(["a", "b", "c"], { maxInflightMsgs: 2, maxSizePerMsgBytes: 1 });
+  f.elect("a");
+  f.drop = (m) => m.type === "app" && m.to === "b" && m.entries.length > 0;
+  for (let i = 0; i < 5; i++) f.raft("a").propose(enc(`p${i}`));
+  f.settle();
+  assert.equal(f.raft("a").status().progress.get("b")?.inflight, 2);
+  f.heal();
+  f.tick(["a"], 10);
+  assert.equal(f.appliedTexts("b").length, 5);
+});

@@ -82,3 +82,19 @@ test("a restarted node recovers from its snapshot plus log", () => {
     "only entries after the snapshot are re-applied",
   );
 });
+
+test("the transport's snapshot report moves the follower back to probing", () => {
+  const f = new Fixture(["a", "b", "c"], { snapshotTimeoutTicks: 1000 });
+  f.elect("a");
+  f.isolate("c");
+  for (let i = 0; i < 3; i++) f.propose("a", `x${i}`);
+  compact(f, "a", "s");
+  f.drop = (m) => m.type === "snap";
+  f.tick(["a"], 2);
+  assert.equal(f.raft("a").status().progress.get("c")?.state, "snapshot");
+  f.raft("a").reportSnapshot("c", false);
+  assert.equal(f.raft("a").status().progress.get("c")?.state, "probe");
+  f.heal();
+  f.tick(["a"], 4);
+  assert.equal(f.raft("c").status().commit, f.raft("a").status().commit);
+});
