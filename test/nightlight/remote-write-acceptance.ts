@@ -14,23 +14,37 @@ function nodeTarget(seriesPerFamily: number): Promise<Server> {
   const server = createServer((_req, res) => {
     scrapes++;
     const lines: string[] = [];
-    lines.push("# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.", "# TYPE node_cpu_seconds_total counter");
+    lines.push(
+      "# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.",
+      "# TYPE node_cpu_seconds_total counter",
+    );
     for (let cpu = 0; cpu < seriesPerFamily / 4; cpu++)
       for (const mode of ["idle", "user", "system", "iowait"])
-        lines.push(`node_cpu_seconds_total{cpu="${cpu}",mode="${mode}"} ${(scrapes * (cpu + 1) * 0.37).toFixed(2)}`);
+        lines.push(
+          `node_cpu_seconds_total{cpu="${cpu}",mode="${mode}"} ${(scrapes * (cpu + 1) * 0.37).toFixed(2)}`,
+        );
     lines.push("# TYPE node_network_receive_bytes_total counter");
-    for (let d = 0; d < seriesPerFamily; d++) lines.push(`node_network_receive_bytes_total{device="eth${d}"} ${scrapes * 1500 * (d + 1)}`);
+    for (let d = 0; d < seriesPerFamily; d++)
+      lines.push(`node_network_receive_bytes_total{device="eth${d}"} ${scrapes * 1500 * (d + 1)}`);
     lines.push("# TYPE node_filesystem_avail_bytes gauge");
     for (let m = 0; m < seriesPerFamily; m++)
       lines.push(`node_filesystem_avail_bytes{mountpoint="/mnt/${m}"} ${1e10 - scrapes * 4096 * (m % 7)}`);
-    lines.push("# TYPE node_memory_MemAvailable_bytes gauge", `node_memory_MemAvailable_bytes ${8e9 + Math.sin(scrapes) * 1e8}`);
+    lines.push(
+      "# TYPE node_memory_MemAvailable_bytes gauge",
+      `node_memory_MemAvailable_bytes ${8e9 + Math.sin(scrapes) * 1e8}`,
+    );
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
     res.end(`${lines.join("\n")}\n`);
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-export async function runRemoteWriteAcceptance(o: { durationMs: number; scrapeInterval: string; targets: number; seriesPerFamily: number }) {
+export async function runRemoteWriteAcceptance(o: {
+  durationMs: number;
+  scrapeInterval: string;
+  targets: number;
+  seriesPerFamily: number;
+}) {
   const dir = mkdtempSync(join(tmpdir(), "nl-rw-"));
   const servers: Server[] = [];
   const nl = await startNightlight(join(dir, "nl"));
@@ -64,7 +78,9 @@ remote_write:
     const deadline = Date.now() + 60_000;
     for (;;) {
       const metrics = await (await fetch(`${prom.url}/metrics`)).text();
-      const line = metrics.split("\n").find((l) => l.startsWith("prometheus_remote_storage_queue_highest_sent_timestamp_seconds"));
+      const line = metrics
+        .split("\n")
+        .find((l) => l.startsWith("prometheus_remote_storage_queue_highest_sent_timestamp_seconds"));
       const v = Number(line?.split(" ").at(-1) ?? 0);
       if (v > cutoffSec + 1) break;
       assert.ok(Date.now() < deadline, "Prometheus did not catch up with remote_write");
@@ -78,7 +94,8 @@ remote_write:
     assert.equal(p.json.status, "success", JSON.stringify(p.json).slice(0, 300));
     assert.equal(n.json.status, "success", JSON.stringify(n.json).slice(0, 300));
     type Series = { metric: Record<string, string>; values: [number, string][] };
-    const bySeries = (r: Series[]) => new Map(r.map((x) => [JSON.stringify(Object.entries(x.metric).sort()), x.values]));
+    const bySeries = (r: Series[]) =>
+      new Map(r.map((x) => [JSON.stringify(Object.entries(x.metric).sort()), x.values]));
     const pc = bySeries(p.json.data.result);
     const nc = bySeries(n.json.data.result);
     let total = 0;
@@ -90,7 +107,11 @@ remote_write:
     const expectedSeries = o.targets * (3 * o.seriesPerFamily + 1 + 5);
     assert.ok(pc.size >= expectedSeries, `${pc.size} series scraped, expected ≥ ${expectedSeries}`);
     const meta = await promGet(nl.url, "/api/v1/metadata", { metric: "node_cpu_seconds_total" });
-    assert.equal(meta.json.data.node_cpu_seconds_total?.[0]?.type, "counter", "metadata arrived through remote_write");
+    assert.equal(
+      meta.json.data.node_cpu_seconds_total?.[0]?.type,
+      "counter",
+      "metadata arrived through remote_write",
+    );
     return { samples: total, series: pc.size };
   } finally {
     await prom?.stop();
