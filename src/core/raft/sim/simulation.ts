@@ -71,6 +71,8 @@ interface Host {
   tornCrashPending: boolean;
   /** This node's tick period: clocks drift a little, as on real hardware. */
   readonly tickMs: number;
+  /** A Ready handed out but not yet persisted (fsync in progress). */
+  pendingReady: Ready | undefined;
 }
 
 interface ClientOp {
@@ -100,7 +102,8 @@ type SimEvent =
   | { kind: "clientDeadline"; opId: string }
   | { kind: "fault" }
   | { kind: "heal" }
-  | { kind: "restart"; host: NodeId };
+  | { kind: "restart"; host: NodeId }
+  | { kind: "persisted"; host: NodeId; incarnation: number };
 
 interface HistoryRecord {
   op: KvOp;
@@ -126,6 +129,8 @@ export class Simulation {
   /** Per seed: from one entry per message (every step visible) to real batching. */
   private readonly maxSizePerMsgBytes: number;
   private readonly maxInflightMsgs: number;
+  /** Per seed: 0 persists each Ready at once; otherwise it takes up to this long (virtual ms). */
+  private readonly fsyncMs: number;
   private readonly endMs: number;
   private faultsActive = true;
   private added = 0;
@@ -151,6 +156,7 @@ export class Simulation {
     });
     this.maxSizePerMsgBytes = this.rng.pick([1, 64, 512]);
     this.maxInflightMsgs = this.rng.pick([1, 4, 16]);
+    this.fsyncMs = this.rng.pick([0, 2, 5]);
     this.safety = new SafetyChecker(() => this.now);
     this.endMs = o.steps * SIM_TICK_MS;
     const founders = Array.from({ length: o.nodes }, (_, i) => `n${i + 1}`);
@@ -271,6 +277,7 @@ export class Simulation {
       compactEvery: this.rng.between(8, 40),
       keepEntries: this.rng.int(6),
       tornCrashPending: false,
+      pendingReady: undefined,
       tickMs: SIM_TICK_MS * (1 + (this.rng.next() * 2 - 1) * SIM_CLOCK_DRIFT),
     };
     host.kv = KvMachine.restore(snap.data, snap.metadata.index);
@@ -305,6 +312,7 @@ export class Simulation {
 
   private crash(host: Host): void {
     host.raft = undefined;
+    host.pendingReady = undefined;
     host.incarnation++;
     host.reads = new Map();
     this.crashes++;
@@ -346,11 +354,17 @@ export class Simulation {
   }
 
   /** Runs the Ready loop of one node until it has nothing left to do, like a real driver. */
+  /**
+   * Runs the Ready loop of one node like a real driver. With a non-zero fsync latency the
+   * Ready is persisted later (a "persisted" event); meanwhile the node keeps receiving
+   * messages and ticks, and a crash loses the whole unpersisted Ready.
+   */
   private drain(host: Host): void {
     const raft = host.raft;
-    if (!raft) return;
+    if (!raft || host.pendingReady) return;
     while (raft.hasReady()) {
       const rd = raft.ready();
+      this.observe(host, raft, rd);
       if (host.tornCrashPending) {
         // Only a prefix of the new entries reached the disk; the hard state and the
         // messages did not. What was never persisted is lost with the process.
@@ -360,46 +374,59 @@ export class Simulation {
         this.queue.push(this.now + this.rng.between(30, 500), { kind: "restart", host: host.id });
         return;
       }
-      this.observe(host, raft, rd);
-      if (rd.snapshot) {
-        host.storage.applySnapshot(rd.snapshot);
-        host.kv = KvMachine.restore(rd.snapshot.data, rd.snapshot.metadata.index);
-        this.snapshotsInstalled++;
+      if (this.fsyncMs > 0 && (rd.entries.length > 0 || rd.hardState || rd.snapshot)) {
+        host.pendingReady = rd;
+        this.queue.push(this.now + this.rng.between(1, this.fsyncMs), {
+          kind: "persisted",
+          host: host.id,
+          incarnation: host.incarnation,
+        });
+        return;
       }
-      host.storage.append(rd.entries);
-      if (rd.hardState) host.storage.setHardState(rd.hardState);
-      for (const m of rd.messages) {
-        for (const d of this.network.schedule(m)) this.queue.push(this.now + d, { kind: "deliver", msg: m });
-      }
-      for (const e of rd.committedEntries) {
-        this.safety.onApply(host.id, e);
-        if (e.index > host.kv.appliedIndex + 1) {
-          throw new ViolationError({
-            kind: "stateMachineSafety",
-            message: `${host.id} skipped from ${host.kv.appliedIndex} to ${e.index}`,
-            atMs: this.now,
-          });
-        }
-        if (e.index <= host.kv.appliedIndex) continue;
-        host.kv.appliedIndex = e.index;
-        if (e.type === "confChange") {
-          this.confChanges++;
-          this.log(`${host.id} applied conf change ${decoder.decode(e.data)} at ${e.index}`);
-          continue;
-        }
-        if (e.data.byteLength === 0) continue;
-        const cmd = decodeCommand(e.data);
-        const result = host.kv.apply(cmd);
-        this.complete(cmd.id, result);
-      }
-      for (const rs of rd.readStates) {
-        const r = host.reads.get(rs.requestCtx);
-        if (r) r.index = rs.index;
-      }
-      raft.advance(rd);
-      if (rd.committedEntries.length > 0) this.maybeCompact(host, raft);
-      this.serveReads(host);
+      this.finishReady(host, raft, rd);
     }
+  }
+
+  /** Persist, send, apply, advance: the second half of the Ready loop. */
+  private finishReady(host: Host, raft: RaftNode, rd: Ready): void {
+    if (rd.snapshot) {
+      host.storage.applySnapshot(rd.snapshot);
+      host.kv = KvMachine.restore(rd.snapshot.data, rd.snapshot.metadata.index);
+      this.snapshotsInstalled++;
+    }
+    host.storage.append(rd.entries);
+    if (rd.hardState) host.storage.setHardState(rd.hardState);
+    for (const m of rd.messages) {
+      for (const d of this.network.schedule(m)) this.queue.push(this.now + d, { kind: "deliver", msg: m });
+    }
+    for (const e of rd.committedEntries) {
+      this.safety.onApply(host.id, e);
+      if (e.index > host.kv.appliedIndex + 1) {
+        throw new ViolationError({
+          kind: "stateMachineSafety",
+          message: `${host.id} skipped from ${host.kv.appliedIndex} to ${e.index}`,
+          atMs: this.now,
+        });
+      }
+      if (e.index <= host.kv.appliedIndex) continue;
+      host.kv.appliedIndex = e.index;
+      if (e.type === "confChange") {
+        this.confChanges++;
+        this.log(`${host.id} applied conf change ${decoder.decode(e.data)} at ${e.index}`);
+        continue;
+      }
+      if (e.data.byteLength === 0) continue;
+      const cmd = decodeCommand(e.data);
+      const result = host.kv.apply(cmd);
+      this.complete(cmd.id, result);
+    }
+    for (const rs of rd.readStates) {
+      const r = host.reads.get(rs.requestCtx);
+      if (r) r.index = rs.index;
+    }
+    raft.advance(rd);
+    if (rd.committedEntries.length > 0) this.maybeCompact(host, raft);
+    this.serveReads(host);
   }
 
   private observe(host: Host, raft: RaftNode, rd: Ready): void {
@@ -470,6 +497,15 @@ export class Simulation {
         if (this.network.hasPartition()) this.log("heal partitions");
         this.network.healAll();
         return;
+      case "persisted": {
+        const host = this.hosts.get(ev.host)!;
+        const rd = host.pendingReady;
+        if (!host.raft || host.incarnation !== ev.incarnation || !rd) return;
+        host.pendingReady = undefined;
+        this.finishReady(host, host.raft, rd);
+        this.drain(host);
+        return;
+      }
       case "restart": {
         const host = this.hosts.get(ev.host)!;
         if (host.raft) return;
