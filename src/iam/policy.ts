@@ -14,6 +14,8 @@ export interface Binding {
   role: string;
   scope: BindingScope;
   conditions?: BindingConditions | undefined;
+  /** The allow decision, precomputed by indexes so the hot path allocates nothing. */
+  allow?: PolicyDecision;
 }
 
 export interface RoleRules {
@@ -91,6 +93,45 @@ const describeResource = (r: ResourceRef) => (r.project ? `in project ${r.projec
 /** Permissions every authenticated principal holds on itself (whoami, changing its own password). */
 export const selfPermission = /^iam\.self\.[a-z]+$/;
 
+export const selfDecision: PolicyDecision = Object.freeze({
+  allowed: true,
+  reason: "every principal may act on itself",
+});
+
+export function allowDecision(b: Binding): PolicyDecision {
+  return Object.freeze({
+    allowed: true,
+    reason: `role ${b.role} bound to ${b.principal} in ${describeScope(b.scope)} (${b.id})`,
+    binding: b.id,
+  });
+}
+
+/** What one binding says about a request: it allows it, it would but for its conditions, or nothing. */
+export function bindingOutcome(
+  b: Binding,
+  role: RoleRules | undefined,
+  permission: string,
+  resource: ResourceRef,
+): "allow" | "conditions" | "none" {
+  if (!scopeContains(b.scope, resource)) return "none";
+  if (!role || !roleGrants(role, permission)) return "none";
+  return conditionsHold(b.conditions, resource) ? "allow" : "conditions";
+}
+
+export function denyDecision(
+  principal: string,
+  permission: string,
+  resource: ResourceRef,
+  sawConditional: boolean,
+): PolicyDecision {
+  return {
+    allowed: false,
+    reason: sawConditional
+      ? `a binding of ${principal} grants ${permission} ${describeResource(resource)} only under conditions this request does not meet`
+      : `no role binding of ${principal} grants ${permission} ${describeResource(resource)}`,
+  };
+}
+
 export function evaluate(
   principal: string,
   bindings: Iterable<Binding>,
@@ -98,24 +139,12 @@ export function evaluate(
   permission: string,
   resource: ResourceRef,
 ): PolicyDecision {
-  if (selfPermission.test(permission)) return { allowed: true, reason: "every principal may act on itself" };
-  let sawRole = false;
+  if (selfPermission.test(permission)) return selfDecision;
+  let sawConditional = false;
   for (const b of bindings) {
-    if (!scopeContains(b.scope, resource)) continue;
-    const role = roles(b.role);
-    if (!role || !roleGrants(role, permission)) continue;
-    sawRole = true;
-    if (!conditionsHold(b.conditions, resource)) continue;
-    return {
-      allowed: true,
-      reason: `role ${b.role} bound to ${b.principal} in ${describeScope(b.scope)} (${b.id})`,
-      binding: b.id,
-    };
+    const o = bindingOutcome(b, roles(b.role), permission, resource);
+    if (o === "allow") return b.allow ?? allowDecision(b);
+    if (o === "conditions") sawConditional = true;
   }
-  return {
-    allowed: false,
-    reason: sawRole
-      ? `a binding of ${principal} grants ${permission} ${describeResource(resource)} only under conditions this request does not meet`
-      : `no role binding of ${principal} grants ${permission} ${describeResource(resource)}`,
-  };
+  return denyDecision(principal, permission, resource, sawConditional);
 }

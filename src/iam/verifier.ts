@@ -104,6 +104,6 @@ export class Verifier implements Authenticator, Authorizer {
         verifier: this.o.name,
       });
     }
-    return { allowed: d.allowed, reason: d.reason };
+    return d;
   }
 }
