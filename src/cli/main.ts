@@ -6,6 +6,7 @@ import { Lifecycle } from "../core/lifecycle.ts";
 import { createLogger } from "../core/log.ts";
 import { cliEnv } from "./cli-env.ts";
 import { registerIam } from "./commands/iam.ts";
+import { registerMetrics } from "./commands/metrics.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { roles } from "./roles.ts";
 import { roleConfig, startRole } from "./run-role.ts";
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   const env = cliEnv(program);
   registerQuota(program, env);
   registerIam(program, env);
+  registerMetrics(program, env);
   return program;
 }
 
