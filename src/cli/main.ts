@@ -5,9 +5,12 @@ import { ApiError } from "../core/errors.ts";
 import { Lifecycle } from "../core/lifecycle.ts";
 import { createLogger } from "../core/log.ts";
 import { cliEnv } from "./cli-env.ts";
+import { registerCompletion } from "./commands/completion.ts";
+import { registerContext } from "./commands/context.ts";
 import { registerIam } from "./commands/iam.ts";
 import { registerMetrics } from "./commands/metrics.ts";
 import { registerQuota } from "./commands/quota.ts";
+import { registerResources } from "./commands/resources.ts";
 import { roles } from "./roles.ts";
 import { roleConfig, startRole } from "./run-role.ts";
 import { up, upOptions } from "./up.ts";
@@ -55,7 +58,10 @@ export function buildProgram(): Command {
   const env = cliEnv(program);
   registerQuota(program, env);
   registerIam(program, env);
+  registerResources(program, env);
+  registerContext(program, env);
   registerMetrics(program, env);
+  registerCompletion(program);
   return program;
 }
 

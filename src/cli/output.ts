@@ -22,7 +22,11 @@ export function print(
     process.stdout.write(stringify(data));
     return;
   }
-  const table = new Table({ head: columns.map(([h]) => h), style: { head: [], border: [] } });
+  const table = new Table({
+    head: columns.map(([h]) => h),
+    style: { head: [], border: [], compact: true },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
   for (const row of rows) table.push(columns.map(([, f]) => cell(f(row as never))));
   process.stdout.write(`${table.toString()}\n`);
 }
