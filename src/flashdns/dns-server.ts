@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Answer } from "./answer.ts";
 import { AnswerCache } from "./answer-cache.ts";
 import { type HandleResult, handleQuery } from "./query-handler.ts";
+import type { TsigKey } from "./tsig.ts";
 import type { ZoneIndex } from "./zone-index.ts";
 
 export const dnsServerLimits = {
@@ -16,15 +17,13 @@ export const dnsServerLimits = {
   maxUdpPayloadBytes: 1232,
 };
 
-export interface TransferStream {
-  /** Writes the messages of a zone transfer; resolves when done. */
-  (
-    answer: Extract<Answer, { kind: "transfer" }>,
-    query: Uint8Array,
-    send: (msg: Uint8Array) => void,
-    peer: string,
-  ): Promise<void>;
-}
+/** Writes the messages of a zone transfer; resolves when done. */
+export type TransferStream = (
+  answer: Extract<Answer, { kind: "transfer" }>,
+  query: Uint8Array,
+  send: (msg: Uint8Array) => void,
+  peer: string,
+) => Promise<void>;
 
 export interface DnsServerOptions {
   index: ZoneIndex;
@@ -32,6 +31,9 @@ export interface DnsServerOptions {
   host: string;
   port: number;
   transfer?: TransferStream;
+  /** TSIG keys for signed queries; the clock for their time checks. */
+  tsigKeys?: Map<string, TsigKey>;
+  clock?: () => number;
 }
 
 export class DnsServer {

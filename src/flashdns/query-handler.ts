@@ -1,7 +1,8 @@
 // Bytes in, bytes out: the whole per-query path of the server, pure, so it can be fuzzed.
 // A malformed query gets FORMERR when its header can be read, silence otherwise.
 import { type Answer, type AnswerOptions, answerQuery } from "./answer.ts";
-import { Rcode } from "./wire/constants.ts";
+import { type TsigKey, TsigSigner, tsigErrorRecord, tsigReserveBytes, verifyRequest } from "./tsig.ts";
+import { Rcode, TsigError } from "./wire/constants.ts";
 import { decodeHeader, decodeMessage, headerBytes } from "./wire/decode.ts";
 import { encodeMessage } from "./wire/encode.ts";
 import { emptyHeader, type Message } from "./wire/message.ts";
@@ -30,7 +31,18 @@ export function formerrFor(query: Uint8Array): HandleResult {
   return { kind: "reply", bytes: encodeMessage(m) };
 }
 
-export function handleQuery(query: Uint8Array, index: ZoneIndex, opts: AnswerOptions): HandleResult {
+/** TSIG keys and the time, for signed queries (an NSD secondary signs its SOA checks). */
+export interface TsigContext {
+  keys: Map<string, TsigKey>;
+  nowSeconds: number;
+}
+
+export function handleQuery(
+  query: Uint8Array,
+  index: ZoneIndex,
+  opts: AnswerOptions,
+  tsig?: TsigContext,
+): HandleResult {
   let q: Message;
   try {
     q = decodeMessage(query);

@@ -24,7 +24,7 @@ import { MasterFileError, parseMasterFile, writeMasterFile } from "./master-file
 import { rdataToText } from "./rdata-text.ts";
 import { RRType, typeName } from "./wire/constants.ts";
 import { type Name, nameFromText, nameKey, nameToText, suffixKeys } from "./wire/name.ts";
-import { ZoneError } from "./zone.ts";
+import { soaOf, ZoneError } from "./zone.ts";
 import {
   absolute,
   RecordSetError,
@@ -179,21 +179,39 @@ export function flashdnsRoutes(store: ResourceStore): AnyRoute[] {
       );
       checkCompiles(zone, [...sets, { ...obj, spec } as RecordSetResource]);
     },
-    beforeDelete: async (obj) => {
-      // The SOA serial is the highest revision in the zone: touching the zone keeps it rising.
-      const spec = obj.spec as RecordSetSpec;
-      const zone = await store.get({ kind: zoneKind.kind, project: obj.metadata.project, name: spec.zone });
-      if (zone) {
-        const status = zone.status as ZoneResource["status"];
-        await store.update({ ...zone, status: { ...status, changeCount: (status.changeCount ?? 0) + 1 } });
-      }
-    },
   });
 
   const zoneParams = z.strictObject({ project: projectSchema, name: nameSchema });
+  const setItemParams = z.strictObject({ project: projectSchema, name: nameSchema });
   return [
     ...zoneRoutes,
-    ...setRoutes,
+    // Deleting a set also touches its zone afterwards, so the zone's highest revision (its SOA
+    // serial) is above the deletion's, also for a server that starts later.
+    ...setRoutes.filter((r) => r.method !== "DELETE"),
+    defineRoute({
+      method: "DELETE",
+      path: "/v1/projects/{project}/recordsets/{name}",
+      summary: "Delete a RecordSet (?revision=N to delete only that revision)",
+      tags,
+      params: setItemParams,
+      query: z.object({ revision: z.coerce.number().int().nonnegative().optional() }),
+      permission: "flashdns.recordsets.delete",
+      handler: async ({ params, query }) => {
+        const key = { kind: recordSetKind.kind, project: params.project, name: params.name };
+        const current = await store.get(key);
+        if (!current)
+          throw new ApiError(
+            "NotFound",
+            `RecordSet "${params.name}" in project "${params.project}" not found`,
+          );
+        const deleted = await store.delete(
+          key,
+          query.revision !== undefined ? { revision: query.revision } : {},
+        );
+        await touchZone(store, params.project, (current.spec as RecordSetSpec).zone);
+        return deleted;
+      },
+    }),
     defineRoute({
       method: "POST",
       path: "/v1/projects/{project}/zones/{name}/import",
@@ -225,11 +243,28 @@ export function flashdnsRoutes(store: ResourceStore): AnyRoute[] {
         );
         return {
           text: writeMasterFile(compiled.origin, compiled.records),
-          serial: (compiled.soa.records[0]?.data as { serial: number }).serial,
+          serial: soaOf(compiled).serial,
         };
       },
     }),
   ];
+}
+
+/** Raises a zone's revision (and so its SOA serial) after one of its sets was deleted. */
+async function touchZone(store: ResourceStore, project: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const z = (await store.get({ kind: zoneKind.kind, project, name })) as ZoneResource | undefined;
+    if (!z) return;
+    try {
+      await store.update(
+        { ...z, status: { ...z.status, changeCount: (z.status.changeCount ?? 0) + 1 } },
+        { revision: z.metadata.revision },
+      );
+      return;
+    } catch (e) {
+      if ((e as ApiError).code !== "Conflict") throw e;
+    }
+  }
 }
 
 /** A resource name for an imported set: the owner's labels and the type, hashed when that does not fit. */
@@ -369,10 +404,7 @@ async function importZone(
       await store.delete({ kind: recordSetKind.kind, project, name: s.metadata.name });
       deleted++;
     }
-    if (deleted > 0) {
-      const z = (await store.get({ kind: zoneKind.kind, project, name: zoneName })) as ZoneResource;
-      await store.update({ ...z, status: { ...z.status, changeCount: (z.status.changeCount ?? 0) + 1 } });
-    }
+    if (deleted > 0) await touchZone(store, project, zoneName);
   }
   return {
     created: writes.filter((w) => w.op === "create").length,

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ApiServer } from "../core/api/server.ts";
 import { commonOptions, option } from "../core/config.ts";
-import { createRegistry, Gauge } from "../core/metrics.ts";
+import { Counter, createRegistry, Gauge } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { DnsServer } from "./dns-server.ts";
 import { flashdnsRoutes } from "./routes.ts";
@@ -34,11 +34,19 @@ export const flashdnsRole = defineRole({
     const registry = createRegistry("flashdns");
     const store = await deps.openStore("flashdns");
     const index = new ZoneIndex();
+    const keys = parseTsigKeys(config.tsigKeys);
+    const transferCount = new Counter({
+      name: "flashdns_transfers_total",
+      help: "zone transfer requests by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    });
     const transfers = new TransferService({
       log,
-      keys: parseTsigKeys(config.tsigKeys),
+      keys,
       journalEntries: config.journalEntries,
       clock: Date.now,
+      onTransfer: (outcome) => transferCount.inc({ outcome }),
     });
     const sync = new ZoneSync(store, index, log, (c) => transfers.onZoneChange(c));
     new Gauge({
@@ -63,6 +71,8 @@ export const flashdnsRole = defineRole({
       host: config.dnsListen || config.listen,
       port: config.dnsPort,
       transfer: (answer, query, send, peer) => transfers.stream(answer, query, send, peer),
+      tsigKeys: keys,
+      clock: Date.now,
     });
     const api = new ApiServer({ name: "flashdns", logger: log, registry, auth: deps.auth });
     api.add(...flashdnsRoutes(store));

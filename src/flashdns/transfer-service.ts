@@ -30,6 +30,8 @@ export interface TransferServiceOptions {
   keys: Map<string, TsigKey>;
   journalEntries: number;
   clock: () => number;
+  /** Called once per transfer request with how it was answered. */
+  onTransfer?: (outcome: "axfr" | "ixfr" | "ixfr_current" | "ixfr_full" | "refused" | "badtsig") => void;
 }
 
 interface PendingNotify {
@@ -183,6 +185,7 @@ export class TransferService {
         "zone transfer with a bad TSIG refused",
       );
       send(tsigErrorRecord(reply(Rcode.NOTAUTH), check.keyName ?? [], check.error, now));
+      this.opts.onTransfer?.("badtsig");
       return;
     }
     const required = this.keyFor(spec?.transfer.tsigKey);
@@ -199,21 +202,31 @@ export class TransferService {
         "zone transfer refused: not a configured secondary (or unsigned when the zone needs TSIG)",
       );
       send(reply(required ? Rcode.NOTAUTH : Rcode.REFUSED));
+      this.opts.onTransfer?.("refused");
       return;
     }
     const qtype = query.questions[0]?.type;
     let records = axfrRecords(zone);
+    let outcome: "axfr" | "ixfr" | "ixfr_current" | "ixfr_full" = "axfr";
     if (qtype === RRType.IXFR) {
+      outcome = "ixfr_full";
       const clientSoa = query.authority.find((r) => r.type === RRType.SOA)?.data;
       const current = soaOf(zone).serial;
       if (clientSoa?.type === 6) {
-        if (clientSoa.serial === current) records = [zone.soa.records[0] as (typeof records)[number]];
-        else {
+        if (clientSoa.serial === current) {
+          records = [zone.soa.records[0] as (typeof records)[number]];
+          outcome = "ixfr_current";
+        } else {
+          // Too far behind the journal: the whole zone, in AXFR form (RFC 1995 §4).
           const chain = this.journals.get(zone.key)?.since(clientSoa.serial);
-          if (chain) records = ixfrRecords(zone, chain);
+          if (chain) {
+            records = ixfrRecords(zone, chain);
+            outcome = "ixfr";
+          }
         }
       }
     }
+    this.opts.onTransfer?.(outcome);
     const signer = check?.ok
       ? new TsigSigner(check.key, check.mac, () => Math.floor(this.opts.clock() / 1000))
       : undefined;

@@ -67,8 +67,8 @@ export function recordSetRecords(spec: RecordSetSpec, origin: Name): ResourceRec
 }
 
 /** The SOA serial: the highest store revision among the zone and its sets, so every change raises it. */
-export function serialOf(zone: ZoneResource, sets: readonly RecordSetResource[]): number {
-  let max = zone.metadata.revision;
+export function serialOf(zone: ZoneResource, sets: readonly RecordSetResource[], floorRevision = 0): number {
+  let max = Math.max(zone.metadata.revision, floorRevision);
   for (const s of sets) if (s.metadata.revision > max) max = s.metadata.revision;
   return max % 2 ** 32;
 }
@@ -107,10 +107,17 @@ export function apexRecords(zone: ZoneResource, serial: number): ResourceRecord[
   ];
 }
 
-/** Compiles a zone from its resources; throws RecordSetError or ZoneError. */
-export function zoneFromResources(zone: ZoneResource, sets: readonly RecordSetResource[]): Zone {
+/**
+ * Compiles a zone from its resources; throws RecordSetError or ZoneError. `floorRevision` is
+ * the latest deletion a server has seen in the zone: the serial must rise past it too.
+ */
+export function zoneFromResources(
+  zone: ZoneResource,
+  sets: readonly RecordSetResource[],
+  floorRevision = 0,
+): Zone {
   const origin = zoneOrigin(zone.spec);
-  const records = apexRecords(zone, serialOf(zone, sets));
+  const records = apexRecords(zone, serialOf(zone, sets, floorRevision));
   const seen = new Map<string, string>();
   for (const s of sets) {
     const rrs = recordSetRecords(s.spec, origin);

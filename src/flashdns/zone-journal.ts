@@ -47,7 +47,10 @@ export class ZoneJournal {
     if (start < 0) return undefined;
     const chain = this.diffs.slice(start);
     for (let i = 1; i < chain.length; i++) {
-      if ((chain[i]?.fromSoa.data as SoaData).serial !== (chain[i - 1]?.toSoa.data as SoaData).serial)
+      if (
+        ((chain[i] as ZoneDiff).fromSoa.data as SoaData).serial !==
+        ((chain[i - 1] as ZoneDiff).toSoa.data as SoaData).serial
+      )
         return undefined;
     }
     return chain;

@@ -28,6 +28,8 @@ export class ZoneSync {
   private setsByZone = new Map<string, Set<string>>();
   /** Zone resource → the index key it is served under. */
   private served = new Map<string, string>();
+  /** Zone resource → revision of the latest set deletion seen in it (the serial's floor). */
+  private deletions = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private watches: Watch[] = [];
   private flushScheduled = false;
@@ -130,6 +132,7 @@ export class ZoneSync {
     const k = keyOf(e.object);
     this.removeSet(k);
     if (e.type !== "DELETED") this.addSet(e.object as RecordSetResource);
+    else this.deletions.set(this.zoneKeyOfSet(e.object as RecordSetResource), e.revision);
     this.schedule();
   }
 
@@ -160,7 +163,7 @@ export class ZoneSync {
       const sets = [...(this.setsByZone.get(k) ?? [])].map((s) => this.sets.get(s) as RecordSetResource);
       let zone: Zone;
       try {
-        zone = zoneFromResources(res, sets);
+        zone = zoneFromResources(res, sets, this.deletions.get(k) ?? 0);
       } catch (err) {
         this.problems.set(k, (err as Error).message);
         this.log.error(

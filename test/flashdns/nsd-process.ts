@@ -90,7 +90,8 @@ export async function startNsd(o: NsdOptions): Promise<NsdProcess> {
       }),
   };
   const deadline = Date.now() + 10_000;
-  const probe = o.zones[0]?.name ?? ".";
+  const first = o.zones[0]?.name ?? ".";
+  const probe = first.endsWith(".") ? first : `${first}.`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nsd exited: ${out}`);
     try {
@@ -99,7 +100,7 @@ export async function startNsd(o: NsdOptions): Promise<NsdProcess> {
     } catch {
       if (Date.now() > deadline) {
         await proc.stop();
-        throw new Error(`nsd did not answer on port ${o.port}: ${out}`);
+        throw new Error(`nsd did not answer on port ${o.port}: ${log()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
