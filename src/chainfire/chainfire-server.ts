@@ -8,11 +8,12 @@ import { ApiServer } from "../core/api/server.ts";
 import { createRegistry } from "../core/metrics.ts";
 import { isEtcdError } from "./etcd-errors.ts";
 import { newMemberId } from "./grpc/cluster-service.ts";
-import type { ServiceContext } from "./grpc/context.ts";
+import type { RaftView, ServiceContext } from "./grpc/context.ts";
 import { startGrpcServer, stopGrpcServer } from "./grpc/grpc-server.ts";
 import { KvStore } from "./kv-store.ts";
 import { LEASE_REVOKES_PER_SWEEP, LEASE_SWEEP_INTERVAL_MS, WATCH_PROGRESS_INTERVAL_MS } from "./limits.ts";
 import { chainfireMetrics } from "./metrics.ts";
+import { clusterIdFrom, type InitialMember, parseInitialCluster, RaftReplication } from "./replication.ts";
 import { WatchHub } from "./watch-hub.ts";
 
 export interface ChainfireServerOptions {
@@ -26,6 +27,11 @@ export interface ChainfireServerOptions {
   /** HTTP /health and /metrics; 0 picks a free port, -1 disables it. */
   httpPort: number;
   name: string;
+  /**
+   * "name=peerURL,…": the founding members of a replicated cluster (etcd's --initial-cluster).
+   * Empty: a single member that commits by its own fsync, without Raft.
+   */
+  initialCluster?: string;
   log: Logger;
   progressNotifyIntervalMs?: number;
   shutdownGraceMs?: number;
@@ -39,6 +45,7 @@ export class ChainfireServer {
     private readonly grpc: Server,
     private readonly http: ApiServer | undefined,
     private readonly sweeper: NodeJS.Timeout,
+    private readonly replication: RaftReplication | undefined,
     readonly clientUrl: string,
     readonly httpUrl: string | undefined,
     private readonly graceMs: number,
@@ -54,11 +61,19 @@ export class ChainfireServer {
       () => storeRef,
       () => hubRef,
     );
+    const members = o.initialCluster ? parseInitialCluster(o.initialCluster) : [];
+    const self = members.find((m) => m.name === o.name);
+    if (members.length > 0 && !self) {
+      throw new Error(`member name "${o.name}" is not in the initial cluster ${o.initialCluster}`);
+    }
     const store = new KvStore({
       dataDir: o.dataDir,
       log,
       ...(o.nowMs ? { nowMs: o.nowMs } : {}),
-      newIdentity: () => ({ clusterId: newMemberId(), memberId: newMemberId() }),
+      newIdentity: () =>
+        self
+          ? { clusterId: clusterIdFrom(members), memberId: self.id }
+          : { clusterId: newMemberId(), memberId: newMemberId() },
       onWrite: (s) => metrics.writeSeconds.observe(s),
       onApplied: (op, ok) => metrics.proposals.inc({ op, outcome: ok ? "ok" : "error" }),
     });
@@ -68,17 +83,32 @@ export class ChainfireServer {
     const host = o.listen;
     const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
     let clientUrl = "";
+    let replication: RaftReplication | undefined;
+    if (self) {
+      replication = await RaftReplication.start({
+        store,
+        self,
+        members,
+        dataDir: o.dataDir,
+        listen: host,
+        peerPort: o.peerPort,
+        log,
+      });
+      store.replicate(replication);
+    }
     const ctx: ServiceContext = {
       store,
       hub,
       log,
       clientURLs: () => [clientUrl],
-      raftTerm: () => 1,
+      raft: replication ?? localRaftView(store),
       progressNotifyIntervalMs: o.progressNotifyIntervalMs ?? WATCH_PROGRESS_INTERVAL_MS,
     };
     const { server: grpc, port } = await startGrpcServer(ctx, host, o.clientPort);
     clientUrl = `http://${urlHost}:${port}`;
-    await ensureSelfMember(store, o.name, [`http://${urlHost}:${o.peerPort}`]);
+    if (replication && self)
+      void publishMembership(store, replication, members, self.id, o.name, () => [clientUrl], log);
+    else await ensureSelfMember(store, o.name, [`http://${urlHost}:${o.peerPort}`]);
 
     let http: ApiServer | undefined;
     if (o.httpPort >= 0) {
@@ -95,7 +125,10 @@ export class ChainfireServer {
       await http.listen(host, o.httpPort);
     }
 
-    const sweeper = setInterval(() => void sweepLeases(store, log), LEASE_SWEEP_INTERVAL_MS);
+    const sweeper = setInterval(() => {
+      // Only the leader expires leases; everyone else's deadlines are only a fallback.
+      if (!replication || replication.isLeader) void sweepLeases(store, log);
+    }, LEASE_SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info(
       { clientUrl, httpUrl: http?.url(), dataDir: o.dataDir, revision: store.revision },
@@ -107,18 +140,75 @@ export class ChainfireServer {
       grpc,
       http,
       sweeper,
+      replication,
       clientUrl,
       http?.url(),
       o.shutdownGraceMs ?? 5000,
     );
   }
 
+  /** True when this member leads its Raft group (always, when it runs alone). */
+  get isLeader(): boolean {
+    return this.replication ? this.replication.isLeader : true;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     await stopGrpcServer(this.grpc, this.graceMs);
     await this.http?.close();
+    await this.replication?.close();
     this.hub.close();
     await this.store.close();
+  }
+}
+
+/** Raft facts of a member that runs alone: it always leads, in term 1. */
+function localRaftView(store: KvStore): RaftView {
+  return {
+    term: () => 1,
+    leader: () => store.identity.memberId,
+    commitIndex: () => store.appliedIndex,
+    appliedIndex: () => store.appliedIndex,
+    keepAlive: async (id) => {
+      const lease = store.view.lease(id);
+      return lease ? store.lessor.renew(id, lease.ttlSeconds) : 0;
+    },
+  };
+}
+
+/**
+ * Once a leader exists: the founding members are recorded (by whoever proposes first; the
+ * rest get "already exists"), then this member publishes its name and client URLs.
+ */
+async function publishMembership(
+  store: KvStore,
+  replication: RaftReplication,
+  members: InitialMember[],
+  selfId: string,
+  name: string,
+  clientURLs: () => string[],
+  log: Logger,
+): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    try {
+      for (const m of members) {
+        if (store.view.memberList().some((x) => x.id === m.id)) continue;
+        await store
+          .propose({
+            op: "memberAdd",
+            member: { id: m.id, name: "", peerURLs: [m.peerURL], clientURLs: [], isLearner: false },
+          })
+          .catch((err) => {
+            if (!(isEtcdError(err) && /already exist/.test(err.message))) throw err;
+          });
+      }
+      await store.propose({ op: "memberAttrs", id: selfId, name, clientURLs: clientURLs() });
+      return;
+    } catch (err) {
+      if (attempt % 10 === 9) log.warn({ err }, "chainfire: publishing membership is still failing");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (replication.leader() === "0") continue;
   }
 }
 

@@ -11,6 +11,13 @@ import type { Command, CommandResult, Event } from "./mvcc/types.ts";
 
 export type CommitListener = (events: Event[], revision: number) => void;
 
+/** Puts commands through a replicated log; resolves with the local outcome once applied here. */
+export interface Replicator {
+  propose(cmd: Command): Promise<ApplyOutcome>;
+  /** Resolves once local state reflects every write committed before the call. */
+  readBarrier(): Promise<void>;
+}
+
 export interface KvStoreOptions {
   dataDir: string;
   log: Logger;
@@ -33,6 +40,7 @@ export class KvStore {
   private lastWrite: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private closed = false;
+  private replicator: Replicator | undefined;
   /** Highest revision handed to watchers. */
   publishedRevision: number;
 
@@ -68,8 +76,23 @@ export class KvStore {
   }
 
   /** Applies a command and resolves with its result once it is durable; rejects with its etcd error. */
+  /** From now on commands go through the replicated log; the replicator calls applyEntry(). */
+  replicate(r: Replicator): void {
+    this.replicator = r;
+  }
+
+  get replicated(): boolean {
+    return this.replicator !== undefined;
+  }
+
   async propose(cmd: Command): Promise<{ result: CommandResult; revision: number }> {
     this.assertUsable();
+    if (this.replicator) {
+      // The Raft log is durable before anything is applied; the state's own LMDB image may lag.
+      const out = await this.replicator.propose(cmd);
+      if (out.error) throw out.error;
+      return { result: out.result!, revision: out.revision };
+    }
     const out = this.applyCommitted(this.state.appliedIndex + 1, cmd);
     await this.persist(out);
     if (out.error) throw out.error;
@@ -77,11 +100,23 @@ export class KvStore {
   }
 
   /** Evaluates `fn` on the current state now; answers once every write it may have seen is durable. */
-  async read<T>(fn: (s: MvccState) => T): Promise<T> {
+  async read<T>(fn: (s: MvccState) => T, linearizable = true): Promise<T> {
     this.assertUsable();
+    if (this.replicator) {
+      if (linearizable) await this.replicator.readBarrier();
+      return fn(this.state);
+    }
     const result = fn(this.state);
     await this.lastWrite;
     return result;
+  }
+
+  /** One committed log entry, from the replicator; entries at or below the applied index are skipped. */
+  applyEntry(index: number, cmd: Command): ApplyOutcome | undefined {
+    if (index <= this.state.appliedIndex) return undefined;
+    const out = this.applyCommitted(index, cmd);
+    this.persist(out).catch(() => undefined);
+    return out;
   }
 
   /** Applies one committed log entry (Raft calls this in log order). */

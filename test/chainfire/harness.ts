@@ -95,3 +95,77 @@ export function etcdctlStream(endpoint: string, args: string[]) {
     },
   };
 }
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export interface Cluster {
+  members: Array<Member | undefined>;
+  initialCluster: string;
+  dirs: string[];
+  peerPorts: number[];
+  endpoints(): string;
+  /** (Re)starts member i on its data dir. */
+  start(i: number): Promise<Member>;
+  stop(i: number): Promise<void>;
+  leaderIndex(): number;
+  close(): Promise<void>;
+}
+
+/** A replicated cluster of `n` members on loopback, each with its own data dir and ports. */
+export async function startCluster(n: number): Promise<Cluster> {
+  const peerPorts = await Promise.all(Array.from({ length: n }, () => freePort()));
+  const initialCluster = peerPorts.map((p, i) => `m${i + 1}=http://127.0.0.1:${p}`).join(",");
+  const dirs = peerPorts.map(() => mkdtempSync(join(tmpdir(), "chainfire-cluster-")));
+  const members: Array<Member | undefined> = peerPorts.map(() => undefined);
+  const start = async (i: number): Promise<Member> => {
+    const server = await ChainfireServer.start({
+      dataDir: dirs[i]!,
+      listen: "127.0.0.1",
+      clientPort: 0,
+      peerPort: peerPorts[i]!,
+      httpPort: -1,
+      name: `m${i + 1}`,
+      initialCluster,
+      log: silentLogger,
+      shutdownGraceMs: 500,
+    });
+    const m: Member = {
+      server,
+      endpoint: server.clientUrl.replace("http://", ""),
+      dir: dirs[i]!,
+      close: () => server.close(),
+    };
+    members[i] = m;
+    return m;
+  };
+  await Promise.all(peerPorts.map((_, i) => start(i)));
+  return {
+    members,
+    initialCluster,
+    dirs,
+    peerPorts,
+    endpoints: () =>
+      members
+        .filter((m): m is Member => !!m)
+        .map((m) => m.endpoint)
+        .join(","),
+    start,
+    async stop(i) {
+      await members[i]?.close();
+      members[i] = undefined;
+    },
+    leaderIndex: () => members.findIndex((m) => m?.server.isLeader),
+    async close() {
+      for (let i = 0; i < members.length; i++) await members[i]?.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}

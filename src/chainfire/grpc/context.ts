@@ -13,10 +13,20 @@ export interface ServiceContext {
   log: Logger;
   /** This member's client URLs as bound now (they are not part of the replicated state). */
   clientURLs: () => string[];
-  /** Raft term: constant while chainfire runs one member. */
-  raftTerm: () => number;
+  /** What Raft says about this member (constant values while it runs alone). */
+  raft: RaftView;
   /** Interval for watch progress notifications. */
   progressNotifyIntervalMs: number;
+}
+
+export interface RaftView {
+  term(): number;
+  /** Member id of the leader, "0" when there is none. */
+  leader(): string;
+  commitIndex(): number;
+  appliedIndex(): number;
+  /** Renews a lease where its deadline lives (the leader); returns the TTL, 0 if unknown. */
+  keepAlive(id: number): Promise<number>;
 }
 
 export function header(ctx: ServiceContext, revision = ctx.store.revision): Msg {
@@ -24,7 +34,7 @@ export function header(ctx: ServiceContext, revision = ctx.store.revision): Msg 
     cluster_id: ctx.store.identity.clusterId,
     member_id: ctx.store.identity.memberId,
     revision,
-    raft_term: ctx.raftTerm(),
+    raft_term: ctx.raft.term(),
   };
 }
 

@@ -9,11 +9,11 @@ export function kvService(ctx: ServiceContext) {
     Range: unary(ctx, async (m: Msg) => {
       const req = toRange(m);
       checkRange(req);
-      // Serializable and linearizable reads are the same on one member: both wait for durability.
+      // Linearizable reads wait for a ReadIndex round when replicated; serializable ones read locally.
       return store.read((s) => {
         const r = s.range(req);
         return fromRange(r, header(ctx, s.revision));
-      });
+      }, !m.serializable);
     }),
     Put: unary(ctx, async (m: Msg) => {
       const { result, revision } = await store.propose({ op: "put", req: toPut(m) });

@@ -9,10 +9,6 @@ import { header, type ServiceContext, toServiceError, unary } from "./context.ts
 
 export function leaseService(ctx: ServiceContext) {
   const { store } = ctx;
-  const renew = (id: number): number => {
-    const lease = store.view.lease(id);
-    return lease ? store.lessor.renew(id, lease.ttlSeconds) : 0;
-  };
   return {
     LeaseGrant: unary(ctx, async (m: Msg) => {
       const requestedTtl = num(m.TTL);
@@ -32,13 +28,13 @@ export function leaseService(ctx: ServiceContext) {
     }),
     LeaseKeepAlive: (call: ServerDuplexStream<Msg, Msg>) => {
       call.on("data", (m: Msg) => {
-        try {
-          const id = num(m.ID);
-          // An unknown lease answers TTL 0, which clients read as "expired".
-          call.write({ header: header(ctx), ID: id, TTL: renew(id) });
-        } catch (err) {
-          call.emit("error", toServiceError(ctx, err));
-        }
+        Promise.resolve()
+          .then(async () => {
+            const id = num(m.ID);
+            // An unknown lease answers TTL 0, which clients read as "expired".
+            call.write({ header: header(ctx), ID: id, TTL: await ctx.raft.keepAlive(id) });
+          })
+          .catch((err) => call.emit("error", toServiceError(ctx, err)));
       });
       call.on("end", () => call.end());
       call.on("error", () => undefined);

@@ -279,6 +279,8 @@ export class MvccState {
         return this.memberRemove(cmd.id, ctx);
       case "memberUpdate":
         return this.memberUpdate(cmd.id, cmd.peerURLs, ctx);
+      case "memberAttrs":
+        return this.memberAttrs(cmd.id, cmd.name, cmd.clientURLs, ctx);
     }
   }
 
@@ -455,6 +457,15 @@ export class MvccState {
     if (!this.members.has(id)) throw etcdErrors.memberNotFound();
     this.members.delete(id);
     ctx.changes.push({ type: "dropMember", id });
+    return { op: "member", members: this.memberList() };
+  }
+
+  private memberAttrs(id: string, name: string, clientURLs: string[], ctx: WriteCtx): CommandResult {
+    const m = this.members.get(id);
+    if (!m) throw etcdErrors.memberNotFound();
+    const updated = { ...m, name, clientURLs };
+    this.members.set(id, updated);
+    ctx.changes.push({ type: "member", member: updated });
     return { op: "member", members: this.memberList() };
   }
 

@@ -119,7 +119,9 @@ export type Command =
   | { op: "leaseRevoke"; id: number }
   | { op: "memberAdd"; member: Member }
   | { op: "memberRemove"; id: string }
-  | { op: "memberUpdate"; id: string; peerURLs: string[] };
+  | { op: "memberUpdate"; id: string; peerURLs: string[] }
+  /** A started member publishes its name and client URLs (etcd's member attributes). */
+  | { op: "memberAttrs"; id: string; name: string; clientURLs: string[] };
 
 export type CommandResult =
   | { op: "put"; put: PutResult }
