@@ -52,11 +52,18 @@ export class DnsServer {
     const gen = this.opts.index.generation;
     const hit = this.cache.get(query, transport, gen);
     if (hit) return { kind: "reply", bytes: hit };
-    const r = handleQuery(query, this.opts.index, {
-      transport,
-      maxUdpPayloadBytes: dnsServerLimits.maxUdpPayloadBytes,
-    });
-    if (r.kind === "reply") this.cache.put(query, transport, gen, r.bytes);
+    const clock = this.opts.clock ?? Date.now;
+    const tsig = this.opts.tsigKeys
+      ? { keys: this.opts.tsigKeys, nowSeconds: Math.floor(clock() / 1000) }
+      : undefined;
+    const r = handleQuery(
+      query,
+      this.opts.index,
+      { transport, maxUdpPayloadBytes: dnsServerLimits.maxUdpPayloadBytes },
+      tsig,
+    );
+    // A signed reply holds a time and a MAC for this one request: never reuse it.
+    if (r.kind === "reply" && !r.signed) this.cache.put(query, transport, gen, r.bytes);
     return r;
   }
 

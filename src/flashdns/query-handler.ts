@@ -10,7 +10,7 @@ import { isDnsParseError } from "./wire/parse-error.ts";
 import type { ZoneIndex } from "./zone-index.ts";
 
 export type HandleResult =
-  | { kind: "reply"; bytes: Uint8Array }
+  | { kind: "reply"; bytes: Uint8Array; signed?: boolean }
   | { kind: "transfer"; answer: Extract<Answer, { kind: "transfer" }> }
   | { kind: "drop" };
 
@@ -53,12 +53,35 @@ export function handleQuery(
   const a = answerQuery(q, index, opts);
   if (!a) return drop;
   if (a.kind === "transfer") return { kind: "transfer", answer: a };
-  return {
-    kind: "reply",
-    bytes: encodeMessage(a.message, {
+  const encode = (reserveBytes = 0) =>
+    encodeMessage(a.message, {
       maxBytes: a.maxBytes,
       rcode: a.rcode,
       optionalAuthority: a.optionalAuthority,
-    }),
+      reserveBytes,
+    });
+  if (!q.tsig) return { kind: "reply", bytes: encode() };
+  const check = tsig ? verifyRequest(query, q, tsig.keys, tsig.nowSeconds) : undefined;
+  if (!check?.ok) {
+    // RFC 8945 §5.2: a request that does not verify gets NOTAUTH and an unsigned TSIG error.
+    const m: Message = {
+      ...a.message,
+      header: { ...a.message.header, aa: false, rcode: Rcode.NOTAUTH },
+      answers: [],
+      authority: [],
+      additional: [],
+    };
+    const error = check ? check.error : TsigError.BADKEY;
+    return {
+      kind: "reply",
+      bytes: tsigErrorRecord(encodeMessage(m), q.tsig.name, error, tsig?.nowSeconds ?? 0),
+      signed: true,
+    };
+  }
+  const now = (tsig as TsigContext).nowSeconds;
+  return {
+    kind: "reply",
+    bytes: new TsigSigner(check.key, check.mac, () => now).sign(encode(tsigReserveBytes)),
+    signed: true,
   };
 }

@@ -102,6 +102,21 @@ test("dig transfers the zone with the TSIG key and is refused without it", async
     "+nostats",
   ]);
   assert.match(unsigned.stdout, /Transfer failed|NOTAUTH/);
+  // An ordinary query signed with the key gets a signed answer that dig verifies.
+  const query = await run("dig", [
+    "@127.0.0.1",
+    "-p",
+    String(fd.dnsPort),
+    "-y",
+    `hmac-sha256:xfr-key:${secret}`,
+    "www.xfr.test",
+    "A",
+    "+nocmd",
+    "+nostats",
+  ]);
+  assert.match(query.stdout, /status: NOERROR/);
+  assert.match(query.stdout, /xfr-key\.\s+0\s+ANY\s+TSIG\s+hmac-sha256\./);
+  assert.doesNotMatch(query.stdout + query.stderr, /verify failure|expected a TSIG/i);
   const wrong = await run("dig", [
     "@127.0.0.1",
     "-p",
