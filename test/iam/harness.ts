@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "pino";
 import { StaticTokenAuth } from "../../src/core/api/auth.ts";
 import { loadConfig } from "../../src/core/config.ts";
 import { Lifecycle } from "../../src/core/lifecycle.ts";
@@ -23,14 +24,21 @@ export interface IamHarness {
   close(): Promise<void>;
 }
 
-export async function startIam(flags: Record<string, unknown> = {}): Promise<IamHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), "photon-iam-"));
+export interface HarnessOptions {
+  log?: Logger;
+  /** Reuse a data dir (and its LMDB store) across restarts; the caller removes it. */
+  dataDir?: string;
+  lmdb?: boolean;
+}
+
+export async function startIam(flags: Record<string, unknown> = {}, o: HarnessOptions = {}): Promise<IamHarness> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "photon-iam-"));
   const config = loadConfig(iamOptions, "iam", {
     flags: { port: 0, dataDir, scryptLogN: 10, logLevel: "silent", ...flags },
   });
-  const store = LocalStore.memory();
+  const store = o.lmdb ? LocalStore.lmdb(join(dataDir, "iam", "store")) : LocalStore.memory();
   const running = await iamRole.start(config, {
-    log: silentLogger,
+    log: o.log ?? silentLogger,
     lifecycle: new Lifecycle(silentLogger, 1000),
     auth: new StaticTokenAuth("unused"),
     serviceToken: async () => undefined,
@@ -53,7 +61,7 @@ export async function startIam(flags: Record<string, unknown> = {}): Promise<Iam
     adminClient: async () => new IamClient({ baseUrl: url, token: await adminToken() }),
     async close() {
       await running.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
