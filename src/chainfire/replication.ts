@@ -96,6 +96,8 @@ export class RaftReplication implements Replicator, RaftView {
     { resolve: (f: Forward) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
   >();
   private nextRid = 0;
+  private currentBarrier: Promise<void> | undefined;
+  private nextBarrier: Promise<void> | undefined;
   private lead = "0";
   private leading = false;
 
@@ -199,7 +201,22 @@ export class RaftReplication implements Replicator, RaftView {
     return this.outcomeAt(at.index, at.term);
   }
 
-  async readBarrier(): Promise<void> {
+  /**
+   * Reads that arrive while a ReadIndex round is in flight share the next round (etcd's
+   * linearizable read loop): one heartbeat round serves a whole batch of reads, and every read
+   * still uses a round that started after it arrived.
+   */
+  readBarrier(): Promise<void> {
+    this.nextBarrier ??= (this.currentBarrier ?? Promise.resolve()).then(() => {
+      const round = this.runBarrier();
+      this.currentBarrier = round.catch(() => undefined);
+      this.nextBarrier = undefined;
+      return round;
+    });
+    return this.nextBarrier;
+  }
+
+  private async runBarrier(): Promise<void> {
     await this.awaitLeader();
     try {
       await this.driver.readIndex();

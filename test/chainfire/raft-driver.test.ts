@@ -31,7 +31,9 @@ async function member(dir: string, id: string, applied: string[][], port = 0) {
     host: "127.0.0.1",
     port,
     log: silentLogger,
-    onMessages: (ms) => ms.forEach((m) => driver.step(m)),
+    onMessages: (ms) => {
+      for (const m of ms) driver.step(m);
+    },
   });
   const driver: RaftDriver = new RaftDriver({
     node,

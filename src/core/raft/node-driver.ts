@@ -78,7 +78,8 @@ export class RaftDriver {
 
   /** Resolves once it is linearizable to read local state (applied ≥ a confirmed commit index). */
   async readIndex(): Promise<void> {
-    const ctx = `r${++this.nextRead}`;
+    // Contexts must be unique across the group: the leader queues forwarded ones beside its own.
+    const ctx = `${this.o.node.status().id}:${++this.nextRead}`;
     const index = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.reads.delete(ctx);
