@@ -52,6 +52,7 @@ export const apigatewayOptions = {
     "how often replicas exchange rate-limit usage",
   ),
   corsOrigins: option(z.array(z.string()), [], "origins allowed by CORS ('*' for any)"),
+  accessLog: option(z.boolean(), true, "log every request (JSON, with request ids)"),
   refreshMs: option(z.number().int().min(100).max(600_000), 10_000, "how often backends' routes are re-read"),
 };
 
@@ -136,6 +137,7 @@ export const apigatewayRole = defineRole({
       registry,
       auth: deps.auth,
       openApi: () => aggregateOpenApi(docs, "v1"),
+      accessLog: config.accessLog,
       readiness: async () => (docs.size === 0 ? "no component's routes are known yet" : undefined),
     });
     api.add(

@@ -51,7 +51,7 @@ export function buildProgram(): Command {
         storeBackend: "lmdb",
       });
       lifecycle.own(role.name, running);
-      log.info({ endpoints: running.endpoints }, `${role.name} serving`);
+      process.stdout.write(`${role.name} serving ${JSON.stringify(running.endpoints)}\n`);
     });
   }
 

@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from "fastify";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -28,6 +29,8 @@ export interface ApiServerOptions {
   bodyLimitBytes?: number;
   /** Default handler deadline; routes may override. */
   requestTimeoutMs?: number;
+  /** Log every request and its completion (on by default; benchmarks turn it off). */
+  accessLog?: boolean;
   /** Serves this document at /openapi.json instead of the one built from this server's routes. */
   openApi?: () => Record<string, unknown>;
   /** Resolves to undefined when ready, or to the reason it is not. */
@@ -56,6 +59,7 @@ export class ApiServer {
         return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
       },
       requestIdHeader: false,
+      logController: new LogController({ disableRequestLogging: opts.accessLog === false }),
       return503OnClosing: true,
       forceCloseConnections: "idle",
     }) as unknown as FastifyInstance;

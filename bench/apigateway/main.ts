@@ -1,0 +1,138 @@
+// bench/apigateway: wrk against the backend directly, through photon's gateway, and through
+// nginx as a reverse proxy, in one run on this machine. Prints throughput, latency, the
+// gateway's added median latency, its throughput as a fraction of nginx's, and each side's CPU.
+//   npm run bench -- apigateway [--seconds 10] [--connections 32]
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { tempDir } from "../../test/support/temp-dir.ts";
+import { treeCpuSeconds } from "../support/proc-cpu.ts";
+import { runWrk, type WrkResult } from "../support/wrk.ts";
+
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "32" } },
+});
+const seconds = Math.min(120, Number(values.seconds));
+const connections = Math.min(512, Number(values.connections));
+const here = import.meta.dirname;
+const dir = tempDir("photon-bench-gw-");
+const children: ChildProcess[] = [];
+
+function start(
+  cmd: string,
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = out.match(ready);
+      if (m) resolve({ child, match: m });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${cmd} exited (${code}):\n${out}`)));
+    setTimeout(() => reject(new Error(`${cmd} did not start:\n${out}`)), 30_000).unref();
+  });
+}
+
+async function main() {
+  const backend = await start(process.execPath, [join(here, "backend.mjs"), "0"], /listening (\d+)/);
+  const backendUrl = `http://127.0.0.1:${backend.match[1]}`;
+  const gateway = await start(
+    process.execPath,
+    [
+      join(here, "..", "..", "bin", "photon.js"),
+      "apigateway",
+      "--data-dir",
+      dir.path,
+      "--port",
+      "0",
+      "--log-level",
+      "warn",
+      "--no-access-log",
+      "--backends",
+      `bench=${backendUrl}`,
+      "--rate-per-second",
+      "1000000000",
+      "--rate-burst",
+      "1000000000",
+      "--project-rate-per-second",
+      "1000000000",
+      "--project-rate-burst",
+      "1000000000",
+    ],
+    /"api":"(http:\/\/[^"]+)"/,
+  );
+  const gwUrl = gateway.match[1]!;
+  const token = (await import("node:fs")).readFileSync(join(dir.path, "admin-token"), "utf8").trim();
+  const nginxPort = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    join(dir.path, "nginx.conf"),
+    `daemon off; worker_processes 1; pid ${dir.path}/nginx.pid; error_log ${dir.path}/nginx-error.log;
+events { worker_connections 1024; }
+http { access_log off;
+  upstream backend { server ${backendUrl.replace("http://", "")}; keepalive 64; }
+  server { listen 127.0.0.1:${nginxPort};
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+`,
+  );
+  const nginx = spawn(
+    "nginx",
+    ["-c", join(dir.path, "nginx.conf"), "-p", dir.path, "-e", join(dir.path, "nginx-error.log")],
+    { stdio: "ignore" },
+  );
+  children.push(nginx);
+  await new Promise((r) => setTimeout(r, 500));
+
+  const path = "/v1/projects/p/items/x";
+  const headers = { authorization: `Bearer ${token}` };
+  const measure = (
+    name: string,
+    url: string,
+    pid: number,
+  ): { name: string; r: WrkResult; serverCpu: number; backendCpu: number } => {
+    runWrk(url, { seconds: 2, connections, headers }); // warm-up: JIT, keep-alive pools
+    const before = [treeCpuSeconds(pid), treeCpuSeconds(backend.child.pid!)];
+    const r = runWrk(url, { seconds, connections, headers });
+    return {
+      name,
+      r,
+      serverCpu: treeCpuSeconds(pid) - before[0]!,
+      backendCpu: treeCpuSeconds(backend.child.pid!) - before[1]!,
+    };
+  };
+  const rows = [
+    measure("direct", `${backendUrl}${path}`, backend.child.pid!),
+    measure("photon apigateway", `${gwUrl}${path}`, gateway.child.pid!),
+    measure("nginx", `http://127.0.0.1:${nginxPort}${path}`, nginx.pid!),
+  ];
+  console.log(
+    `\nbench/apigateway — wrk -c${connections} for ${seconds}s per target, ${new Date().toISOString()}`,
+  );
+  console.log("target              req/s     p50 ms   p99 ms   errors   proxy CPU s   backend CPU s");
+  for (const { name, r, serverCpu, backendCpu } of rows) {
+    console.log(
+      `${name.padEnd(18)} ${r.requestsPerSecond.toFixed(0).padStart(7)}  ${r.p50Ms.toFixed(3).padStart(8)} ${r.p99Ms.toFixed(3).padStart(8)}  ${String(r.errors).padStart(6)}   ${(name === "direct" ? "-" : serverCpu.toFixed(2)).padStart(11)}   ${backendCpu.toFixed(2).padStart(13)}`,
+    );
+  }
+  const [direct, gw, ng] = rows.map((x) => x.r) as [WrkResult, WrkResult, WrkResult];
+  console.log(
+    `\ngateway throughput / nginx throughput: ${(gw.requestsPerSecond / ng.requestsPerSecond).toFixed(2)}×  (target ≥ 0.8×)`,
+  );
+  console.log(
+    `gateway added median latency: ${(gw.p50Ms - direct.p50Ms).toFixed(3)} ms  (target ≤ 1 ms); nginx added: ${(ng.p50Ms - direct.p50Ms).toFixed(3)} ms`,
+  );
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 300));
+  dir.remove();
+}
