@@ -110,6 +110,25 @@ function unlift(call: Node): void {
   call.next!.prev = call;
 }
 
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A fixed pseudo-random 32-bit word per operation (splitmix32), for the set hash. */
+function zobristTable(n: number): Uint32Array {
+  const t = new Uint32Array(n);
+  let x = 0x2545f491;
+  for (let i = 0; i < t.length; i++) {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    t[i] = (z ^ (z >>> 16)) >>> 0;
+  }
+  return t;
+}
+
 /** Checks one partition. */
 export function checkPartition<S, I>(
   model: Model<S, I>,
@@ -119,23 +138,43 @@ export function checkPartition<S, I>(
   const head = buildList(ops);
   const words = Math.ceil(ops.length / 32) || 1;
   const linearized = new Uint32Array(words);
-  const seen = new Set<string>();
+  // Memo of visited (linearized set, state): per state, keyed by an incrementally maintained
+  // hash of the set, with the exact sets kept to rule out hash collisions.
+  const seen = new Map<string, Map<number, Uint32Array[]>>();
+  const zobrist = zobristTable(ops.length);
+  let hash = 0;
   const stack: { call: Node; state: S }[] = [];
   let state = model.init;
   let entry = head.next;
   let steps = 0;
   let longest = 0;
+  const toggle = (i: number) => {
+    const w = i >>> 5;
+    linearized[w] = linearized[w]! ^ (1 << (i & 31));
+    hash = (hash ^ zobrist[i]!) >>> 0;
+  };
+  const visit = (stateKey: string): boolean => {
+    let byHash = seen.get(stateKey);
+    if (!byHash) {
+      byHash = new Map();
+      seen.set(stateKey, byHash);
+    }
+    const sets = byHash.get(hash);
+    if (sets) {
+      for (const set of sets) if (sameBits(set, linearized)) return false;
+      sets.push(linearized.slice());
+    } else {
+      byHash.set(hash, [linearized.slice()]);
+    }
+    return true;
+  };
   while (entry) {
     if (++steps > maxSteps) return { outcome: "unknown", steps, longest };
     if (entry.isCall) {
       const next = model.step(state, ops[entry.opIndex]!.op);
       if (next !== undefined) {
-        const w = entry.opIndex >>> 5;
-        const bit = 1 << (entry.opIndex & 31);
-        linearized[w] = linearized[w]! | bit;
-        const key = `${linearized.join(",")}|${model.stateKey(next)}`;
-        if (!seen.has(key)) {
-          seen.add(key);
+        toggle(entry.opIndex);
+        if (visit(model.stateKey(next))) {
           stack.push({ call: entry, state });
           if (stack.length > longest) longest = stack.length;
           state = next;
@@ -143,7 +182,7 @@ export function checkPartition<S, I>(
           entry = head.next;
           continue;
         }
-        linearized[w] = linearized[w]! & ~bit;
+        toggle(entry.opIndex);
       }
       entry = entry.next;
       continue;
@@ -154,8 +193,7 @@ export function checkPartition<S, I>(
     if (entry.timeMs === Number.POSITIVE_INFINITY) return { steps, outcome: "ok", longest };
     const top = stack.pop();
     if (!top) return { steps, outcome: "violation", longest };
-    const w = top.call.opIndex >>> 5;
-    linearized[w] = linearized[w]! & ~(1 << (top.call.opIndex & 31));
+    toggle(top.call.opIndex);
     state = top.state;
     unlift(top.call);
     entry = top.call.next;
