@@ -298,7 +298,7 @@ export class RaftNode {
 
   /**
    * Requests a linearizable read point. When confirmed, a ReadState with this ctx (unique
-   * per request) appears in a Ready; reading after applying up to its index is linearizable.
+   * per request on this node) appears in a Ready; reading after applying up to its index is linearizable.
    * A lost request simply never completes: the caller times out.
    */
   readIndex(ctx: string): void {
@@ -1005,7 +1005,7 @@ export class RaftNode {
   }
 
   private bcastHeartbeat(): void {
-    const ctx = this.readOnly.lastPendingCtx();
+    const ctx = this.readOnly.lastPendingKey();
     for (const [id, pr] of this.tracker.progress) {
       if (id === this.id) continue;
       this.send(
@@ -1145,9 +1145,9 @@ export class RaftNode {
       if (local) throw new ReadIndexDroppedError("pendingLimit");
       return;
     }
-    if (this.readOnly.has(ctx)) return;
-    this.readOnly.add(this.log.committed, from, ctx);
-    this.readOnly.recvAck(this.id, ctx);
+    if (this.readOnly.has(ReadOnlyQueue.key(from, ctx))) return;
+    const key = this.readOnly.add(this.log.committed, from, ctx);
+    this.readOnly.recvAck(this.id, key);
     this.bcastHeartbeat();
   }
 
@@ -1158,13 +1158,13 @@ export class RaftNode {
     return this.tickCount - acked < this.electionTicks - LEASE_SAFETY_MARGIN_TICKS;
   }
 
-  private ackReadIndex(from: NodeId, ctx: string): void {
-    const acks = this.readOnly.recvAck(from, ctx);
+  private ackReadIndex(from: NodeId, key: string): void {
+    const acks = this.readOnly.recvAck(from, key);
     if (!acks) return;
     let voters = 0;
     for (const id of acks) if (this.tracker.voters.has(id)) voters++;
     if (voters < this.tracker.quorum()) return;
-    for (const rs of this.readOnly.advance(ctx)) this.respondReadIndex(rs.from, rs.ctx, rs.index);
+    for (const rs of this.readOnly.advance(key)) this.respondReadIndex(rs.from, rs.ctx, rs.index);
   }
 
   private respondReadIndex(from: NodeId, ctx: string, index: number): void {

@@ -26,7 +26,7 @@ test("the leader answers ReadIndex after a quorum confirms it with a heartbeat r
     f.settle();
   });
   assert.deepEqual(rs, [{ index: f.raft("a").status().commit, requestCtx: "r1" }]);
-  assert.ok(f.delivered.some((m) => m.type === "heartbeat" && m.context === "r1"));
+  assert.ok(f.delivered.some((m) => m.type === "heartbeat" && m.context?.endsWith("r1")));
 });
 
 test("a leader cut off from the quorum cannot confirm a read", () => {
@@ -50,6 +50,23 @@ test("a follower forwards ReadIndex to the leader and gets the read index back",
     f.settle();
   });
   assert.deepEqual(rs, [{ index: f.raft("a").status().commit, requestCtx: "r2" }]);
+});
+
+test("followers may use the same ctx for their reads without colliding at the leader", () => {
+  const f = new Fixture(["a", "b", "c"]);
+  f.elect("a");
+  const got: string[] = [];
+  const orig = f.processReady.bind(f);
+  f.processReady = (id: string) => {
+    const rd = orig(id);
+    for (const rs of rd?.readStates ?? []) got.push(`${id}:${rs.requestCtx}`);
+    return rd;
+  };
+  f.raft("a").readIndex("r1");
+  f.raft("b").readIndex("r1");
+  f.raft("c").readIndex("r1");
+  f.settle();
+  assert.deepEqual(got.sort(), ["a:r1", "b:r1", "c:r1"]);
 });
 
 test("a follower without a known leader refuses ReadIndex", () => {
