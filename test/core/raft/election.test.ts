@@ -99,3 +99,15 @@ test("a restarted node keeps its term and vote", () => {
   assert.equal(b2.raft.status().vote, before.vote);
   assert.equal(b2.raft.status().commit, before.commit);
 });
+
+test("a restart with `applied` set does not hand out already-applied entries again", () => {
+  const f = new Fixture(["a", "b", "c"]);
+  f.elect("a");
+  f.propose("a", "x");
+  f.propose("a", "y");
+  const applied = f.raft("b").status().applied;
+  const b2 = f.add("b", f.node("b").storage, { applied });
+  f.settle();
+  assert.deepEqual(b2.applied, []);
+  assert.equal(b2.raft.status().applied, applied);
+});
