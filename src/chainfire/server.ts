@@ -19,6 +19,11 @@ export const chainfireOptions = {
     "HTTP port for /health, /metrics, /healthz, /readyz (-1: off)",
   ),
   name: option(z.string().min(1).max(63), "default", "this member's name in the member list"),
+  initialCluster: option(
+    z.string().max(4096),
+    "",
+    "founding members as name=peerURL,… (etcd's --initial-cluster); empty: one member without Raft",
+  ),
   watchProgressNotifyMs: option(
     z.number().int().min(100).max(86_400_000),
     600_000,
@@ -39,6 +44,7 @@ export const chainfireRole = defineRole({
       peerPort: config.peerPort,
       httpPort: config.metricsPort,
       name: config.name,
+      ...(config.initialCluster ? { initialCluster: config.initialCluster } : {}),
       log,
       progressNotifyIntervalMs: config.watchProgressNotifyMs,
       shutdownGraceMs: config.shutdownGraceMs,

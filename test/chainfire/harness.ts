@@ -131,7 +131,7 @@ export async function startCluster(n: number): Promise<Cluster> {
       listen: "127.0.0.1",
       clientPort: 0,
       peerPort: peerPorts[i]!,
-      httpPort: -1,
+      httpPort: 0,
       name: `m${i + 1}`,
       initialCluster,
       log: silentLogger,
