@@ -1,6 +1,12 @@
 // Public surface of the pure Raft state machine. Drivers (LMDB storage, transport, multi-raft)
 // build on these names only.
-export { type ConfChange, type ConfChangeType, decodeConfChange, encodeConfChange } from "./conf-change.ts";
+export {
+  applyConfChangeTo,
+  type ConfChange,
+  type ConfChangeType,
+  decodeConfChange,
+  encodeConfChange,
+} from "./conf-change.ts";
 export {
   CompactedError,
   ProposalDroppedError,

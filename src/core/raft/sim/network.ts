@@ -18,7 +18,7 @@ export const RELIABLE: NetworkFaults = { dropRate: 0, duplicateRate: 0, jitterMs
 export const BASE_LATENCY_MS = 1;
 export const MAX_BASE_EXTRA_LATENCY_MS = 3;
 export const LONG_DELAY_MIN_MS = 100;
-export const LONG_DELAY_MAX_MS = 400;
+export const LONG_DELAY_MAX_MS = 2000;
 
 /**
  * An in-memory network on the virtual clock. It decides when (and whether, and how many
