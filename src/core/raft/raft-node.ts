@@ -235,10 +235,11 @@ export class RaftNode {
     this.confIndex = this.log.firstIndex() - 1;
     if (hardState.term !== 0 || hardState.commit !== 0) {
       assert.ok(
-        hardState.commit >= this.log.committed && hardState.commit <= this.log.lastIndex(),
-        `hard state commit ${hardState.commit} outside [${this.log.committed}, ${this.log.lastIndex()}]`,
+        hardState.commit <= this.log.lastIndex(),
+        `hard state commit ${hardState.commit} is beyond the last stored index ${this.log.lastIndex()}`,
       );
-      this.log.committed = hardState.commit;
+      // A snapshot is committed by definition, even if the hard state written with it was lost.
+      this.log.committed = Math.max(hardState.commit, this.log.committed);
       this.term = hardState.term;
       this.vote = hardState.vote;
       this.bootLeaseGuard = hardState.term > 0;
