@@ -7,7 +7,9 @@ import { createLogger } from "../core/log.ts";
 import { cliEnv } from "./cli-env.ts";
 import { registerCompletion } from "./commands/completion.ts";
 import { registerContext } from "./commands/context.ts";
+import { registerDns } from "./commands/dns.ts";
 import { registerIam } from "./commands/iam.ts";
+import { registerImage } from "./commands/image.ts";
 import { registerMetrics } from "./commands/metrics.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { registerResources } from "./commands/resources.ts";
@@ -57,6 +59,8 @@ export function buildProgram(): Command {
 
   const env = cliEnv(program);
   registerQuota(program, env);
+  registerDns(program, env);
+  registerImage(program, env);
   registerIam(program, env);
   registerResources(program, env);
   registerContext(program, env);
