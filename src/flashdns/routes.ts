@@ -250,6 +250,17 @@ export function flashdnsRoutes(store: ResourceStore): AnyRoute[] {
   ];
 }
 
+/** Writes an import keeps in flight at once. */
+const importConcurrency = 32;
+
+async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await f(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(importConcurrency, items.length) }, worker));
+}
+
 /** Raises a zone's revision (and so its SOA serial) after one of its sets was deleted. */
 async function touchZone(store: ResourceStore, project: string, name: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -394,16 +405,14 @@ async function importZone(
   const kept = replace ? [] : [...byKey.values()];
   checkCompiles({ ...zone, spec }, [...planned, ...kept]);
   if (spec !== zone.spec) await store.update({ ...zone, spec });
-  for (const w of writes) {
-    if (w.op === "create") await store.create(w.obj);
-    else await store.update(w.obj);
-  }
+  // Writes in flight together share commits (LMDB batches concurrent transactions).
+  await inParallel(writes, (w) => (w.op === "create" ? store.create(w.obj) : store.update(w.obj)));
   let deleted = 0;
   if (replace) {
-    for (const s of byKey.values()) {
+    await inParallel([...byKey.values()], async (s) => {
       await store.delete({ kind: recordSetKind.kind, project, name: s.metadata.name });
       deleted++;
-    }
+    });
     if (deleted > 0) await touchZone(store, project, zoneName);
   }
   return {
