@@ -14,6 +14,8 @@ export interface WriteSeries {
   vs: number[];
   /** Indexes of staleness markers (kept apart: V8 may rewrite NaN payloads in arrays). */
   stale?: number[];
+  /** The labels as encoded on the wire, when decoded from a request (a cache key). */
+  rawKey?: string;
 }
 
 export interface WriteMetadata {
@@ -118,34 +120,73 @@ function decodeLabel(buf: Buffer, s: number, e: number): [string, string] {
   return [name, value];
 }
 
+/** A decoded TimeSeries whose labels are parsed only when asked for (the TSDB usually finds
+ * the series by `rawKey` and never needs them). */
+class DecodedSeries implements WriteSeries {
+  ts: number[] = [];
+  vs: number[] = [];
+  stale?: number[];
+  rawKey?: string;
+  private parsed?: [string, string][];
+  constructor(
+    private readonly buf: Buffer,
+    readonly spans: number[],
+  ) {}
+  get labels(): [string, string][] {
+    if (!this.parsed) {
+      this.parsed = [];
+      for (let i = 0; i < this.spans.length; i += 2)
+        this.parsed.push(decodeLabel(this.buf, this.spans[i]!, this.spans[i + 1]!));
+    }
+    return this.parsed;
+  }
+}
+
 function decodeSeries(buf: Buffer, s: number, e: number, out: WriteRequest): void {
   const r = new Reader(buf, s, e);
-  const series: WriteSeries = { labels: [], ts: [], vs: [] };
+  const spans: number[] = [];
+  const series = new DecodedSeries(buf, spans);
+  let contiguous = true;
+  let otherSinceLabel = false;
   while (r.pos < e) {
     const key = r.varint();
     const field = key >>> 3;
     const wt = key & 7;
     if (field === 1 && wt === 2) {
       const [ls, le] = r.lengthDelimited();
-      series.labels.push(decodeLabel(buf, ls, le));
+      // The raw key is only meaningful when no other field sits between the labels.
+      if (spans.length > 0 && otherSinceLabel) contiguous = false;
+      spans.push(ls, le);
+      otherSinceLabel = false;
     } else if (field === 2 && wt === 2) {
+      otherSinceLabel = true;
       const [ss, se] = r.lengthDelimited();
-      const sr = new Reader(buf, ss, se);
+      // Inline parse of Sample (no Reader per sample: this is the hottest loop of ingestion).
+      let p = ss;
       let v = 0;
       let t = 0;
       let stale = false;
-      while (sr.pos < se) {
-        const k = sr.varint();
+      while (p < se) {
+        const k = buf[p++]!;
         if (k === 9) {
-          if (sr.pos + 8 > se) throw new ProtoError("truncated sample value");
-          const lo = buf.readUInt32LE(sr.pos);
-          const hi = buf.readUInt32LE(sr.pos + 4);
+          if (p + 8 > se) throw new ProtoError("truncated sample value");
+          const lo = buf.readUInt32LE(p);
+          const hi = buf.readUInt32LE(p + 4);
           stale = lo === 2 && (hi & 0x7ff7ffff) === 0x7ff00000;
-          v = buf.readDoubleLE(sr.pos);
-          sr.pos += 8;
-        } else if (k === 16) t = sr.varint();
-        else sr.skip(k & 7);
+          v = buf.readDoubleLE(p);
+          p += 8;
+        } else if (k === 16) {
+          r.pos = p;
+          t = r.varint();
+          p = r.pos;
+        } else {
+          const sr = new Reader(buf, p - 1, se);
+          const key = sr.varint();
+          sr.skip(key & 7);
+          p = sr.pos;
+        }
       }
+      r.pos = se;
       if (stale) {
         series.stale ??= [];
         series.stale.push(series.ts.length);
@@ -153,10 +194,17 @@ function decodeSeries(buf: Buffer, s: number, e: number, out: WriteRequest): voi
       series.ts.push(t);
       series.vs.push(v);
     } else if (field === 4 && wt === 2) {
+      otherSinceLabel = true;
       out.histogramCount++;
       r.skip(wt);
-    } else r.skip(wt);
+    } else {
+      otherSinceLabel = true;
+      r.skip(wt);
+    }
   }
+  // The labels' wire bytes identify the series as sent; the TSDB caches series by them.
+  if (spans.length > 0 && contiguous)
+    series.rawKey = buf.toString("latin1", spans[0]!, spans[spans.length - 1]!);
   out.series.push(series);
 }
 

@@ -623,6 +623,24 @@ function groupingLabels(labels: Labels, a: Aggregate): Labels {
   return labels.filter(([n]) => a.grouping.includes(n));
 }
 
+// Label sets are the same objects from step to step (selectors and dropName return stable
+// arrays), so each one's group is computed once per aggregation node.
+const groupCaches = new WeakMap<Aggregate, WeakMap<Labels, { labels: Labels; key: string }>>();
+function groupOf(labels: Labels, a: Aggregate): { labels: Labels; key: string } {
+  let cache = groupCaches.get(a);
+  if (!cache) {
+    cache = new WeakMap();
+    groupCaches.set(a, cache);
+  }
+  let g = cache.get(labels);
+  if (!g) {
+    const gl = groupingLabels(labels, a);
+    g = { labels: gl, key: labelsKey(gl) };
+    cache.set(labels, g);
+  }
+  return g;
+}
+
 function aggregate(a: Aggregate, samples: Sample[], param: number, label: string): Sample[] {
   if (a.op === "count_values") {
     const counts = new Map<string, { labels: Labels; n: number }>();
@@ -643,8 +661,7 @@ function aggregate(a: Aggregate, samples: Sample[], param: number, label: string
   const groups = new Map<string, Group>();
   const order: Group[] = [];
   for (const s of samples) {
-    const gl = groupingLabels(s.labels, a);
-    const key = labelsKey(gl);
+    const { labels: gl, key } = groupOf(s.labels, a);
     let g = groups.get(key);
     if (!g) {
       g = { labels: gl, value: s.v, mean: s.v, count: 1, values: [s.v], heap: [s] };

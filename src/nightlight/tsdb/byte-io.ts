@@ -45,6 +45,12 @@ export class ByteWriter {
     this.buf.set(b, this.len + 4);
     this.len += 4 + b.length;
   }
+  /** Appends bytes as they are (no length prefix). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
   /** Writes `u32` at a position already written (counts known only at the end). */
   patchU32(at: number, v: number): void {
     this.buf.writeUInt32LE(v, at);

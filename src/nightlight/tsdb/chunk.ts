@@ -12,9 +12,9 @@ const staleWords: [number, number] = [0x7ff00000, 2];
 
 /** Buckets for delta-of-delta: tag bits, tag value, payload bits (two's complement). */
 const dodBuckets = [
-  { tagBits: 2, tag: 0b10, bits: 14 },
-  { tagBits: 3, tag: 0b110, bits: 17 },
-  { tagBits: 4, tag: 0b1110, bits: 20 },
+  { tagBits: 2, tag: 0b10, bits: 14, lim: 2 ** 13, span: 2 ** 14 },
+  { tagBits: 3, tag: 0b110, bits: 17, lim: 2 ** 16, span: 2 ** 17 },
+  { tagBits: 4, tag: 0b1110, bits: 20, lim: 2 ** 19, span: 2 ** 20 },
 ] as const;
 
 function clz64(hi: number, lo: number): number {
@@ -91,10 +91,9 @@ export class ChunkAppender {
       else {
         let done = false;
         for (const b of dodBuckets) {
-          const lim = 2 ** (b.bits - 1);
-          if (dod >= -lim && dod < lim) {
+          if (dod >= -b.lim && dod < b.lim) {
             w.writeBits(b.tag, b.tagBits);
-            w.writeBits(dod < 0 ? dod + 2 ** b.bits : dod, b.bits);
+            w.writeBits(dod < 0 ? dod + b.span : dod, b.bits);
             done = true;
             break;
           }

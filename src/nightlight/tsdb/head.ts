@@ -76,8 +76,18 @@ function closeAppender(app: ChunkAppender): StoredChunk {
   return { bytes: app.bytes(), count: app.count, mint: app.mint, maxt: app.maxt };
 }
 
+/** Wire-format label keys remembered per tenant (a cache; cleared when full). */
+export const maxRawKeys = 2_000_000;
+
 export class TenantHead {
   readonly byKey = new Map<string, MemSeries>();
+  /** Series by the bytes their labels arrived as, to skip validation and sorting on hot writes. */
+  readonly byRawKey = new Map<string, MemSeries>();
+
+  cacheRawKey(raw: string, s: MemSeries): void {
+    if (this.byRawKey.size >= maxRawKeys) this.byRawKey.clear();
+    this.byRawKey.set(raw, s);
+  }
   readonly byId = new Map<number, MemSeries>();
   postings = new Postings();
 
@@ -98,6 +108,7 @@ export class TenantHead {
       }
     }
     if (removed > 0) {
+      this.byRawKey.clear();
       this.postings = new Postings();
       for (const s of [...this.byId.values()].sort((a, b) => a.id - b.id)) this.postings.add(s.id, s.labels);
     }

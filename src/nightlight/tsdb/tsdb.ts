@@ -169,73 +169,75 @@ export class Tsdb {
       if (errors.length < maxReportedErrors && !errors.includes(msg)) errors.push(msg);
     };
     let refused = 0;
-    const rec = new ByteWriter(64 + total * 24);
+    const rec = new ByteWriter(256);
     rec.u8(recBatch);
     const nSeriesAt = rec.len;
     rec.u32(0);
     let nSeries = 0;
-    const appended: { s: MemSeries; i: number; ws: WriteSeries; stale: boolean }[] = [];
+    // Appended samples go straight into their own WAL section (no object per sample).
+    const samplesRec = new ByteWriter(16 + total * 20);
+    let appended = 0;
     for (const ws of series) {
-      const labels = validateLabels(ws.labels);
-      if (typeof labels === "string") {
-        note(labels);
-        refused += ws.ts.length;
-        continue;
-      }
-      const key = labelsKey(labels);
-      let s = head.byKey.get(key);
+      let s = ws.rawKey !== undefined ? head.byRawKey.get(ws.rawKey) : undefined;
       if (!s) {
-        if (head.size >= this.limits.maxSeriesPerTenant) {
-          note(
-            `tenant "${tenant}" reached its limit of ${this.limits.maxSeriesPerTenant} active series; new series are refused (drop high-cardinality labels, or raise --max-series-per-tenant)`,
-          );
+        const labels = validateLabels(ws.labels);
+        if (typeof labels === "string") {
+          note(labels);
           refused += ws.ts.length;
           continue;
         }
-        s = this.createSeries(tenant, labels, key);
-        rec.u32(s.id);
-        rec.str(tenant);
-        rec.u16(labels.length);
-        for (const [n, v] of labels) {
-          rec.str(n);
-          rec.str(v);
+        const key = labelsKey(labels);
+        s = head.byKey.get(key);
+        if (!s) {
+          if (head.size >= this.limits.maxSeriesPerTenant) {
+            note(
+              `tenant "${tenant}" reached its limit of ${this.limits.maxSeriesPerTenant} active series; new series are refused (drop high-cardinality labels, or raise --max-series-per-tenant)`,
+            );
+            refused += ws.ts.length;
+            continue;
+          }
+          s = this.createSeries(tenant, labels, key);
+          rec.u32(s.id);
+          rec.str(tenant);
+          rec.u16(labels.length);
+          for (const [n, v] of labels) {
+            rec.str(n);
+            rec.str(v);
+          }
+          nSeries++;
         }
-        nSeries++;
+        if (ws.rawKey !== undefined) head.cacheRawKey(ws.rawKey, s);
       }
       const staleSet = ws.stale ? new Set(ws.stale) : undefined;
       for (let i = 0; i < ws.ts.length; i++) {
         const t = ws.ts[i]!;
         const stale = staleSet?.has(i) ?? false;
         const outcome = s.append(t, ws.vs[i]!, stale);
-        if (outcome === "ok") appended.push({ s, i, ws, stale });
-        else if (outcome === "out-of-order") {
+        if (outcome === "ok") {
+          samplesRec.u32(s.id);
+          samplesRec.f64(t);
+          if (stale) {
+            samplesRec.u32(2);
+            samplesRec.u32(0x7ff00000);
+          } else samplesRec.f64(ws.vs[i]!);
+          appended++;
+        } else if (outcome === "out-of-order") {
           refused++;
-          note(`out of order sample for series ${describe(labels)} at ${t}`);
+          note(`out of order sample for series ${describe(s.labels)} at ${t}`);
         } else if (outcome === "conflict") {
           refused++;
-          note(`duplicate sample for timestamp ${t} with a different value, series ${describe(labels)}`);
+          note(`duplicate sample for timestamp ${t} with a different value, series ${describe(s.labels)}`);
         }
       }
     }
     rec.patchU32(nSeriesAt, nSeries);
-    rec.u32(appended.length);
-    for (const a of appended) {
-      rec.u32(a.s.id);
-      rec.f64(a.ws.ts[a.i]!);
-      if (a.stale) {
-        rec.u32(2);
-        rec.u32(0x7ff00000);
-      } else rec.f64(a.ws.vs[a.i]!);
-    }
-    if (nSeries > 0 || appended.length > 0) await this.wal.append(rec.done());
-    this.samplesAppended += appended.length;
+    rec.u32(appended);
+    rec.raw(samplesRec.done());
+    if (nSeries > 0 || appended > 0) await this.wal.append(rec.done());
+    this.samplesAppended += appended;
     if (refused > 0)
-      return {
-        status: 400,
-        accepted: appended.length,
-        message: `${refused} samples refused: ${errors.join("; ")}`,
-      };
-    return { status: 204, accepted: appended.length };
+      return { status: 400, accepted: appended, message: `${refused} samples refused: ${errors.join("; ")}` };
+    return { status: 204, accepted: appended };
   }
 
   /** Series of a tenant matching every matcher, with their samples overlapping [mint, maxt]. */

@@ -1,0 +1,398 @@
+// bench/nightlight: nightlight against Prometheus 2.42 in one run, on the same pre-encoded
+// remote_write load. Prints ingestion samples/s (and each server's CPU), bytes per sample in
+// persisted blocks, and range-query latency (p50/p90) for a typical dashboard set, with ratios.
+//   npm run bench -- nightlight [--instances 100] [--steps 1000] [--shards 8] [--repeat 5]
+import { type ChildProcess, spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { snappyCompress } from "../../src/nightlight/ingest/snappy.ts";
+import { encodeWriteRequest, type WriteSeries } from "../../src/nightlight/ingest/write-request.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    instances: { type: "string", default: "100" },
+    steps: { type: "string", default: "1000" },
+    shards: { type: "string", default: "8" },
+    repeat: { type: "string", default: "5" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const instances = Number(args.instances);
+const steps = Number(args.steps);
+const shards = Number(args.shards);
+const repeat = Number(args.repeat);
+const stepMs = 15_000;
+const timestampsPerRequest = 4;
+const t0 = Math.floor((Date.now() - steps * stepMs) / stepMs) * stepMs;
+const clkTck = 100;
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface SeriesGen {
+  labels: [string, string][];
+  next: () => number;
+}
+
+function makeSeries(): SeriesGen[] {
+  const rnd = rng(7);
+  const out: SeriesGen[] = [];
+  const les = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"];
+  for (let i = 0; i < instances; i++) {
+    const base: [string, string][] = [
+      ["instance", `10.0.${i >> 8}.${i & 255}:9100`],
+      ["job", "bench"],
+    ];
+    for (let p = 0; p < 10; p++) {
+      let v = Math.floor(rnd() * 1e5);
+      out.push({
+        labels: [["__name__", "bench_requests_total"], ...base, ["path", `/api/v${p}`]],
+        next: () => (v += Math.floor(rnd() * 100)),
+      });
+    }
+    for (let g = 0; g < 5; g++) {
+      let v = 50 + rnd() * 50;
+      out.push({
+        labels: [["__name__", "bench_gauge"], ...base, ["kind", `g${g}`]],
+        next: () => (v = Math.round((v + (rnd() - 0.5) * 2) * 100) / 100),
+      });
+    }
+    const counts = les.map(() => 0);
+    let tick = 0;
+    let lastTick = -1;
+    const advance = () => {
+      if (tick === lastTick) return;
+      lastTick = tick;
+      for (let k = 0; k < 20; k++) {
+        const x = rnd() * rnd() * 3;
+        les.forEach((le, j) => {
+          if (le === "+Inf" || x <= Number(le)) counts[j]!++;
+        });
+      }
+    };
+    les.forEach((le, j) => {
+      out.push({
+        labels: [["__name__", "bench_latency_seconds_bucket"], ...base, ["le", le]],
+        next: () => {
+          if (j === 0) {
+            tick++;
+            advance();
+          }
+          return counts[j]!;
+        },
+      });
+    });
+  }
+  return out;
+}
+
+/** Pre-encoded request bodies per shard, in time order (a series always lives in one shard). */
+function buildLoad(): { bodies: Buffer[][]; samples: number; series: number } {
+  const all = makeSeries();
+  const bodies: Buffer[][] = Array.from({ length: shards }, () => []);
+  const byShard: SeriesGen[][] = Array.from({ length: shards }, () => []);
+  for (const [i, s] of all.entries()) byShard[i % shards]!.push(s);
+  let samples = 0;
+  for (let step = 0; step < steps; step += timestampsPerRequest) {
+    for (let sh = 0; sh < shards; sh++) {
+      const series: WriteSeries[] = byShard[sh]!.map((g) => {
+        const ts: number[] = [];
+        const vs: number[] = [];
+        for (let k = step; k < Math.min(steps, step + timestampsPerRequest); k++) {
+          ts.push(t0 + k * stepMs);
+          vs.push(g.next());
+        }
+        samples += ts.length;
+        return { labels: g.labels, ts, vs };
+      });
+      bodies[sh]!.push(Buffer.from(snappyCompress(encodeWriteRequest({ series }))));
+    }
+  }
+  return { bodies, samples, series: all.length };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / clkTck;
+}
+
+async function waitReady(url: string, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`${url} exited`);
+    try {
+      const r = await fetch(url);
+      if (r.status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+interface Target {
+  name: string;
+  url: string;
+  proc: ChildProcess;
+  headers: Record<string, string>;
+  blocksDir: string;
+}
+
+async function startNightlight(dir: string): Promise<Target> {
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [
+      "bin/photon.js",
+      "nightlight",
+      "--data-dir",
+      dir,
+      "--port",
+      String(port),
+      "--listen",
+      "127.0.0.1",
+      "--no-scrape-platform",
+      "--compact-interval-seconds",
+      "5",
+      "--max-samples-per-second",
+      "1000000000",
+      "--log-level",
+      "warn",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/readyz`, proc);
+  const token = readFileSync(join(dir, "admin-token"), "utf8").trim();
+  return {
+    name: "nightlight",
+    url,
+    proc,
+    headers: { authorization: `Bearer ${token}` },
+    blocksDir: join(dir, "nightlight", "blocks"),
+  };
+}
+
+async function startPrometheus(dir: string): Promise<Target> {
+  const port = await freePort();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 15s\n");
+  const proc = spawn(
+    "prometheus",
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--web.enable-remote-write-receiver",
+      "--log.level=warn",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/-/ready`, proc);
+  return { name: "prometheus", url, proc, headers: {}, blocksDir: join(dir, "data") };
+}
+
+async function ingest(
+  t: Target,
+  bodies: Buffer[][],
+): Promise<{ seconds: number; cpu: number; errors: number }> {
+  const cpu0 = cpuSeconds(t.proc.pid!);
+  const start = performance.now();
+  let errors = 0;
+  await Promise.all(
+    bodies.map(async (list) => {
+      for (const body of list) {
+        for (let attempt = 0; ; attempt++) {
+          const res = await fetch(`${t.url}/api/v1/write`, {
+            method: "POST",
+            headers: {
+              ...t.headers,
+              "content-type": "application/x-protobuf",
+              "content-encoding": "snappy",
+              "x-prometheus-remote-write-version": "0.1.0",
+            },
+            body,
+          });
+          await res.arrayBuffer();
+          if (res.status < 300) break;
+          if (res.status !== 429 && res.status < 500) {
+            errors++;
+            break;
+          }
+          if (attempt > 20) throw new Error(`${t.name}: ${res.status}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    }),
+  );
+  return { seconds: (performance.now() - start) / 1000, cpu: cpuSeconds(t.proc.pid!) - cpu0, errors };
+}
+
+/** Bytes and samples of the persisted blocks (not the WAL or the head). */
+function blockStats(t: Target): { bytes: number; samples: number } {
+  let bytes = 0;
+  let samples = 0;
+  if (!existsSync(t.blocksDir)) return { bytes, samples };
+  const du = (p: string): number => {
+    const st = statSync(p);
+    if (!st.isDirectory()) return st.size;
+    return readdirSync(p).reduce((n, f) => n + du(join(p, f)), 0);
+  };
+  for (const d of readdirSync(t.blocksDir)) {
+    const p = join(t.blocksDir, d);
+    if (t.name === "prometheus") {
+      if (!existsSync(join(p, "meta.json"))) continue;
+      samples += JSON.parse(readFileSync(join(p, "meta.json"), "utf8")).stats.numSamples;
+      bytes += du(p);
+    } else {
+      if (d.endsWith(".tmp") || !existsSync(join(p, "index.json"))) continue;
+      samples += JSON.parse(readFileSync(join(p, "index.json"), "utf8")).samples;
+      bytes += du(p);
+    }
+  }
+  return { bytes, samples };
+}
+
+const dashboard = [
+  "sum(rate(bench_requests_total[5m]))",
+  "sum by (instance) (rate(bench_requests_total[5m]))",
+  "topk(5, sum by (path) (rate(bench_requests_total[5m])))",
+  "histogram_quantile(0.99, sum by (le) (rate(bench_latency_seconds_bucket[5m])))",
+  "histogram_quantile(0.5, sum by (le, instance) (rate(bench_latency_seconds_bucket[5m])))",
+  "avg by (kind) (bench_gauge)",
+  'max_over_time(bench_gauge{kind="g0"}[10m])',
+  'rate(bench_requests_total{instance="10.0.0.1:9100"}[1m])',
+];
+
+async function queryLatencies(t: Target): Promise<{ ms: number[]; cpu: number }> {
+  const end = (t0 + (steps - 1) * stepMs) / 1000;
+  const start = end - 3600;
+  const cpu0 = cpuSeconds(t.proc.pid!);
+  const ms: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    for (const q of dashboard) {
+      const u = new URL("/api/v1/query_range", t.url);
+      u.searchParams.set("query", q);
+      u.searchParams.set("start", String(start));
+      u.searchParams.set("end", String(end));
+      u.searchParams.set("step", "15");
+      const s = performance.now();
+      const res = await fetch(u, { headers: t.headers });
+      const body = (await res.json()) as { status: string; error?: string };
+      if (body.status !== "success") throw new Error(`${t.name} ${q}: ${body.error}`);
+      ms.push(performance.now() - s);
+    }
+  }
+  return { ms, cpu: cpuSeconds(t.proc.pid!) - cpu0 };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+};
+
+async function stop(t: Target): Promise<void> {
+  if (t.proc.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    t.proc.once("exit", () => resolve());
+    t.proc.kill("SIGTERM");
+    setTimeout(() => t.proc.kill("SIGKILL"), 20_000).unref();
+  });
+}
+
+async function waitForBlocks(t: Target, minSamples: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (blockStats(t).samples < minSamples && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 1000));
+}
+
+const dir = mkdtempSync(join(tmpdir(), "bench-nightlight-"));
+try {
+  console.log(`building load: ${instances} instances, ${steps} steps of 15s …`);
+  const load = buildLoad();
+  console.log(
+    `${load.series} series, ${load.samples} samples, ${load.bodies.flat().length} requests over ${shards} shards`,
+  );
+  const results: Record<string, Record<string, number>> = {};
+  for (const which of ["nightlight", "prometheus"] as const) {
+    const t =
+      which === "nightlight"
+        ? await startNightlight(join(dir, "nl"))
+        : await startPrometheus(join(dir, "prom"));
+    try {
+      const ing = await ingest(t, load.bodies);
+      // Both cut the oldest 2h of a head spanning > 3h into a block; Prometheus checks once a minute.
+      await waitForBlocks(t, 1, 120_000);
+      const blocks = blockStats(t);
+      const q = await queryLatencies(t);
+      results[which] = {
+        samplesPerSec: load.samples / ing.seconds,
+        ingestCpuSec: ing.cpu,
+        ingestErrors: ing.errors,
+        bytesPerSample: blocks.samples > 0 ? blocks.bytes / blocks.samples : Number.NaN,
+        blockSamples: blocks.samples,
+        queryP50Ms: pct(q.ms, 0.5),
+        queryP90Ms: pct(q.ms, 0.9),
+        queryCpuSec: q.cpu,
+      };
+      console.log(which, results[which]);
+    } finally {
+      await stop(t);
+    }
+  }
+  const n = results.nightlight!;
+  const p = results.prometheus!;
+  const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+  console.log("\n| metric | nightlight | Prometheus 2.42 | ratio (nightlight/Prometheus) |");
+  console.log("|---|---|---|---|");
+  console.log(
+    `| remote_write ingestion, samples/s | ${f(n.samplesPerSec!, 0)} | ${f(p.samplesPerSec!, 0)} | ${f(n.samplesPerSec! / p.samplesPerSec!)} |`,
+  );
+  console.log(
+    `| server CPU during ingestion, s | ${f(n.ingestCpuSec!)} | ${f(p.ingestCpuSec!)} | ${f(n.ingestCpuSec! / p.ingestCpuSec!)} |`,
+  );
+  console.log(
+    `| bytes per sample in blocks | ${f(n.bytesPerSample!, 3)} | ${f(p.bytesPerSample!, 3)} | ${f(n.bytesPerSample! / p.bytesPerSample!)} |`,
+  );
+  console.log(
+    `| dashboard range query p50, ms | ${f(n.queryP50Ms!)} | ${f(p.queryP50Ms!)} | ${f(n.queryP50Ms! / p.queryP50Ms!)} |`,
+  );
+  console.log(
+    `| dashboard range query p90, ms | ${f(n.queryP90Ms!)} | ${f(p.queryP90Ms!)} | ${f(n.queryP90Ms! / p.queryP90Ms!)} |`,
+  );
+  console.log(
+    `| server CPU during queries, s | ${f(n.queryCpuSec!)} | ${f(p.queryCpuSec!)} | ${f(n.queryCpuSec! / p.queryCpuSec!)} |`,
+  );
+} finally {
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+}
