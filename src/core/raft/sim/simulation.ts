@@ -366,9 +366,13 @@ export class Simulation {
       const rd = raft.ready();
       this.observe(host, raft, rd);
       if (host.tornCrashPending) {
-        // Only a prefix of the new entries reached the disk; the hard state and the
-        // messages did not. What was never persisted is lost with the process.
-        host.storage.append(rd.entries.slice(0, this.rng.int(rd.entries.length + 1)));
+        // Only a prefix of the new entries (and maybe the snapshot) reached the disk; the hard
+        // state and the messages did not. What was never persisted is lost with the process.
+        const snapshotSurvives = rd.snapshot !== undefined && this.rng.chance(0.5);
+        if (snapshotSurvives) host.storage.applySnapshot(rd.snapshot!);
+        if (!rd.snapshot || snapshotSurvives) {
+          host.storage.append(rd.entries.slice(0, this.rng.int(rd.entries.length + 1)));
+        }
         this.log(`torn write on ${host.id}: crash while persisting`);
         this.crash(host);
         this.queue.push(this.now + this.rng.between(30, 500), { kind: "restart", host: host.id });
