@@ -14,6 +14,7 @@ const arg = (name: string, dflt: number) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const seconds = arg("seconds", 5);
+const memberCount = arg("members", 1);
 const VALUE = Buffer.alloc(256, 0x61);
 const KEYSPACE = 10_000;
 
@@ -45,53 +46,75 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs = 20_000): Promi
 
 interface Target {
   name: string;
-  endpoint: string;
+  endpoints: string[];
   stop(): Promise<void>;
 }
 
-async function startChainfire(dir: string): Promise<Target> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "serve-chainfire.ts"), dir, "0"],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+async function startChainfire(dirs: string[]): Promise<Target> {
+  const peers = await Promise.all(dirs.map(() => freePort()));
+  const initialCluster = dirs.length > 1 ? peers.map((p, i) => `c${i}=http://127.0.0.1:${p}`).join(",") : "";
+  const children = dirs.map((dir, i) =>
+    spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "serve-chainfire.ts"),
+        dir,
+        ...(initialCluster ? [`c${i}`, String(peers[i]), initialCluster] : []),
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    ),
   );
-  const url = await waitForLine(child, /ENDPOINT (\S+)/);
-  return { name: "chainfire", endpoint: url.replace("http://", ""), stop: () => stop(child) };
+  const urls = await Promise.all(children.map((c) => waitForLine(c, /ENDPOINT (\S+)/)));
+  const endpoints = urls.map((u) => u.replace("http://", ""));
+  await waitWritable(endpoints[0]!);
+  return { name: "chainfire", endpoints, stop: () => Promise.all(children.map(stop)).then(() => undefined) };
 }
 
-async function startEtcd(dir: string): Promise<Target> {
-  const [client, peer] = [await freePort(), await freePort()];
-  const c = `http://127.0.0.1:${client}`;
-  const p = `http://127.0.0.1:${peer}`;
-  const child = spawn(
-    "etcd",
-    [
-      `--data-dir=${dir}`,
-      "--name=bench",
-      `--listen-client-urls=${c}`,
-      `--advertise-client-urls=${c}`,
-      `--listen-peer-urls=${p}`,
-      `--initial-advertise-peer-urls=${p}`,
-      `--initial-cluster=bench=${p}`,
-      "--log-level=warn",
-      "--logger=zap",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const probe = new ChainfireClient(`127.0.0.1:${client}`);
-  for (let i = 0; ; i++) {
-    try {
-      await probe.put("probe", "1");
-      break;
-    } catch (err) {
-      if (i > 100) throw err;
-      await new Promise((r) => setTimeout(r, 100));
+async function startEtcd(dirs: string[]): Promise<Target> {
+  const clients = await Promise.all(dirs.map(() => freePort()));
+  const peers = await Promise.all(dirs.map(() => freePort()));
+  const cluster = peers.map((p, i) => `e${i}=http://127.0.0.1:${p}`).join(",");
+  const children = dirs.map((dir, i) => {
+    const c = `http://127.0.0.1:${clients[i]}`;
+    const p = `http://127.0.0.1:${peers[i]}`;
+    return spawn(
+      "etcd",
+      [
+        `--data-dir=${dir}`,
+        `--name=e${i}`,
+        `--listen-client-urls=${c}`,
+        `--advertise-client-urls=${c}`,
+        `--listen-peer-urls=${p}`,
+        `--initial-advertise-peer-urls=${p}`,
+        `--initial-cluster=${cluster}`,
+        "--log-level=warn",
+        "--logger=zap",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+  });
+  const endpoints = clients.map((c) => `127.0.0.1:${c}`);
+  await waitWritable(endpoints[0]!);
+  return { name: "etcd", endpoints, stop: () => Promise.all(children.map(stop)).then(() => undefined) };
+}
+
+async function waitWritable(endpoint: string): Promise<void> {
+  const probe = new ChainfireClient(endpoint);
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        await probe.put("probe", "1");
+        return;
+      } catch (err) {
+        if (i > 200) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
+  } finally {
+    probe.close();
   }
-  probe.close();
-  return { name: "etcd", endpoint: `127.0.0.1:${client}`, stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -109,12 +132,12 @@ interface Result {
 }
 
 async function load(
-  endpoint: string,
+  endpoints: string[],
   inFlight: number,
   op: (c: ChainfireClient, i: number) => Promise<unknown>,
 ): Promise<Result> {
   // Several connections, as a real fleet of clients would have; each carries inFlight/4 calls.
-  const clients = Array.from({ length: 4 }, () => new ChainfireClient(endpoint));
+  const clients = Array.from({ length: 4 }, (_, i) => new ChainfireClient(endpoints[i % endpoints.length]!));
   const latencies: number[] = [];
   const end = performance.now() + seconds * 1000;
   let n = 0;
@@ -153,11 +176,11 @@ const workloads: Array<{
 const rows: string[] = [];
 const results = new Map<string, Result>();
 for (const start of [startChainfire, startEtcd]) {
-  const dir = mkdtempSync(join(tmpdir(), "chainfire-bench-"));
-  const target = await start(dir);
+  const dirs = Array.from({ length: memberCount }, () => mkdtempSync(join(tmpdir(), "chainfire-bench-")));
+  const target = await start(dirs);
   try {
     for (const w of workloads) {
-      const r = await load(target.endpoint, w.inFlight, w.op);
+      const r = await load(target.endpoints, w.inFlight, w.op);
       results.set(`${target.name}|${w.name}|${w.inFlight}`, r);
       console.error(
         `${target.name.padEnd(9)} ${w.name.padEnd(17)} x${String(w.inFlight).padEnd(3)} ${r.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms`,
@@ -165,7 +188,7 @@ for (const start of [startChainfire, startEtcd]) {
     }
   } finally {
     await target.stop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 rows.push(
@@ -179,5 +202,7 @@ for (const w of workloads) {
     `| ${w.name} | ${w.inFlight} | ${c.opsPerSec.toFixed(0)} | ${e.opsPerSec.toFixed(0)} | ${(c.opsPerSec / e.opsPerSec).toFixed(2)}× | ${c.p50Ms.toFixed(2)} / ${c.p99Ms.toFixed(2)} | ${e.p50Ms.toFixed(2)} / ${e.p99Ms.toFixed(2)} |`,
   );
 }
-console.log(`1 member, fsync on, ${seconds} s per workload, 4 connections\n`);
+console.log(
+  `${memberCount} member(s), fsync on, ${seconds} s per workload, 4 connections spread over the members\n`,
+);
 console.log(rows.join("\n"));

@@ -2,14 +2,16 @@
 import { ChainfireServer } from "../../src/chainfire/server.ts";
 import { createLogger } from "../../src/core/log.ts";
 
-const [dataDir, port] = process.argv.slice(2);
+// Usage: serve-chainfire.ts <dataDir> [name peerPort initialCluster]
+const [dataDir, name, peerPort, initialCluster] = process.argv.slice(2);
 const server = await ChainfireServer.start({
   dataDir: dataDir!,
   listen: "127.0.0.1",
-  clientPort: Number(port ?? 0),
-  peerPort: 2380,
+  clientPort: 0,
+  peerPort: Number(peerPort ?? 2380),
   httpPort: -1,
-  name: "bench",
+  name: name ?? "bench",
+  ...(initialCluster ? { initialCluster } : {}),
   log: createLogger({ level: "warn", name: "chainfire" }),
 });
 console.log(`ENDPOINT ${server.clientUrl}`);
