@@ -25,8 +25,25 @@ function run(label, cmd, cmdArgs) {
 
 if (!flag("--skip-static") && filters.length === 0) {
   run("typecheck", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
-  run("lint", "npx", ["biome", "ci", "--colors=off", "--reporter=summary", "src", "test", "bench", "cluster", "scripts"]);
-  run("dependency rules", "npx", ["depcruise", "src", "--config", ".dependency-cruiser.cjs", "--output-type", "err"]);
+  run("lint", "npx", [
+    "biome",
+    "ci",
+    "--colors=off",
+    "--reporter=summary",
+    "src",
+    "test",
+    "bench",
+    "cluster",
+    "scripts",
+  ]);
+  run("dependency rules", "npx", [
+    "depcruise",
+    "src",
+    "--config",
+    ".dependency-cruiser.cjs",
+    "--output-type",
+    "err",
+  ]);
 }
 
 const files = readdirSync("test", { recursive: true })
