@@ -277,11 +277,12 @@ export class Evaluator {
       const hi = upperBound(s.ts, ref);
       if (hi <= lo) continue;
       let anyStale = false;
-      for (let i = lo; i < hi; i++)
-        if (s.stale[i] === 1) {
-          anyStale = true;
-          break;
-        }
+      if (this.hasStale(s))
+        for (let i = lo; i < hi; i++)
+          if (s.stale[i] === 1) {
+            anyStale = true;
+            break;
+          }
       if (!anyStale) {
         series.push({ labels: s.labels, ts: s.ts.subarray(lo, hi), vs: s.vs.subarray(lo, hi) });
         continue;
@@ -296,6 +297,30 @@ export class Evaluator {
       if (ts.length > 0) series.push({ labels: s.labels, ts, vs: Float64Array.from(vs) });
     }
     return { type: "matrix", series, rangeStartMs: start, rangeEndMs: ref };
+  }
+
+  private readonly staleSeries = new WeakMap<SelectedSeries, boolean>();
+  /** Whether a series has any staleness marker at all (most have none: skip the scans). */
+  private hasStale(s: SelectedSeries): boolean {
+    let h = this.staleSeries.get(s);
+    if (h === undefined) {
+      h = s.stale.includes(1);
+      this.staleSeries.set(s, h);
+    }
+    return h;
+  }
+
+  private readonly uniqueWithoutName = new WeakMap<VectorSelector, boolean>();
+  /** Whether the selector's series stay distinct once the metric name is dropped. */
+  private distinctWithoutName(vs: VectorSelector): boolean {
+    let u = this.uniqueWithoutName.get(vs);
+    if (u === undefined) {
+      const keys = new Set<string>();
+      for (const s of this.series(vs)) keys.add(keyOf(dropName(s.labels)));
+      u = keys.size === this.series(vs).length;
+      this.uniqueWithoutName.set(vs, u);
+    }
+    return u;
   }
 
   private subquery(sq: Subquery, t: number): Value {
@@ -355,19 +380,24 @@ export class Evaluator {
       const m = this.eval(c.args[matrixIndex]!, t);
       if (m.type !== "matrix") throw new QueryError(`expected a range vector in ${c.func}`);
       const out: Sample[] = [];
+      const args = {
+        ts: [] as ArrayLike<number>,
+        vs: [] as ArrayLike<number>,
+        rangeStartMs: m.rangeStartMs,
+        rangeEndMs: m.rangeEndMs,
+        evalMs: t,
+        params,
+      };
       for (const s of m.series) {
-        const v = fn({
-          ts: s.ts,
-          vs: s.vs,
-          rangeStartMs: m.rangeStartMs,
-          rangeEndMs: m.rangeEndMs,
-          evalMs: t,
-          params,
-        });
+        args.ts = s.ts;
+        args.vs = s.vs;
+        const v = fn(args);
         if (v === undefined) continue;
         out.push({ labels: c.func === "last_over_time" ? s.labels : dropName(s.labels), v });
       }
-      if (c.func !== "last_over_time") assertNoDuplicates(out);
+      const arg = c.args[matrixIndex]!;
+      const provablyDistinct = arg.type === "matrix" && this.distinctWithoutName(arg.vector);
+      if (c.func !== "last_over_time" && !provablyDistinct) assertNoDuplicates(out);
       return { type: "vector", samples: out };
     }
     if (c.func === "absent_over_time") {
