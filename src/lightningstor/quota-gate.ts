@@ -49,6 +49,12 @@ export class CreditQuotaGate implements QuotaGate {
     return this.credit
       .withReservation(project, `lightningstor-bucket-${requestId}`, { buckets: 1 }, create)
       .catch((e) => {
+        if ((e as { code?: string }).code === "QuotaExceeded") {
+          throw new S3Error(
+            "TooManyBuckets",
+            `You have attempted to create more buckets than allowed: ${(e as Error).message}`,
+          );
+        }
         throw toS3(e);
       });
   }

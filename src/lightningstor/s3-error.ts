@@ -48,6 +48,7 @@ export const s3ErrorStatus = {
   ServiceUnavailable: 503,
   SignatureDoesNotMatch: 403,
   SlowDown: 503,
+  TooManyBuckets: 400,
   XAmzContentSHA256Mismatch: 400,
   InvalidChunkSizeError: 403,
 } as const;

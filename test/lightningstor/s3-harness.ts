@@ -26,7 +26,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startLightningstor(overrides: Record<string, unknown> = {}): Promise<Harness> {
+export async function startLightningstor(
+  overrides: Record<string, unknown> = {},
+  endpoints: Record<string, string> = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "ls-e2e-"));
   const config = loadConfig(lightningstorOptions, "lightningstor", {
     flags: {
@@ -47,7 +50,7 @@ export async function startLightningstor(overrides: Record<string, unknown> = {}
     auth: new StaticTokenAuth(adminToken),
     serviceToken: async () => adminToken,
     openStore: async () => LocalStore.memory(),
-    endpoints: {},
+    endpoints,
   });
   const s3 = role.endpoints.s3 as string;
   const api = role.endpoints.api as string;

@@ -242,7 +242,7 @@ describe("quota gate", () => {
     );
     await assert.rejects(
       refused.createBucket("p", "r", async () => undefined),
-      (e: S3Error) => e.code === "QuotaExceeded",
+      (e: S3Error) => e.code === "TooManyBuckets",
     );
   });
 });
