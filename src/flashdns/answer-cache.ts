@@ -28,7 +28,8 @@ export class AnswerCache {
     if (k === undefined) return undefined;
     const hit = this.entries.get(k);
     if (!hit) return undefined;
-    const out = Uint8Array.from(hit);
+    const out = Buffer.allocUnsafe(hit.length);
+    out.set(hit);
     out[0] = query[0] as number;
     out[1] = query[1] as number;
     return out;

@@ -77,7 +77,18 @@ export class DnsServer {
       this.tcp?.listen(this.opts.port, host, () => resolve());
     });
     this.port = (this.tcp.address() as net.AddressInfo).port;
-    const udp = dgram.createSocket({ type: family, reuseAddr: false });
+    // Replies go to the literal address a query came from: a synchronous lookup skips the
+    // resolver round trip dgram otherwise makes for every send.
+    const literal = (
+      address: string,
+      _o: unknown,
+      cb: (err: null, address: string, family: number) => void,
+    ) => cb(null, address, family === "udp6" ? 6 : 4);
+    const udp = dgram.createSocket({
+      type: family,
+      reuseAddr: false,
+      lookup: literal as unknown as dgram.SocketOptions["lookup"],
+    });
     this.udp = udp;
     udp.on("message", (msg, rinfo) => {
       let r: HandleResult;
