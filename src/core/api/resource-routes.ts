@@ -59,8 +59,9 @@ export function resourceRoutes<Spec, Status>(
     metadata: z
       .strictObject({
         revision: z.number().int().nonnegative().optional(),
-        labels: labelsSchema.optional(),
-        annotations: annotationsSchema.optional(),
+        // In a merge patch, null removes a label or annotation.
+        labels: z.record(z.string().max(128), z.string().max(256).nullable()).optional(),
+        annotations: z.record(z.string().max(128), z.string().max(16_384).nullable()).optional(),
       })
       .optional(),
     spec: z.unknown().optional(),
@@ -263,6 +264,8 @@ function streamWatch(
     "x-request-id": ctx.requestId,
     "cache-control": "no-store",
   });
+  // Send the headers now: a client waits for them before it reads events.
+  res.flushHeaders();
   const heartbeat = setInterval(
     async () => send({ type: "BOOKMARK", revision: await store.revision() }),
     watchHeartbeatMs,
