@@ -56,10 +56,12 @@ export class ChainfireServer {
     const registry = createRegistry("chainfire");
     let storeRef: KvStore | undefined;
     let hubRef: WatchHub | undefined;
+    let raftRef: RaftView | undefined;
     const metrics = chainfireMetrics(
       registry,
       () => storeRef,
       () => hubRef,
+      () => raftRef,
     );
     const members = o.initialCluster ? parseInitialCluster(o.initialCluster) : [];
     const self = members.find((m) => m.name === o.name);
@@ -93,6 +95,10 @@ export class ChainfireServer {
         listen: host,
         peerPort: o.peerPort,
         log,
+        onLeaderChange: (leading) => {
+          metrics.leaderChanges.inc();
+          log.info({ leading }, "chainfire: leadership changed");
+        },
       });
       store.replicate(replication);
     }
@@ -101,7 +107,7 @@ export class ChainfireServer {
       hub,
       log,
       clientURLs: () => [clientUrl],
-      raft: replication ?? localRaftView(store),
+      raft: (raftRef = replication ?? localRaftView(store)),
       progressNotifyIntervalMs: o.progressNotifyIntervalMs ?? WATCH_PROGRESS_INTERVAL_MS,
     };
     const { server: grpc, port } = await startGrpcServer(ctx, host, o.clientPort);
@@ -118,7 +124,7 @@ export class ChainfireServer {
         registry,
         // Only the built-in public endpoints are served here; no route needs a token.
         auth: new StaticTokenAuth(randomBytes(24).toString("base64url")),
-        readiness: async () => undefined,
+        readiness: async () => (replication && replication.leader() === "0" ? "no raft leader" : undefined),
       });
       http.app.get("/health", async () => ({ health: "true", reason: "" }));
       http.app.get("/version", async () => ({ etcdserver: "3.4.23", etcdcluster: "3.4.0" }));
