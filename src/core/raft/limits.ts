@@ -8,6 +8,8 @@ export const DEFAULT_ELECTION_TICKS = 10;
 export const DEFAULT_HEARTBEAT_TICKS = 1;
 /** Upper bound on the entry bytes in one append message (a single larger entry still goes alone). */
 export const DEFAULT_MAX_SIZE_PER_MSG_BYTES = 1024 * 1024;
+/** Upper bound on the number of entries in one append message. */
+export const DEFAULT_MAX_ENTRIES_PER_MSG = 4096;
 /** Append messages in flight to one follower before the leader waits for acknowledgements. */
 export const DEFAULT_MAX_INFLIGHT_MSGS = 256;
 /** Bytes in flight to one follower before the leader waits for acknowledgements. */

@@ -6,6 +6,7 @@ import {
   DEFAULT_ELECTION_TICKS,
   DEFAULT_HEARTBEAT_TICKS,
   DEFAULT_MAX_COMMITTED_SIZE_PER_READY_BYTES,
+  DEFAULT_MAX_ENTRIES_PER_MSG,
   DEFAULT_MAX_INFLIGHT_BYTES,
   DEFAULT_MAX_INFLIGHT_MSGS,
   DEFAULT_MAX_PENDING_READ_INDEX,
@@ -75,6 +76,7 @@ export interface RaftConfig {
   /** Index the application has already applied (its state survives restarts); default: snapshot index. */
   readonly applied?: number;
   readonly maxSizePerMsgBytes?: number;
+  readonly maxEntriesPerMsg?: number;
   readonly maxInflightMsgs?: number;
   readonly maxInflightBytes?: number;
   readonly maxUncommittedEntriesBytes?: number;
@@ -195,6 +197,7 @@ export class RaftNode {
   private readonly checkQuorum: boolean;
   private readonly readOnlyOption: "safe" | "leaseBased";
   private readonly maxSizePerMsgBytes: number;
+  private readonly maxEntriesPerMsg: number;
   private readonly maxUncommittedEntriesBytes: number;
   private readonly maxCommittedSizePerReadyBytes: number;
   private readonly maxPendingReadIndex: number;
@@ -217,6 +220,8 @@ export class RaftNode {
     this.readOnlyOption = cfg.readOnlyOption ?? "safe";
     assert.ok(this.readOnlyOption === "safe" || this.checkQuorum, "lease-based reads require checkQuorum");
     this.maxSizePerMsgBytes = cfg.maxSizePerMsgBytes ?? DEFAULT_MAX_SIZE_PER_MSG_BYTES;
+    this.maxEntriesPerMsg = cfg.maxEntriesPerMsg ?? DEFAULT_MAX_ENTRIES_PER_MSG;
+    assert.ok(this.maxEntriesPerMsg >= 1, "maxEntriesPerMsg must be at least 1");
     this.maxUncommittedEntriesBytes = cfg.maxUncommittedEntriesBytes ?? DEFAULT_MAX_UNCOMMITTED_ENTRIES_BYTES;
     this.maxCommittedSizePerReadyBytes =
       cfg.maxCommittedSizePerReadyBytes ?? DEFAULT_MAX_COMMITTED_SIZE_PER_READY_BYTES;
@@ -966,6 +971,7 @@ export class RaftNode {
     try {
       prevTerm = this.log.term(pr.next - 1);
       ents = this.log.entries(pr.next, this.maxSizePerMsgBytes);
+      if (ents.length > this.maxEntriesPerMsg) ents = ents.slice(0, this.maxEntriesPerMsg);
     } catch (e) {
       if (!(e instanceof CompactedError || e instanceof UnavailableError)) throw e;
       return this.sendSnapshot(to, pr);

@@ -58,6 +58,17 @@ test("append messages respect maxSizePerMsgBytes", () => {
   assert.equal(f.node("b").applied.filter((e) => e.data.byteLength === 30).length, 10);
 });
 
+test("append messages respect maxEntriesPerMsg", () => {
+  const f = new Fixture(["a", "b", "c"], { maxEntriesPerMsg: 3 });
+  f.elect("a");
+  f.delivered.length = 0;
+  for (let i = 0; i < 10; i++) f.raft("a").propose(enc(`p${i}`));
+  f.settle();
+  const apps = f.delivered.filter((m) => m.type === "app" && m.to === "b" && m.entries.length > 0);
+  assert.ok(apps.every((m) => m.entries.length <= 3));
+  assert.equal(f.appliedTexts("b").length, 10);
+});
+
 test("flow control: at most maxInflightMsgs unacknowledged appends per follower", () => {
   const f = new Fixture(["a", "b", "c"], { maxInflightMsgs: 3, maxSizePerMsgBytes: 1 });
   f.elect("a");

@@ -129,6 +129,7 @@ export class Simulation {
   /** Per seed: from one entry per message (every step visible) to real batching. */
   private readonly maxSizePerMsgBytes: number;
   private readonly maxInflightMsgs: number;
+  private readonly maxEntriesPerMsg: number;
   /** Per seed: 0 persists each Ready at once; otherwise it takes up to this long (virtual ms). */
   private readonly fsyncMs: number;
   private readonly endMs: number;
@@ -156,6 +157,7 @@ export class Simulation {
     });
     this.maxSizePerMsgBytes = this.rng.pick([1, 64, 512]);
     this.maxInflightMsgs = this.rng.pick([1, 4, 16]);
+    this.maxEntriesPerMsg = this.rng.pick([2, 8, 4096]);
     this.fsyncMs = this.rng.pick([0, 2, 5]);
     this.safety = new SafetyChecker(() => this.now);
     this.endMs = o.steps * SIM_TICK_MS;
@@ -295,6 +297,7 @@ export class Simulation {
       readOnlyOption: this.readMode === "lease" ? "leaseBased" : "safe",
       // Small bounds so batching, flow control and the uncommitted limit are exercised.
       maxSizePerMsgBytes: this.maxSizePerMsgBytes,
+      maxEntriesPerMsg: this.maxEntriesPerMsg,
       maxInflightMsgs: this.maxInflightMsgs,
       maxUncommittedEntriesBytes: 4096,
       snapshotTimeoutTicks: 20,
