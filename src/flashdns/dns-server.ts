@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Answer } from "./answer.ts";
 import { AnswerCache } from "./answer-cache.ts";
 import { type HandleResult, handleQuery } from "./query-handler.ts";
+import { type RateLimiter, truncatedReply } from "./rate-limiter.ts";
 import type { TsigKey } from "./tsig.ts";
 import type { ZoneIndex } from "./zone-index.ts";
 
@@ -33,6 +34,8 @@ export interface DnsServerOptions {
   transfer?: TransferStream;
   /** TSIG keys for signed queries; the clock for their time checks. */
   tsigKeys?: Map<string, TsigKey>;
+  /** Response rate limiting of UDP replies; absent = off. */
+  rateLimiter?: RateLimiter;
   clock?: () => number;
 }
 
@@ -98,7 +101,12 @@ export class DnsServer {
         this.opts.log.error({ err }, "query handler failed");
         return;
       }
-      if (r.kind === "reply") udp.send(r.bytes, rinfo.port, rinfo.address);
+      if (r.kind !== "reply") return;
+      const decision = this.opts.rateLimiter
+        ? this.opts.rateLimiter.decide(rinfo.address, (this.opts.clock ?? Date.now)())
+        : "send";
+      if (decision === "send") udp.send(r.bytes, rinfo.port, rinfo.address);
+      else if (decision === "truncate") udp.send(truncatedReply(r.bytes), rinfo.port, rinfo.address);
     });
     udp.on("error", (err) => this.opts.log.error({ err }, "UDP socket error"));
     await new Promise<void>((resolve, reject) => {

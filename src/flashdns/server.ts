@@ -6,6 +6,7 @@ import { commonOptions, option } from "../core/config.ts";
 import { Counter, createRegistry, Gauge } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { DnsServer } from "./dns-server.ts";
+import { RateLimiter } from "./rate-limiter.ts";
 import { flashdnsRoutes } from "./routes.ts";
 import { TransferService } from "./transfer-service.ts";
 import { parseTsigKeys } from "./tsig.ts";
@@ -21,6 +22,16 @@ export const flashdnsOptions = {
     z.string(),
     "",
     "TSIG keys for zone transfers, as name:hmac-sha256:base64secret, comma-separated (prefer the env PHOTON_FLASHDNS_TSIG_KEYS)",
+  ),
+  rrlResponsesPerSecond: option(
+    z.number().int().min(0).max(1_000_000),
+    0,
+    "UDP responses per second per client /24 (/56) before rate limiting; 0 = off",
+  ),
+  rrlSlip: option(
+    z.number().int().min(0).max(10),
+    2,
+    "every Nth rate-limited response is sent truncated (TC) instead of dropped; 0 = drop all",
   ),
   journalEntries: option(z.number().int().min(1).max(100_000), 100, "zone versions kept per zone for IXFR"),
 };
@@ -73,6 +84,15 @@ export const flashdnsRole = defineRole({
       transfer: (answer, query, send, peer) => transfers.stream(answer, query, send, peer),
       tsigKeys: keys,
       clock: Date.now,
+      ...(config.rrlResponsesPerSecond > 0
+        ? {
+            rateLimiter: new RateLimiter({
+              responsesPerSecond: config.rrlResponsesPerSecond,
+              slip: config.rrlSlip,
+              maxTrackedNetworks: 100_000,
+            }),
+          }
+        : {}),
     });
     const api = new ApiServer({ name: "flashdns", logger: log, registry, auth: deps.auth });
     api.add(...flashdnsRoutes(store));
