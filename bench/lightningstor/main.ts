@@ -341,7 +341,11 @@ try {
   for (const { label, bytes: size } of sizes) {
     const body = randomBytes(size);
     for (const conc of clients) {
-      const keys = Array.from({ length: Math.max(conc * 4, 8) }, (_, i) => `obj-${size}-${i}`);
+      // Enough distinct keys for every client, but at most ~512 MiB of them per size.
+      const keys = Array.from(
+        { length: Math.max(Math.min(conc * 2, Math.floor((512 * 1024 * 1024) / size)), 2) },
+        (_, i) => `obj-${size}-${i}`,
+      );
       for (const op of ["PUT", "GET"] as const) {
         if (op === "GET") {
           // Make sure every key exists on both sides before timing reads.

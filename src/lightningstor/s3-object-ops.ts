@@ -113,7 +113,7 @@ export async function storeBody(
       yield b;
     }
   }
-  const segment = await deps.segments.write(hashed(), maxBytes);
+  const segment = await deps.segments.write(hashed(), maxBytes, declared);
   try {
     const md5Bytes = md5.digest();
     if (contentMd5 !== undefined && md5Bytes.toString("base64") !== contentMd5)

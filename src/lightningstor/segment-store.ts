@@ -21,6 +21,8 @@ import {
 
 /** Stripes of one upload being written to nodes at once (bounds memory per upload). */
 export const maxStripesInFlight = 2;
+/** Segments up to this size are replicated rather than erasure-coded (see write()). */
+export const smallSegmentBytes = 64 * 1024;
 /** Stripes of one download fetched ahead of the client. */
 export const readAheadStripes = 2;
 
@@ -45,9 +47,15 @@ export class SegmentStore {
     private readonly log: Logger,
   ) {}
 
-  /** Streams `source` into a new segment; `maxBytes` bounds it (EntityTooLarge past it). */
-  async write(source: AsyncIterable<Buffer>, maxBytes: number): Promise<Segment> {
-    const { k, m, shardSize } = this.coding;
+  /**
+   * Streams `source` into a new segment; `maxBytes` bounds it (EntityTooLarge past it).
+   * A segment known to be small (`sizeHint` ≤ smallSegmentBytes) is replicated (1+m)
+   * instead of striped: the same m-node tolerance, one chunk per read instead of k.
+   */
+  async write(source: AsyncIterable<Buffer>, maxBytes: number, sizeHint?: number): Promise<Segment> {
+    const small = sizeHint !== undefined && sizeHint <= smallSegmentBytes;
+    const { m, shardSize } = this.coding;
+    const k = small ? 1 : this.coding.k;
     const id = randomUUID();
     const seg: Segment = {
       id,
