@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { snappyCompress } from "../../src/nightlight/ingest/snappy.ts";
 import { encodeWriteRequest, type WriteSeries } from "../../src/nightlight/ingest/write-request.ts";
+import { blockSampleCount, indexFile } from "../../src/nightlight/tsdb/block.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -275,8 +276,8 @@ function blockStats(t: Target): { bytes: number; samples: number } {
       samples += JSON.parse(readFileSync(join(p, "meta.json"), "utf8")).stats.numSamples;
       bytes += du(p);
     } else {
-      if (d.endsWith(".tmp") || !existsSync(join(p, "index.json"))) continue;
-      samples += JSON.parse(readFileSync(join(p, "index.json"), "utf8")).samples;
+      if (d.endsWith(".tmp") || !existsSync(join(p, indexFile))) continue;
+      samples += blockSampleCount(p);
       bytes += du(p);
     }
   }

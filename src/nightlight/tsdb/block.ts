@@ -1,5 +1,5 @@
 // A persisted, immutable block: the chunks of a time range in one `chunks` file, and an index
-// (series labels, chunk references, and the postings of each tenant) in `index.json`. Written
+// (series labels, chunk references, and the postings of each tenant) in `index.json.gz`. Written
 // into a temporary directory, fsynced, then renamed, so a block is either whole or absent.
 import {
   closeSync,
@@ -13,10 +13,19 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { StoredChunk } from "./head.ts";
 import { type Labels, labelsKey } from "./labels.ts";
 import { Postings } from "./postings.ts";
 import { syncDir } from "./wal.ts";
+
+/** The block index: JSON (series, chunk references, postings per tenant), gzipped. */
+export const indexFile = "index.json.gz";
+
+/** Reads a block's sample count without loading it (for tools and the bench). */
+export function blockSampleCount(dir: string): number {
+  return (JSON.parse(gunzipSync(readFileSync(join(dir, indexFile))).toString("utf8")) as IndexJson).samples;
+}
 
 export interface BlockSeriesInput {
   tenant: string;
@@ -56,7 +65,7 @@ export class Block {
   ) {}
 
   static load(dir: string): Block {
-    const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as IndexJson;
+    const index = JSON.parse(gunzipSync(readFileSync(join(dir, indexFile))).toString("utf8")) as IndexJson;
     const data = readFileSync(join(dir, "chunks"));
     const tenants = new Map<
       string,
@@ -75,7 +84,7 @@ export class Block {
   }
 
   sizeBytes(): number {
-    return statSync(join(this.dir, "chunks")).size + statSync(join(this.dir, "index.json")).size;
+    return statSync(join(this.dir, "chunks")).size + statSync(join(this.dir, indexFile)).size;
   }
 
   /** Writes a block from series (sorted or not) under `parent`; returns the loaded block. */
@@ -123,9 +132,10 @@ export class Block {
     index.mint = mint;
     index.maxt = maxt;
     index.samples = samples;
-    const ifd = openSync(join(tmp, "index.json"), "w");
+    const ifd = openSync(join(tmp, indexFile), "w");
     try {
-      writeSync(ifd, JSON.stringify(index));
+      // Label strings and postings repeat a lot; gzip makes the index a small share of the block.
+      writeSync(ifd, gzipSync(JSON.stringify(index)));
       fsyncSync(ifd);
     } finally {
       closeSync(ifd);

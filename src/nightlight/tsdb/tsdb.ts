@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { WriteSeries } from "../ingest/write-request.ts";
-import { Block, type BlockSeriesInput } from "./block.ts";
+import { Block, type BlockSeriesInput, indexFile } from "./block.ts";
 import { ByteReader, ByteWriter } from "./byte-io.ts";
 import { type DecodedSamples, decodeChunkInto } from "./chunk.ts";
 import { MemSeries, type StoredChunk, TenantHead } from "./head.ts";
@@ -67,7 +67,7 @@ export class Tsdb {
     mkdirSync(blocksDir, { recursive: true });
     for (const name of readdirSync(blocksDir).sort()) {
       if (name.endsWith(".tmp")) rmSync(join(blocksDir, name), { recursive: true, force: true });
-      else if (existsSync(join(blocksDir, name, "index.json")))
+      else if (existsSync(join(blocksDir, name, indexFile)))
         db.blocks.push(Block.load(join(blocksDir, name)));
     }
     db.blocks.sort((a, b) => a.mint - b.mint);
