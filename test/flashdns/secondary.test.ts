@@ -13,12 +13,14 @@ import { RRType } from "../../src/flashdns/wire/constants.ts";
 import { dnsExchange } from "./dns-exchange.ts";
 import { freePort } from "./free-port.ts";
 import { type FlashdnsUnderTest, startFlashdns } from "./harness.ts";
+import { type KnotSecondary, startKnotSecondary } from "./knot-process.ts";
 import { type NsdProcess, startNsd } from "./nsd-process.ts";
 
 const run = promisify(execFile);
 const secret = randomBytes(32).toString("base64");
 let fd: FlashdnsUnderTest;
 let nsd: NsdProcess | undefined;
+let knot: KnotSecondary | undefined;
 let dir = "";
 let nsdPort = 0;
 
@@ -29,6 +31,7 @@ before(async () => {
 });
 after(async () => {
   await nsd?.stop();
+  await knot?.stop();
   await fd.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -194,4 +197,58 @@ test("NSD as a secondary transfers by AXFR, then by IXFR after a NOTIFY", { time
         /error|bad|malformed|fail/i.test(l) && !/soa serial \d+ update failed, restarting transfer/.test(l),
     );
   assert.deepEqual(errors, [], "NSD applied every transfer cleanly");
+});
+
+test("Knot as a secondary transfers by AXFR, then by IXFR after a NOTIFY", { timeout: 60_000 }, async () => {
+  const knotPort = await freePort();
+  await fd.client.createZone("ops", "kxfr", {
+    dnsName: "kxfr.test",
+    nameservers: ["ns1.kxfr.test."],
+    transfer: { secondaries: [{ address: "127.0.0.1", port: knotPort }], tsigKey: "xfr-key" },
+  });
+  await fd.client.createRecordSet("ops", "k-www", {
+    zone: "kxfr",
+    name: "www",
+    type: "A",
+    records: ["192.0.2.10"],
+  });
+  await fd.client.createRecordSet("ops", "k-txt", {
+    zone: "kxfr",
+    name: "@",
+    type: "TXT",
+    records: ['"knot secondary"'],
+  });
+  await until(
+    "flashdns serves kxfr.test",
+    2000,
+    async () => (await answersAt(fd.dnsPort, "www.kxfr.test.", RRType.A)) === "192.0.2.10",
+  );
+  knot = startKnotSecondary({
+    dir: join(dir, "knot"),
+    port: knotPort,
+    zone: "kxfr.test",
+    primaryPort: fd.dnsPort,
+    key: { name: "xfr-key", secret },
+  });
+  const log = () => (knot as KnotSecondary).log();
+  await until(
+    "Knot serves the transferred zone",
+    20_000,
+    async () => (await answersAt(knotPort, "www.kxfr.test.", RRType.A)) === "192.0.2.10",
+  );
+  const before = (await transfers()).ixfr ?? 0;
+  await fd.client.replaceRecordSet("ops", "k-www", {
+    zone: "kxfr",
+    name: "www",
+    type: "A",
+    records: ["192.0.2.11"],
+  });
+  await until(
+    "Knot serves the change",
+    15_000,
+    async () => (await answersAt(knotPort, "www.kxfr.test.", RRType.A)) === "192.0.2.11",
+  );
+  assert.ok(((await transfers()).ixfr ?? 0) > before, `Knot took the change by IXFR\n${log()}`);
+  assert.match(log(), /IXFR, incoming|incremental/i);
+  assert.doesNotMatch(log(), /TSIG.*(failed|error)|malformed|BADSIG/i);
 });
