@@ -132,8 +132,23 @@ export class RaftDriver {
       while (!this.closed && this.o.node.hasReady()) {
         const rd = this.o.node.ready();
         if (rd.softState) this.o.onSoftState?.(rd.softState);
-        await this.o.storage.persist({ snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState });
-        if (this.closed) return;
+        const persisted = this.o.storage.persist({
+          snapshot: rd.snapshot,
+          entries: rd.entries,
+          hardState: rd.hardState,
+        });
+        if (rd.mustSync || rd.snapshot) {
+          await persisted;
+          if (this.closed) return;
+        } else {
+          // Only the commit index moved: losing it in a crash is harmless (it is re-learned from
+          // the leader), so nothing waits for this fsync. LMDB still commits it in order.
+          persisted.catch((err: Error) => {
+            this.o.log.fatal({ err }, "raft driver: persisting the hard state failed");
+            this.closed = true;
+            this.o.onFatal?.(err);
+          });
+        }
         if (rd.snapshot) {
           this.o.restore?.(rd.snapshot);
           this.applied = Math.max(this.applied, rd.snapshot.metadata.index);
