@@ -9,6 +9,7 @@ import {
   annotationsSchema,
   labelsSchema,
   metadataInputSchema,
+  metadataSchema,
   nameSchema,
   projectSchema,
   type ResourceKey,
@@ -67,6 +68,19 @@ export function resourceRoutes<Spec, Status>(
     spec: z.unknown().optional(),
   });
   const tags = [def.component];
+  // What the API answers with, for OpenAPI and the generated SDK.
+  const storedSchema = z.object({
+    apiVersion: z.literal(def.apiVersion),
+    kind: z.literal(def.kind),
+    metadata: metadataSchema,
+    spec: def.spec,
+    status: def.status,
+  });
+  const listSchema = z.object({
+    items: z.array(storedSchema),
+    revision: z.number().int(),
+    continue: z.string().optional(),
+  });
   const keyOf = (p: { project?: string; name: string }): ResourceKey => ({
     kind: def.kind,
     project: p.project,
@@ -114,6 +128,7 @@ export function resourceRoutes<Spec, Status>(
       tags,
       params: collectionParams,
       query: listQuery,
+      response: listSchema,
       permission: permissionFor(def, "list"),
       timeoutMs: 0,
       handler: async (ctx) => {
@@ -133,6 +148,7 @@ export function resourceRoutes<Spec, Status>(
       params: collectionParams,
       body: resourceSchema,
       successStatus: 201,
+      response: storedSchema,
       permission: permissionFor(def, "create"),
       handler: async ({ params, body }) => {
         const project = (params as { project?: string }).project;
@@ -153,6 +169,7 @@ export function resourceRoutes<Spec, Status>(
       summary: `Read a ${def.kind}`,
       tags,
       params: itemParams,
+      response: storedSchema,
       permission: permissionFor(def, "get"),
       handler: ({ params }) => mustGet(params),
     }),
@@ -163,6 +180,7 @@ export function resourceRoutes<Spec, Status>(
       tags,
       params: itemParams,
       body: resourceSchema,
+      response: storedSchema,
       permission: permissionFor(def, "update"),
       handler: async ({ params, body }) => {
         if (body.metadata.name !== params.name) {
@@ -186,6 +204,7 @@ export function resourceRoutes<Spec, Status>(
       tags,
       params: itemParams,
       body: patchSchema,
+      response: storedSchema,
       permission: permissionFor(def, "update"),
       handler: async ({ params, body }) => {
         const current = await mustGet(params);
@@ -222,6 +241,7 @@ export function resourceRoutes<Spec, Status>(
       tags,
       params: itemParams,
       query: deleteQuery,
+      response: storedSchema,
       permission: permissionFor(def, "delete"),
       handler: async ({ params, query }) => {
         const current = await mustGet(params);
