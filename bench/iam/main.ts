@@ -166,8 +166,12 @@ const small = populatedState(10);
 const t0 = Date.now();
 const large = populatedState(10_000);
 const { loadavg, cpus } = await import("node:os");
-console.log(`iam bench (one core, node ${process.version}, ${cpus().length} cpus, load average ${loadavg()[0]!.toFixed(1)})${quick ? " --quick" : ""}`);
-console.log("figures: ops per second of this process's CPU time, ops per wall-clock second, per-op wall-clock latency");
+console.log(
+  `iam bench (one core, node ${process.version}, ${cpus().length} cpus, load average ${loadavg()[0]!.toFixed(1)})${quick ? " --quick" : ""}`,
+);
+console.log(
+  "figures: ops per second of this process's CPU time, ops per wall-clock second, per-op wall-clock latency",
+);
 console.log(
   `populated 10,000 projects × 10 bindings (${large.bindingCount().toLocaleString("en-US")} bindings) in ${Date.now() - t0} ms\n`,
 );
@@ -194,7 +198,9 @@ const l10 = await logins(10);
 const l10k = await logins(10_000);
 console.log(`password logins (scrypt N=2^15), 10 projects            ${fmt(l10)}`);
 console.log(`password logins (scrypt N=2^15), 10,000 projects        ${fmt(l10k)}`);
-console.log(`  ratio 10,000 / 10 projects: per CPU-second ${(l10k.perCpuSecond / l10.perCpuSecond).toFixed(2)}, per wall second ${(l10k.perSecond / l10.perSecond).toFixed(2)}`);
+console.log(
+  `  ratio 10,000 / 10 projects: per CPU-second ${(l10k.perCpuSecond / l10.perCpuSecond).toFixed(2)}, per wall second ${(l10k.perSecond / l10.perSecond).toFixed(2)}`,
+);
 console.log(
   `\ntargets: ≥ 50,000 verifications per CPU-second → ${v.cold.perCpuSecond >= 50_000 ? "met" : "NOT met"} (new tokens), ${v.warm.perCpuSecond >= 50_000 ? "met" : "NOT met"} (warm); p99 < 1 ms per decision → ${d10k.p99us < 1000 ? "met" : "NOT met"}`,
 );

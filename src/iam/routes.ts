@@ -53,6 +53,8 @@ export interface IamRouteDeps {
   verifier: Verifier;
   audit: AuditLog;
   scrypt: ScryptCost;
+  /** Open authz feed streams, ended by the server on shutdown (they never finish on their own). */
+  openFeeds: Set<() => void>;
 }
 
 export function iamRoutes(d: IamRouteDeps): AnyRoute[] {
@@ -362,7 +364,13 @@ export function iamRoutes(d: IamRouteDeps): AnyRoute[] {
         const stop = () => {
           clearInterval(heartbeat);
           feed.close();
+          d.openFeeds.delete(end);
         };
+        const end = () => {
+          stop();
+          res.end();
+        };
+        d.openFeeds.add(end);
         res.once("close", stop);
         ctx.signal.addEventListener("abort", stop, { once: true });
         return undefined;

@@ -176,7 +176,8 @@ export const iamRole = defineRole({
       },
     );
     api.add(...oauthRoutes(tokens, keys, () => issuer));
-    api.add(...iamRoutes({ store, tokens, keys, state: () => state, verifier, audit, scrypt }));
+    const openFeeds = new Set<() => void>();
+    api.add(...iamRoutes({ store, tokens, keys, state: () => state, verifier, audit, scrypt, openFeeds }));
     await api.listen(config.listen, config.port);
     if (!issuer) issuer = api.url();
 
@@ -196,6 +197,8 @@ export const iamRole = defineRole({
       async close() {
         clearInterval(keyTimer);
         clearInterval(sweepTimer);
+        // Verifiers' feed streams never end by themselves; end them so the server can drain.
+        for (const end of [...openFeeds]) end();
         await api.close();
         feed?.close();
         await store.close();

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, rmSync, statSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -16,7 +15,8 @@ describe("iam bootstrap and secret hygiene", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "photon-iam-boot-"));
     try {
       let iam = await startIam({}, { dataDir, lmdb: true });
-      for (const p of [bootstrapAdminPath(dataDir), systemCredentialsPath(dataDir)]) assert.equal(statSync(p).mode & 0o777, 0o600, p);
+      for (const p of [bootstrapAdminPath(dataDir), systemCredentialsPath(dataDir)])
+        assert.equal(statSync(p).mode & 0o777, 0o600, p);
       const admin = readFileSync(bootstrapAdminPath(dataDir), "utf8");
       const system = readFileSync(systemCredentialsPath(dataDir), "utf8");
       const mtime = statSync(bootstrapAdminPath(dataDir)).mtimeMs;
@@ -26,7 +26,15 @@ describe("iam bootstrap and secret hygiene", () => {
       assert.equal(statSync(bootstrapAdminPath(dataDir)).mtimeMs, mtime);
       assert.equal(readFileSync(systemCredentialsPath(dataDir), "utf8"), system);
       assert.ok(await iam.adminToken(), "the admin still logs in");
-      assert.ok((await requestToken(iam.url, { grant_type: "client_credentials", client_id: iam.system.clientId, client_secret: iam.system.clientSecret })).access_token);
+      assert.ok(
+        (
+          await requestToken(iam.url, {
+            grant_type: "client_credentials",
+            client_id: iam.system.clientId,
+            client_secret: iam.system.clientSecret,
+          })
+        ).access_token,
+      );
       await iam.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -44,16 +52,36 @@ describe("iam bootstrap and secret hygiene", () => {
     const log = pino({ level: "trace", redact: { paths: redactedPaths, censor: "[redacted]" } }, sink);
     const iam = await startIam({ logLevel: "trace" }, { log });
     try {
-      const t = await requestToken(iam.url, { grant_type: "password", username: iam.admin.username, password: iam.admin.password });
-      await requestToken(iam.url, { grant_type: "password", username: "admin", password: "wrong-password-123" }).catch(() => undefined);
+      const t = await requestToken(iam.url, {
+        grant_type: "password",
+        username: iam.admin.username,
+        password: iam.admin.password,
+      });
+      await requestToken(iam.url, {
+        grant_type: "password",
+        username: "admin",
+        password: "wrong-password-123",
+      }).catch(() => undefined);
       await requestToken(iam.url, { grant_type: "refresh_token", refresh_token: t.refresh_token! });
       const c = await iam.adminClient();
       await c.create("users", "eve", { displayName: "" });
       await c.setPassword("eve", "eve-secret-password");
-      const cc = await requestToken(iam.url, { grant_type: "client_credentials", client_id: iam.system.clientId, client_secret: iam.system.clientSecret });
+      const cc = await requestToken(iam.url, {
+        grant_type: "client_credentials",
+        client_id: iam.system.clientId,
+        client_secret: iam.system.clientSecret,
+      });
       await fetch(`${iam.url}/v1/self`, { headers: { authorization: `Bearer ${cc.access_token}` } });
       assert.ok(text.length > 1000, "something was logged");
-      for (const secret of [iam.admin.password, "wrong-password-123", "eve-secret-password", iam.system.clientSecret, t.access_token, t.refresh_token!, cc.access_token]) {
+      for (const secret of [
+        iam.admin.password,
+        "wrong-password-123",
+        "eve-secret-password",
+        iam.system.clientSecret,
+        t.access_token,
+        t.refresh_token!,
+        cc.access_token,
+      ]) {
         assert.ok(!text.includes(secret), `a secret reached the log: ${secret.slice(0, 8)}…`);
         assert.ok(!text.includes(secret.split(".").at(-1)!), "not even its last part");
       }

@@ -12,7 +12,11 @@ describe("client_credentials with a signed JWT assertion (private_key_jwt, RFC 7
     fetch(`${iam.url}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion }).toString(),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+      }).toString(),
     });
   const assertion = (o: { ttl?: number; key?: typeof privateKey; jti?: string; aud?: string } = {}) => {
     const now = Math.floor(Date.now() / 1000);
@@ -32,7 +36,12 @@ describe("client_credentials with a signed JWT assertion (private_key_jwt, RFC 7
     const c = await iam.adminClient();
     await c.create("projects", "robots", { displayName: "" });
     await c.create("serviceaccounts", "deployer", { description: "" }, "robots");
-    keyId = (await c.createKey("robots", "deployer", { type: "jwk", publicJwk: publicKey.export({ format: "jwk" }) as Record<string, unknown> })).keyId;
+    keyId = (
+      await c.createKey("robots", "deployer", {
+        type: "jwk",
+        publicJwk: publicKey.export({ format: "jwk" }) as Record<string, unknown>,
+      })
+    ).keyId;
   });
   after(() => iam.close());
 
@@ -54,7 +63,10 @@ describe("client_credentials with a signed JWT assertion (private_key_jwt, RFC 7
 
   test("long-lived, wrongly signed or wrongly addressed assertions are refused", async () => {
     assert.equal((await post(await assertion({ ttl: 3600 }))).status, 401);
-    assert.equal((await post(await assertion({ key: generateKeyPairSync("ed25519").privateKey }))).status, 401);
+    assert.equal(
+      (await post(await assertion({ key: generateKeyPairSync("ed25519").privateKey }))).status,
+      401,
+    );
     assert.equal((await post(await assertion({ aud: "https://elsewhere.example/token" }))).status, 401);
   });
 });

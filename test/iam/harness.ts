@@ -31,7 +31,10 @@ export interface HarnessOptions {
   lmdb?: boolean;
 }
 
-export async function startIam(flags: Record<string, unknown> = {}, o: HarnessOptions = {}): Promise<IamHarness> {
+export async function startIam(
+  flags: Record<string, unknown> = {},
+  o: HarnessOptions = {},
+): Promise<IamHarness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "photon-iam-"));
   const config = loadConfig(iamOptions, "iam", {
     flags: { port: 0, dataDir, scryptLogN: 10, logLevel: "silent", ...flags },
