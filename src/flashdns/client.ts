@@ -4,6 +4,9 @@ import { HttpClient, type HttpClientOptions } from "../core/http-client.ts";
 import type { Resource } from "../core/resource/model.ts";
 import type { ListResult } from "../core/resource/store.ts";
 import type { ImportResult, RecordSetSpec, RecordType, ZoneSpec, ZoneStatus } from "./api.ts";
+import { reverseName } from "./reverse-names.ts";
+
+export { reverseName, reverseZonesFor } from "./reverse-names.ts";
 
 export type Zone = Resource<ZoneSpec, ZoneStatus>;
 export type RecordSet = Resource<RecordSetSpec, Record<string, never>>;
@@ -113,6 +116,22 @@ export class FlashdnsClient {
         });
       }
     }
+  }
+
+  /** Publishes the PTR of an address (e.g. a VM's) in the reverse zone resource `zone` that covers it. */
+  upsertPtr(project: string, zone: string, ip: string, target: string, ttlSeconds = 60): Promise<void> {
+    return this.upsertRecords(project, zone, [
+      {
+        name: reverseName(ip),
+        type: "PTR",
+        records: [target.endsWith(".") ? target : `${target}.`],
+        ttlSeconds,
+      },
+    ]);
+  }
+
+  deletePtr(project: string, zone: string, ip: string): Promise<void> {
+    return this.deleteRecords(project, zone, [{ name: reverseName(ip), type: "PTR" }]);
   }
 
   /** The hook's counterpart: removes what upsertRecords published (missing sets are fine). */

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ApiError } from "../../src/core/errors.ts";
+import { reverseZonesFor } from "../../src/flashdns/client.ts";
 import { rdataToText } from "../../src/flashdns/rdata-text.ts";
 import { Rcode, RRType } from "../../src/flashdns/wire/constants.ts";
 import type { Message } from "../../src/flashdns/wire/message.ts";
