@@ -284,7 +284,7 @@ export class Evaluator {
             break;
           }
       if (!anyStale) {
-        series.push({ labels: s.labels, ts: s.ts.subarray(lo, hi), vs: s.vs.subarray(lo, hi) });
+        series.push({ labels: s.labels, ts: s.ts, vs: s.vs, lo, hi });
         continue;
       }
       const ts: number[] = [];
@@ -294,7 +294,8 @@ export class Evaluator {
         ts.push(s.ts[i]!);
         vs.push(s.vs[i]!);
       }
-      if (ts.length > 0) series.push({ labels: s.labels, ts, vs: Float64Array.from(vs) });
+      if (ts.length > 0)
+        series.push({ labels: s.labels, ts, vs: Float64Array.from(vs), lo: 0, hi: ts.length });
     }
     return { type: "matrix", series, rangeStartMs: start, rangeEndMs: ref };
   }
@@ -357,7 +358,13 @@ export class Evaluator {
     }
     return {
       type: "matrix",
-      series: [...acc.values()].map((a) => ({ labels: a.labels, ts: a.ts, vs: Float64Array.from(a.vs) })),
+      series: [...acc.values()].map((a) => ({
+        labels: a.labels,
+        ts: a.ts,
+        vs: Float64Array.from(a.vs),
+        lo: 0,
+        hi: a.ts.length,
+      })),
       rangeStartMs: start,
       rangeEndMs: ref,
     };
@@ -380,9 +387,12 @@ export class Evaluator {
       const m = this.eval(c.args[matrixIndex]!, t);
       if (m.type !== "matrix") throw new QueryError(`expected a range vector in ${c.func}`);
       const out: Sample[] = [];
+      // One argument object reused across series (this loop runs per series per step).
       const args = {
         ts: [] as ArrayLike<number>,
         vs: [] as ArrayLike<number>,
+        lo: 0,
+        hi: 0,
         rangeStartMs: m.rangeStartMs,
         rangeEndMs: m.rangeEndMs,
         evalMs: t,
@@ -391,6 +401,8 @@ export class Evaluator {
       for (const s of m.series) {
         args.ts = s.ts;
         args.vs = s.vs;
+        args.lo = s.lo;
+        args.hi = s.hi;
         const v = fn(args);
         if (v === undefined) continue;
         out.push({ labels: c.func === "last_over_time" ? s.labels : dropName(s.labels), v });

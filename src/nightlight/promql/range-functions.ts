@@ -6,8 +6,11 @@ import { quantile } from "./quantile.ts";
 type Arr = ArrayLike<number>;
 
 export interface RangeArgs {
+  /** Samples ts[lo..hi) and vs[lo..hi) are the window (no copies are made per step). */
   ts: Arr;
   vs: Arr;
+  lo: number;
+  hi: number;
   /** The selected window [rangeStartMs, rangeEndMs] and the evaluation time. */
   rangeStartMs: number;
   rangeEndMs: number;
@@ -18,24 +21,24 @@ export interface RangeArgs {
 
 /** rate, increase and delta: the change over the window, extrapolated to its edges. */
 export function extrapolatedRate(a: RangeArgs, isCounter: boolean, isRate: boolean): number | undefined {
-  const { ts, vs } = a;
-  const n = ts.length;
+  const { ts, vs, lo, hi } = a;
+  const n = hi - lo;
   if (n < 2) return undefined;
-  let result = vs[n - 1]! - vs[0]!;
+  let result = vs[hi - 1]! - vs[lo]!;
   if (isCounter) {
     let last = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = lo; i < hi; i++) {
       const v = vs[i]!;
       if (v < last) result += last;
       last = v;
     }
   }
-  const sampled = (ts[n - 1]! - ts[0]!) / 1000;
+  const sampled = (ts[hi - 1]! - ts[lo]!) / 1000;
   const avgBetween = sampled / (n - 1);
-  let durationToStart = (ts[0]! - a.rangeStartMs) / 1000;
-  const durationToEnd = (a.rangeEndMs - ts[n - 1]!) / 1000;
-  if (isCounter && result > 0 && vs[0]! >= 0) {
-    const durationToZero = sampled * (vs[0]! / result);
+  let durationToStart = (ts[lo]! - a.rangeStartMs) / 1000;
+  const durationToEnd = (a.rangeEndMs - ts[hi - 1]!) / 1000;
+  if (isCounter && result > 0 && vs[lo]! >= 0) {
+    const durationToZero = sampled * (vs[lo]! / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   const threshold = avgBetween * 1.1;
@@ -49,8 +52,8 @@ export function extrapolatedRate(a: RangeArgs, isCounter: boolean, isRate: boole
 
 /** irate and idelta: from the last two samples. */
 export function instantValue(a: RangeArgs, isRate: boolean): number | undefined {
-  const n = a.ts.length;
-  if (n < 2) return undefined;
+  const n = a.hi;
+  if (a.hi - a.lo < 2) return undefined;
   const last = a.vs[n - 1]!;
   const prev = a.vs[n - 2]!;
   let result = isRate && last < prev ? last : last - prev;
@@ -68,7 +71,13 @@ function kahanInc(inc: number, sum: number, c: number): [number, number] {
   return [t, cc];
 }
 
-export function linearRegression(ts: Arr, vs: Arr, interceptMs: number): [number, number] {
+export function linearRegression(
+  ts: Arr,
+  vs: Arr,
+  lo: number,
+  hi: number,
+  interceptMs: number,
+): [number, number] {
   let n = 0;
   let sumX = 0;
   let cX = 0;
@@ -78,11 +87,11 @@ export function linearRegression(ts: Arr, vs: Arr, interceptMs: number): [number
   let cXY = 0;
   let sumX2 = 0;
   let cX2 = 0;
-  const initY = vs[0]!;
+  const initY = vs[lo]!;
   let constY = true;
-  for (let i = 0; i < ts.length; i++) {
+  for (let i = lo; i < hi; i++) {
     const y = vs[i]!;
-    if (constY && i > 0 && y !== initY) constY = false;
+    if (constY && i > lo && y !== initY) constY = false;
     n += 1;
     const x = (ts[i]! - interceptMs) / 1e3;
     [sumX, cX] = kahanInc(x, sumX, cX);
@@ -107,14 +116,14 @@ export function linearRegression(ts: Arr, vs: Arr, interceptMs: number): [number
 
 function holtWinters(a: RangeArgs): number | undefined {
   const [sf, tf] = a.params as [number, number];
-  const n = a.vs.length;
-  if (n < 2) return undefined;
+  const { vs, lo, hi } = a;
+  if (hi - lo < 2) return undefined;
   let s0 = 0;
-  let s1 = a.vs[0]!;
-  let b = a.vs[1]! - a.vs[0]!;
-  for (let i = 1; i < n; i++) {
-    const x = sf * a.vs[i]!;
-    b = i - 1 === 0 ? b : tf * (s1 - s0) + (1 - tf) * b;
+  let s1 = vs[lo]!;
+  let b = vs[lo + 1]! - vs[lo]!;
+  for (let i = lo + 1; i < hi; i++) {
+    const x = sf * vs[i]!;
+    b = i - 1 === lo ? b : tf * (s1 - s0) + (1 - tf) * b;
     const y = (1 - sf) * (s1 + b);
     s0 = s1;
     s1 = x + y;
@@ -122,11 +131,11 @@ function holtWinters(a: RangeArgs): number | undefined {
   return s1;
 }
 
-function avgOverTime(vs: Arr): number {
+function avgOverTime(vs: Arr, lo: number, hi: number): number {
   let mean = 0;
   let count = 0;
   let c = 0;
-  for (let i = 0; i < vs.length; i++) {
+  for (let i = lo; i < hi; i++) {
     const v = vs[i]!;
     count++;
     if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
@@ -139,13 +148,13 @@ function avgOverTime(vs: Arr): number {
   return mean + c;
 }
 
-function variance(vs: Arr): number {
+function variance(vs: Arr, lo: number, hi: number): number {
   let count = 0;
   let mean = 0;
   let cMean = 0;
   let aux = 0;
   let cAux = 0;
-  for (let i = 0; i < vs.length; i++) {
+  for (let i = lo; i < hi; i++) {
     const v = vs[i]!;
     count++;
     const delta = v - (mean + cMean);
@@ -161,16 +170,16 @@ export const rangeFunctions: Record<string, (a: RangeArgs) => number | undefined
   delta: (a) => extrapolatedRate(a, false, false),
   irate: (a) => instantValue(a, true),
   idelta: (a) => instantValue(a, false),
-  deriv: (a) => (a.ts.length < 2 ? undefined : linearRegression(a.ts, a.vs, a.ts[0]!)[0]),
+  deriv: (a) => (a.hi - a.lo < 2 ? undefined : linearRegression(a.ts, a.vs, a.lo, a.hi, a.ts[a.lo]!)[0]),
   predict_linear: (a) => {
-    if (a.ts.length < 2) return undefined;
-    const [slope, intercept] = linearRegression(a.ts, a.vs, a.evalMs);
+    if (a.hi - a.lo < 2) return undefined;
+    const [slope, intercept] = linearRegression(a.ts, a.vs, a.lo, a.hi, a.evalMs);
     return slope * a.params[0]! + intercept;
   },
   holt_winters: holtWinters,
   changes: (a) => {
     let changes = 0;
-    for (let i = 1; i < a.vs.length; i++) {
+    for (let i = a.lo + 1; i < a.hi; i++) {
       const cur = a.vs[i]!;
       const prev = a.vs[i - 1]!;
       if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
@@ -179,30 +188,30 @@ export const rangeFunctions: Record<string, (a: RangeArgs) => number | undefined
   },
   resets: (a) => {
     let resets = 0;
-    for (let i = 1; i < a.vs.length; i++) if (a.vs[i]! < a.vs[i - 1]!) resets++;
+    for (let i = a.lo + 1; i < a.hi; i++) if (a.vs[i]! < a.vs[i - 1]!) resets++;
     return resets;
   },
-  avg_over_time: (a) => avgOverTime(a.vs),
+  avg_over_time: (a) => avgOverTime(a.vs, a.lo, a.hi),
   sum_over_time: (a) => {
     let sum = 0;
     let c = 0;
-    for (let i = 0; i < a.vs.length; i++) [sum, c] = kahanInc(a.vs[i]!, sum, c);
+    for (let i = a.lo; i < a.hi; i++) [sum, c] = kahanInc(a.vs[i]!, sum, c);
     return Number.isFinite(sum + c) ? sum + c : sum;
   },
-  count_over_time: (a) => a.vs.length,
+  count_over_time: (a) => a.hi - a.lo,
   min_over_time: (a) => {
-    let min = a.vs[0]!;
-    for (let i = 0; i < a.vs.length; i++) if (a.vs[i]! < min || Number.isNaN(min)) min = a.vs[i]!;
+    let min = a.vs[a.lo]!;
+    for (let i = a.lo; i < a.hi; i++) if (a.vs[i]! < min || Number.isNaN(min)) min = a.vs[i]!;
     return min;
   },
   max_over_time: (a) => {
-    let max = a.vs[0]!;
-    for (let i = 0; i < a.vs.length; i++) if (a.vs[i]! > max || Number.isNaN(max)) max = a.vs[i]!;
+    let max = a.vs[a.lo]!;
+    for (let i = a.lo; i < a.hi; i++) if (a.vs[i]! > max || Number.isNaN(max)) max = a.vs[i]!;
     return max;
   },
-  stddev_over_time: (a) => Math.sqrt(variance(a.vs)),
-  stdvar_over_time: (a) => variance(a.vs),
-  last_over_time: (a) => a.vs[a.vs.length - 1],
+  stddev_over_time: (a) => Math.sqrt(variance(a.vs, a.lo, a.hi)),
+  stdvar_over_time: (a) => variance(a.vs, a.lo, a.hi),
+  last_over_time: (a) => a.vs[a.hi - 1],
   present_over_time: () => 1,
-  quantile_over_time: (a) => quantile(a.params[0]!, Array.from(a.vs)),
+  quantile_over_time: (a) => quantile(a.params[0]!, Array.prototype.slice.call(a.vs, a.lo, a.hi) as number[]),
 };

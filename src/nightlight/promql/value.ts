@@ -8,10 +8,13 @@ export interface Sample {
   t?: number;
 }
 
+/** A series' samples ts[lo..hi), vs[lo..hi) (views into shared arrays, no copies). */
 export interface Points {
   labels: Labels;
   ts: ArrayLike<number>;
   vs: ArrayLike<number>;
+  lo: number;
+  hi: number;
 }
 
 export type Value =
