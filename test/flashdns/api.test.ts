@@ -339,5 +339,13 @@ sip CNAME www
       "the hook's removal",
       async () => (await q("vm1.vmproj.internal.", RRType.A)).header.rcode === Rcode.NXDOMAIN,
     );
+    // Reverse zones for a VPC subnet, and the PTR of a VM's address in them.
+    const [rev] = reverseZonesFor("10.0.0.0/24");
+    await fd.client.createZone("vmproj", "rev-10-0-0", { dnsName: rev as string });
+    await fd.client.upsertPtr("vmproj", "rev-10-0-0", "10.0.0.6", "vm1.vmproj.internal");
+    await servedWithin2s(
+      "the PTR",
+      async () => datas(await q("6.0.0.10.in-addr.arpa.", RRType.PTR)).join() === "vm1.vmproj.internal.",
+    );
   });
 });
