@@ -13,11 +13,11 @@ import { registerImage } from "./commands/image.ts";
 import { registerMetrics } from "./commands/metrics.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { registerResources } from "./commands/resources.ts";
-import { roles } from "./roles.ts";
+import { roleNames } from "./role-names.ts";
 import { roleConfig, startRole } from "./run-role.ts";
 import { up, upOptions } from "./up.ts";
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command("photon")
     .description("PhotonCloud: a self-hostable cloud in one binary")
     .addOption(
@@ -38,6 +38,12 @@ export function buildProgram(): Command {
     "up",
   ).action(async (flags: Record<string, unknown>) => up(flags, flags.config as string | undefined));
 
+  // Component code is loaded only when a role runs; other commands start fast without it.
+  const roleToRun = roleNames.includes(argv[2] ?? "") ? argv[2] : undefined;
+  const roles = roleToRun ? (await import("./roles.ts")).roles.filter((r) => r.name === roleToRun) : [];
+  for (const name of roleNames.filter((n) => n !== roleToRun)) {
+    program.command(name).description(`run ${name} (photon ${name} --help lists its options)`);
+  }
   for (const role of roles) {
     const cmd = program.command(role.name).description(`run ${role.name}: ${role.description}`);
     addConfigOptions(cmd, role.options, role.name).action(async (flags: Record<string, unknown>) => {
@@ -71,7 +77,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
     if (err instanceof ApiError) {
       process.stderr.write(`error: ${err.code}: ${err.message}\n`);

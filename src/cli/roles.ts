@@ -19,3 +19,6 @@ export const roles: Role<any>[] = [
 ];
 
 export const roleByName = (name: string) => roles.find((r) => r.name === name);
+
+/** The same names, for code that must not load every component (the CLI's fast path). */
+export { roleNames } from "./role-names.ts";

@@ -9,16 +9,12 @@ import { createLogger } from "../core/log.ts";
 import { adminFileStamp, adminSession } from "../iam/admin-session.ts";
 import { writeCliConfig } from "./cli-config.ts";
 import { adminTokenFile, ensureAdminToken } from "./local-admin.ts";
-import { roles } from "./roles.ts";
+import { roleNames } from "./role-names.ts";
 import { roleConfig, startRole } from "./run-role.ts";
 
 export const upOptions = {
   ...commonOptions,
-  roles: option(
-    z.array(z.string()),
-    roles.map((r) => r.name),
-    "roles to start (comma-separated)",
-  ),
+  roles: option(z.array(z.string()), roleNames, "roles to start (comma-separated)"),
   ephemeralPorts: option(
     z.boolean(),
     false,
@@ -28,6 +24,7 @@ export const upOptions = {
 };
 
 export async function up(flags: Record<string, unknown>, configFile?: string): Promise<void> {
+  const { roles } = await import("./roles.ts");
   const cfg = loadConfig(upOptions, "up", {
     flags,
     env: process.env,

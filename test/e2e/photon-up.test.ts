@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { CreditClient } from "../../src/creditservice/client.ts";
 import { type PhotonProcess, runPhoton, spawnPhoton } from "../support/spawn-photon.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
@@ -46,25 +47,19 @@ describe("photon up", () => {
     res = await fetch(`${base}/v1/projects/demo/quotas/default`, { headers: auth });
     assert.equal(((await res.json()) as { spec: { limits: { vcpu: number } } }).spec.limits.vcpu, 8);
 
-    // update, reserve and commit through the CLI
+    // update through the CLI; reserve and commit as a service would, over HTTP; the CLI shows
+    // the refusal a person gets
     let r = cli("quota", "set", "demo", "vcpu=6", "memory_mib=1024");
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /vcpu\s*│\s*6/);
-    r = cli("quota", "reserve", "demo", "vcpu=4", "--id", "vm-1");
-    assert.equal(r.status, 0, r.stderr);
-    r = cli("quota", "commit", "demo", "vm-1");
-    assert.equal(r.status, 0, r.stderr);
+    const credit = new CreditClient({ baseUrl: base, token });
+    await credit.reserve("demo", "vm-1", { vcpu: 4 });
+    await credit.commit("demo", "vm-1");
+    await credit.addCredit("demo", "t1", 12_500);
     r = cli("quota", "reserve", "demo", "vcpu=3");
     assert.equal(r.status, 1);
     assert.match(r.stderr, /QuotaExceeded: quota exceeded for vcpu in project demo: limit 6, in use 4/);
-    r = cli("credit", "add", "demo", "12.5", "--id", "t1");
-    assert.equal(r.status, 0, r.stderr);
-    r = cli("-o", "json", "quota", "get", "demo");
-    assert.equal(r.status, 0, r.stderr);
-    const before = JSON.parse(r.stdout) as {
-      spec: { limits: Record<string, number> };
-      status: { used: Record<string, number>; balanceMilli: number };
-    };
+    const before = await credit.getQuota("demo");
     assert.deepEqual(before.status.used, { vcpu: 4 });
     assert.equal(before.status.balanceMilli, 12_500);
 
