@@ -5,6 +5,8 @@
 export const answerCacheEntries = 20_000;
 /** Queries longer than this are not cached (typical queries are 30–60 bytes). */
 const maxKeyBytes = 300;
+/** Replies longer than this (large TCP answers) are not cached: at most ~40 MB in all. */
+const maxReplyBytes = 1500;
 
 export class AnswerCache {
   private entries = new Map<string, Uint8Array>();
@@ -41,7 +43,7 @@ export class AnswerCache {
       this.generation = generation;
     }
     const k = AnswerCache.key(query, transport);
-    if (k === undefined) return;
+    if (k === undefined || response.length > maxReplyBytes) return;
     if (this.entries.size >= answerCacheEntries) {
       let drop = this.entries.size / 2;
       for (const key of this.entries.keys()) {
