@@ -32,6 +32,8 @@ export interface ChainfireServerOptions {
    * Empty: a single member that commits by its own fsync, without Raft.
    */
   initialCluster?: string;
+  /** Raft log entries between snapshots (replicated mode). */
+  snapshotEveryEntries?: number;
   log: Logger;
   progressNotifyIntervalMs?: number;
   shutdownGraceMs?: number;
@@ -95,6 +97,7 @@ export class ChainfireServer {
         listen: host,
         peerPort: o.peerPort,
         log,
+        ...(o.snapshotEveryEntries ? { snapshotEveryEntries: o.snapshotEveryEntries } : {}),
         onLeaderChange: (leading) => {
           metrics.leaderChanges.inc();
           log.info({ leading }, "chainfire: leadership changed");

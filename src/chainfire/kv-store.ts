@@ -7,6 +7,7 @@ import { etcdErrors } from "./etcd-errors.ts";
 import { Lessor } from "./lessor.ts";
 import { type ClusterIdentity, LmdbPersistence } from "./mvcc/lmdb-persistence.ts";
 import type { ApplyOutcome, MvccState } from "./mvcc/state-machine.ts";
+import { decodeState, encodeState } from "./mvcc/state-snapshot.ts";
 import type { Command, CommandResult, Event } from "./mvcc/types.ts";
 
 export type CommitListener = (events: Event[], revision: number) => void;
@@ -109,6 +110,25 @@ export class KvStore {
     const result = fn(this.state);
     await this.lastWrite;
     return result;
+  }
+
+  /** Replaces the whole state with a Raft snapshot's image (this member fell behind a compacted log). */
+  restoreSnapshot(data: Uint8Array, index: number): void {
+    const state = decodeState(data);
+    state.appliedIndex = Math.max(state.appliedIndex, index);
+    this.state = state;
+    this.publishedRevision = state.revision;
+    for (const id of state.leaseIds()) this.lessor.renew(id, state.lease(id)!.ttlSeconds);
+    const written = this.lastWrite.then(() => this.persistence.replaceAll(state, this.identity));
+    this.lastWrite = written.catch((err: Error) => {
+      this.failure = err;
+      this.opts.log.fatal({ err }, "chainfire: persisting a snapshot failed; the store is stopped");
+    });
+  }
+
+  /** The state as a Raft snapshot image. */
+  snapshotImage(): Uint8Array {
+    return encodeState(this.state);
   }
 
   /** One committed log entry, from the replicator; entries at or below the applied index are skipped. */

@@ -86,7 +86,12 @@ export interface ReplicationOptions {
   peerPort: number;
   log: Logger;
   onLeaderChange?: (isLeader: boolean) => void;
+  /** Compact the Raft log into a snapshot every this many applied entries. */
+  snapshotEveryEntries?: number;
 }
+
+/** Default for snapshotEveryEntries (etcd: --snapshot-count 100 000; our entries are bigger). */
+export const SNAPSHOT_EVERY_ENTRIES = 10_000;
 
 export class RaftReplication implements Replicator, RaftView {
   private readonly pending = new Map<number, Pending>();
@@ -140,6 +145,11 @@ export class RaftReplication implements Replicator, RaftView {
       tickMs: TICK_MS,
       log: o.log,
       apply: (entries) => self?.apply(entries),
+      restore: (snapshot) => o.store.restoreSnapshot(snapshot.data, snapshot.metadata.index),
+      snapshotDue: (applied) =>
+        applied - storage.firstIndex() + 1 >= (o.snapshotEveryEntries ?? SNAPSHOT_EVERY_ENTRIES)
+          ? o.store.snapshotImage()
+          : undefined,
       onSoftState: (s) => self?.onSoftState(s),
       onFatal: () => process.exitCode === undefined && o.log.fatal("chainfire: raft stopped"),
     });

@@ -120,7 +120,10 @@ export interface Cluster {
 }
 
 /** A replicated cluster of `n` members on loopback, each with its own data dir and ports. */
-export async function startCluster(n: number): Promise<Cluster> {
+export async function startCluster(
+  n: number,
+  opts: { snapshotEveryEntries?: number } = {},
+): Promise<Cluster> {
   const peerPorts = await Promise.all(Array.from({ length: n }, () => freePort()));
   const initialCluster = peerPorts.map((p, i) => `m${i + 1}=http://127.0.0.1:${p}`).join(",");
   const dirs = peerPorts.map(() => mkdtempSync(join(tmpdir(), "chainfire-cluster-")));
@@ -136,6 +139,7 @@ export async function startCluster(n: number): Promise<Cluster> {
       initialCluster,
       log: silentLogger,
       shutdownGraceMs: 500,
+      ...(opts.snapshotEveryEntries ? { snapshotEveryEntries: opts.snapshotEveryEntries } : {}),
     });
     const m: Member = {
       server,

@@ -76,46 +76,71 @@ export class LmdbPersistence {
   /** Writes the changes of applied commands and the new meta in one durable transaction. */
   write(changes: Change[], meta: Meta, identity: ClusterIdentity): Promise<void> {
     return this.root.transaction(() => {
-      for (const c of changes) {
-        switch (c.type) {
-          case "version": {
-            const kv = c.v.kv;
-            this.versions.putSync([c.v.rev, c.v.sub], {
-              k: kv.key,
-              c: kv.createRevision,
-              m: kv.modRevision,
-              v: kv.version,
-              val: kv.value,
-              l: kv.lease,
-              t: c.v.tombstone,
-            });
-            break;
-          }
-          case "dropVersion":
-            this.versions.removeSync([c.rev, c.sub]);
-            break;
-          case "lease":
-            this.leases.putSync(c.id, c.ttlSeconds);
-            break;
-          case "dropLease":
-            this.leases.removeSync(c.id);
-            break;
-          case "member":
-            this.members.putSync(c.member.id, c.member);
-            break;
-          case "dropMember":
-            this.members.removeSync(c.id);
-            break;
-        }
-      }
+      this.writeSync(changes);
       this.meta.putSync("meta", { ...meta, ...identity });
     }) as Promise<void>;
+  }
+
+  private writeSync(changes: Change[]): void {
+    for (const c of changes) {
+      switch (c.type) {
+        case "version": {
+          const kv = c.v.kv;
+          this.versions.putSync([c.v.rev, c.v.sub], {
+            k: kv.key,
+            c: kv.createRevision,
+            m: kv.modRevision,
+            v: kv.version,
+            val: kv.value,
+            l: kv.lease,
+            t: c.v.tombstone,
+          });
+          break;
+        }
+        case "dropVersion":
+          this.versions.removeSync([c.rev, c.sub]);
+          break;
+        case "lease":
+          this.leases.putSync(c.id, c.ttlSeconds);
+          break;
+        case "dropLease":
+          this.leases.removeSync(c.id);
+          break;
+        case "member":
+          this.members.putSync(c.member.id, c.member);
+          break;
+        case "dropMember":
+          this.members.removeSync(c.id);
+          break;
+      }
+    }
   }
 
   /** Bytes the environment occupies on disk (Status dbSize): pages up to the last one used. */
   sizeBytes(): number {
     const s = this.root.getStats() as { pageSize: number; lastPageNumber: number };
     return (s.lastPageNumber + 1) * s.pageSize;
+  }
+
+  /** Replaces everything with `state` (a snapshot from the leader), in one durable transaction. */
+  replaceAll(state: MvccState, identity: ClusterIdentity): Promise<void> {
+    return this.root.transaction(() => {
+      for (const db of [this.versions, this.leases, this.members] as unknown as Database<unknown, string>[]) {
+        for (const key of db.getKeys()) db.removeSync(key);
+      }
+      const changes: Change[] = [];
+      for (const v of state.allVersions()) changes.push({ type: "version", v });
+      for (const id of state.leaseIds())
+        changes.push({ type: "lease", id, ttlSeconds: state.lease(id)!.ttlSeconds });
+      for (const member of state.memberList()) changes.push({ type: "member", member });
+      this.writeSync(changes);
+      this.meta.putSync("meta", {
+        revision: state.revision,
+        compactRevision: state.compactRevision,
+        appliedIndex: state.appliedIndex,
+        ...identity,
+      });
+    }) as Promise<void>;
   }
 
   /** A consistent copy of the environment in `file`, taken without stopping writes. */

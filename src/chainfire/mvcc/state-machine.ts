@@ -208,6 +208,11 @@ export class MvccState {
     return [...this.leases.keys()];
   }
 
+  /** Every retained version, key by key (for snapshots). */
+  *allVersions(): Generator<StoredVersion> {
+    for (const list of this.keys.values()) yield* list;
+  }
+
   memberList(): Member[] {
     return [...this.members.values()];
   }

@@ -172,9 +172,13 @@ export class LmdbLogStorage implements RaftStorage {
       }
       if (b.hardState) this.env.meta.putSync([g, "hardState"], b.hardState);
     });
-    this.offset = offset;
-    this.last = last;
-    this.snap = snap;
+    // A hard-state-only write may finish while another batch is in flight: it must not roll
+    // the log bounds back to what it saw when it started.
+    if (b.snapshot || b.entries.length > 0) {
+      this.offset = offset;
+      this.last = last;
+      this.snap = snap;
+    }
     if (b.hardState) this.hs = b.hardState;
   }
 

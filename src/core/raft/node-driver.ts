@@ -21,6 +21,11 @@ export interface DriverOptions {
   /** Loads a snapshot received from the leader into the application. */
   restore?: (snapshot: Snapshot) => void;
   onSoftState?: (s: SoftState) => void;
+  /**
+   * After each Ready: returns the application's snapshot when it wants the log compacted up to
+   * the applied index (taken inside the loop, so it never races a log write).
+   */
+  snapshotDue?: (appliedIndex: number) => Uint8Array | undefined;
   /** Persisting failed: the member must stop (its memory is ahead of its disk). */
   onFatal?: (err: Error) => void;
 }
@@ -167,6 +172,8 @@ export class RaftDriver {
         }
         this.o.node.advance(rd);
         this.releaseWaiters();
+        const image = rd.committedEntries.length ? this.o.snapshotDue?.(this.applied) : undefined;
+        if (image) await this.o.storage.compact(this.applied, this.o.node.confState(), image);
       }
     } catch (err) {
       this.o.log.fatal({ err }, "raft driver: processing a Ready failed; stopping this member");
