@@ -272,9 +272,31 @@ export class Evaluator {
     const ref = (this.at(m.vector.at) ?? t) - m.vector.offsetMs;
     const start = ref - m.rangeMs;
     const series: Points[] = [];
-    for (const s of this.series(m.vector)) {
-      const lo = lowerBound(s.ts, start);
-      const hi = upperBound(s.ts, ref);
+    const list = this.series(m.vector);
+    // Steps of a range query move forward: resume each series' window where it last was.
+    let cur = this.cursors.get(m);
+    const forward = cur !== undefined && ref >= cur.ref;
+    if (!cur) {
+      cur = { ref, lo: new Int32Array(list.length), hi: new Int32Array(list.length) };
+      this.cursors.set(m, cur);
+    }
+    cur.ref = ref;
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k]!;
+      const len = s.ts.length;
+      let lo: number;
+      let hi: number;
+      if (forward && (cur.lo[k]! + 64 >= len || s.ts[cur.lo[k]! + 64]! >= start)) {
+        lo = cur.lo[k]!;
+        while (lo < len && s.ts[lo]! < start) lo++;
+        hi = Math.max(cur.hi[k]!, lo);
+        while (hi < len && s.ts[hi]! <= ref) hi++;
+      } else {
+        lo = lowerBound(s.ts, start);
+        hi = upperBound(s.ts, ref);
+      }
+      cur.lo[k] = lo;
+      cur.hi[k] = hi;
       if (hi <= lo) continue;
       let anyStale = false;
       if (this.hasStale(s))
@@ -300,6 +322,7 @@ export class Evaluator {
     return { type: "matrix", series, rangeStartMs: start, rangeEndMs: ref };
   }
 
+  private readonly cursors = new Map<MatrixSelector, { ref: number; lo: Int32Array; hi: Int32Array }>();
   private readonly staleSeries = new WeakMap<SelectedSeries, boolean>();
   /** Whether a series has any staleness marker at all (most have none: skip the scans). */
   private hasStale(s: SelectedSeries): boolean {
@@ -683,6 +706,9 @@ function groupOf(labels: Labels, a: Aggregate): { labels: Labels; key: string } 
   return g;
 }
 
+const noValues: number[] = [];
+const noSamples: Sample[] = [];
+
 function aggregate(a: Aggregate, samples: Sample[], param: number, label: string): Sample[] {
   if (a.op === "count_values") {
     const counts = new Map<string, { labels: Labels; n: number }>();
@@ -706,7 +732,16 @@ function aggregate(a: Aggregate, samples: Sample[], param: number, label: string
     const { labels: gl, key } = groupOf(s.labels, a);
     let g = groups.get(key);
     if (!g) {
-      g = { labels: gl, value: s.v, mean: s.v, count: 1, values: [s.v], heap: [s] };
+      // Only quantile and topk/bottomk keep their members.
+      const keep = a.op === "quantile" || a.op === "topk" || a.op === "bottomk";
+      g = {
+        labels: gl,
+        value: s.v,
+        mean: s.v,
+        count: 1,
+        values: keep ? [s.v] : noValues,
+        heap: keep ? [s] : noSamples,
+      };
       groups.set(key, g);
       order.push(g);
       if (a.op === "stddev" || a.op === "stdvar") g.value = 0;
