@@ -44,6 +44,8 @@ export class DnsServer {
   private tcp: net.Server | undefined;
   private readonly conns = new Set<net.Socket>();
   private readonly cache = new AnswerCache();
+  /** Plain counters (cheap on the hot path), exported by the role as Prometheus metrics. */
+  readonly stats = { udpQueries: 0, tcpQueries: 0, cacheHits: 0, rateLimited: 0 };
   private readonly opts: DnsServerOptions;
   port = 0;
 
@@ -53,8 +55,13 @@ export class DnsServer {
 
   private handle(query: Uint8Array, transport: "udp" | "tcp"): HandleResult {
     const gen = this.opts.index.generation;
+    if (transport === "udp") this.stats.udpQueries++;
+    else this.stats.tcpQueries++;
     const hit = this.cache.get(query, transport, gen);
-    if (hit) return { kind: "reply", bytes: hit };
+    if (hit) {
+      this.stats.cacheHits++;
+      return { kind: "reply", bytes: hit };
+    }
     const clock = this.opts.clock ?? Date.now;
     const tsig = this.opts.tsigKeys
       ? { keys: this.opts.tsigKeys, nowSeconds: Math.floor(clock() / 1000) }
@@ -105,6 +112,7 @@ export class DnsServer {
       const decision = this.opts.rateLimiter
         ? this.opts.rateLimiter.decide(rinfo.address, (this.opts.clock ?? Date.now)())
         : "send";
+      if (decision !== "send") this.stats.rateLimited++;
       if (decision === "send") udp.send(r.bytes, rinfo.port, rinfo.address);
       else if (decision === "truncate") udp.send(truncatedReply(r.bytes), rinfo.port, rinfo.address);
     });

@@ -94,6 +94,35 @@ export const flashdnsRole = defineRole({
           }
         : {}),
     });
+    new Counter({
+      name: "flashdns_queries_total",
+      help: "DNS queries received, by transport",
+      labelNames: ["transport"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ transport: "udp" }, dns.stats.udpQueries);
+        this.inc({ transport: "tcp" }, dns.stats.tcpQueries);
+      },
+    });
+    new Counter({
+      name: "flashdns_answer_cache_hits_total",
+      help: "queries answered from the cache of encoded replies",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(dns.stats.cacheHits);
+      },
+    });
+    new Counter({
+      name: "flashdns_rate_limited_total",
+      help: "UDP replies dropped or truncated by response rate limiting",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(dns.stats.rateLimited);
+      },
+    });
     const api = new ApiServer({ name: "flashdns", logger: log, registry, auth: deps.auth });
     api.add(...flashdnsRoutes(store));
     await sync.start();
