@@ -4,6 +4,7 @@
 
 import { parseMasterFile } from "../../src/flashdns/master-file.ts";
 import { handleQuery } from "../../src/flashdns/query-handler.ts";
+import { parseTsigKeys, signRequest, type TsigKey } from "../../src/flashdns/tsig.ts";
 import { Rcode } from "../../src/flashdns/wire/constants.ts";
 import { decodeHeader, decodeMessage } from "../../src/flashdns/wire/decode.ts";
 import { nameFromText } from "../../src/flashdns/wire/name.ts";
@@ -26,6 +27,11 @@ export function fuzzQueryHandler(count: number, seed: number): FuzzStats {
   const index = new ZoneIndex();
   index.set(compileZone(origin, parseMasterFile(zone.text, { origin })));
   const seeds = generateQueries(zone, 500, seed + 1).map((q, i) => queryBytes({ port: 0, ...q }, i + 1));
+  // Some seeds carry a TSIG record, so verification is fuzzed too.
+  const keys = parseTsigKeys(`fuzz-key:hmac-sha256:${Buffer.alloc(32, 7).toString("base64")}`);
+  const key = [...keys.values()][0] as TsigKey;
+  for (let i = 0; i < 50; i++) seeds.push(signRequest(key, seeds[i] as Uint8Array, 1_700_000_000).bytes);
+  const tsig = { keys, nowSeconds: 1_700_000_000 };
   const rnd = mulberry32(seed + 2);
   const int = (n: number) => Math.floor(rnd() * n);
   const stats: FuzzStats = { packets: 0, decodable: 0, formerr: 0, dropped: 0, answered: 0 };
@@ -81,7 +87,7 @@ export function fuzzQueryHandler(count: number, seed: number): FuzzStats {
       decodable = false;
     }
     if (decodable) stats.decodable++;
-    const r = handleQuery(p, index, opts);
+    const r = handleQuery(p, index, opts, tsig);
     if (r.kind === "drop") {
       stats.dropped++;
       continue;
