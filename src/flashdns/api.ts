@@ -10,7 +10,7 @@ export const dnsNameSchema = z
   .min(1)
   .max(254)
   .regex(
-    /^([A-Za-z0-9_*]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/,
+    /^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/,
     "must be a domain name like example.com (letters, digits, '-', '_', labels of at most 63 characters)",
   );
 
