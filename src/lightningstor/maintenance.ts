@@ -36,8 +36,8 @@ export async function scrubAll(
     stripesUnrecoverable: 0,
     segmentsMoved: 0,
   };
-  const versions: VersionRecord[] = [...meta.scanAllVersions()].filter((v) => v.segments.length > 0);
-  for (const v of versions) {
+  for (const v of meta.scanAllVersions()) {
+    if (v.segments.length === 0) continue;
     let changed = false;
     const segs = [];
     for (const s of v.segments) {

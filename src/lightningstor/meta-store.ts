@@ -220,7 +220,8 @@ export class MetaStore {
     for (;;) {
       let n = 0;
       let last = "";
-      for (const { key, value } of this.versions.getRange({ start, end, limit: 256 })) {
+      // Each page is copied out first so no read transaction stays open across a yield.
+      for (const { key, value } of [...this.versions.getRange({ start, end, limit: 256 })]) {
         n++;
         last = key;
         yield value;
@@ -236,7 +237,7 @@ export class MetaStore {
     for (;;) {
       let n = 0;
       let last = "";
-      for (const { key, value } of this.versions.getRange({ start, limit: 256 })) {
+      for (const { key, value } of [...this.versions.getRange({ start, limit: 256 })]) {
         n++;
         last = key;
         yield value;

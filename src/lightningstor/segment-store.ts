@@ -20,11 +20,11 @@ import {
 } from "./segment.ts";
 
 /** Stripes of one upload being written to nodes at once (bounds memory per upload). */
-export const maxStripesInFlight = 2;
+export const maxStripesInFlight = 4;
 /** Segments up to this size are replicated rather than erasure-coded (see write()). */
 export const smallSegmentBytes = 64 * 1024;
 /** Stripes of one download fetched ahead of the client. */
-export const readAheadStripes = 2;
+export const readAheadStripes = 4;
 
 export interface CodingConfig {
   k: number;
