@@ -2,9 +2,29 @@
 // isolation matrix reaches the auth hook on every route without hand-written bodies.
 type Schema = Record<string, unknown>;
 
-const stringCandidates = ["a", "a.b.c", "user:a", "default", "k-0123456789abcdef", "secret"];
+const stringCandidates = [
+  "a",
+  "a.b.c",
+  "user:a",
+  "default",
+  "k-0123456789abcdef",
+  "secret",
+  "http://a.example/metrics",
+  "a.example.",
+];
+
+const formats: Record<string, string> = {
+  uri: "http://a.example/metrics",
+  url: "http://a.example/metrics",
+  email: "a@a.example",
+  uuid: "00000000-0000-4000-8000-000000000000",
+  "date-time": "2026-01-01T00:00:00Z",
+  ipv4: "10.0.0.1",
+  ipv6: "fd00::1",
+};
 
 export function exampleString(s: Schema): string {
+  if (typeof s.format === "string" && formats[s.format]) return formats[s.format]!;
   const pattern = typeof s.pattern === "string" ? new RegExp(s.pattern) : undefined;
   const min = typeof s.minLength === "number" ? s.minLength : 0;
   for (const c of pattern ? stringCandidates : ["a.b.c"]) {
