@@ -32,6 +32,8 @@ export interface ChainfireServerOptions {
    * Empty: a single member that commits by its own fsync, without Raft.
    */
   initialCluster?: string;
+  /** "existing": join a running cluster (after `member add`) instead of founding one. */
+  initialClusterState?: "new" | "existing";
   /** Raft log entries between snapshots (replicated mode). */
   snapshotEveryEntries?: number;
   log: Logger;
@@ -98,6 +100,7 @@ export class ChainfireServer {
         peerPort: o.peerPort,
         log,
         ...(o.snapshotEveryEntries ? { snapshotEveryEntries: o.snapshotEveryEntries } : {}),
+        join: o.initialClusterState === "existing",
         onLeaderChange: (leading) => {
           metrics.leaderChanges.inc();
           log.info({ leading }, "chainfire: leadership changed");
@@ -111,6 +114,7 @@ export class ChainfireServer {
       log,
       clientURLs: () => [clientUrl],
       raft: (raftRef = replication ?? localRaftView(store)),
+      ...(replication ? { membership: (type, id) => replication!.changeMembership(type, id) } : {}),
       progressNotifyIntervalMs: o.progressNotifyIntervalMs ?? WATCH_PROGRESS_INTERVAL_MS,
     };
     const { server: grpc, port } = await startGrpcServer(ctx, host, o.clientPort);
@@ -199,6 +203,7 @@ async function publishMembership(
   log: Logger,
 ): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt++) {
+    if (store.isClosed) return;
     try {
       for (const m of members) {
         if (store.view.memberList().some((x) => x.id === m.id)) continue;

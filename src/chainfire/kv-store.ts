@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { etcdErrors } from "./etcd-errors.ts";
 import { Lessor } from "./lessor.ts";
 import { type ClusterIdentity, LmdbPersistence } from "./mvcc/lmdb-persistence.ts";
-import type { ApplyOutcome, MvccState } from "./mvcc/state-machine.ts";
+import { type ApplyOutcome, MvccState } from "./mvcc/state-machine.ts";
 import { decodeState, encodeState } from "./mvcc/state-snapshot.ts";
 import type { Command, CommandResult, Event } from "./mvcc/types.ts";
 
@@ -82,6 +82,10 @@ export class KvStore {
     this.replicator = r;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get replicated(): boolean {
     return this.replicator !== undefined;
   }
@@ -114,7 +118,8 @@ export class KvStore {
 
   /** Replaces the whole state with a Raft snapshot's image (this member fell behind a compacted log). */
   restoreSnapshot(data: Uint8Array, index: number): void {
-    const state = decodeState(data);
+    // The founding snapshot carries no image: it stands for the empty state.
+    const state = data.length ? decodeState(data) : new MvccState();
     state.appliedIndex = Math.max(state.appliedIndex, index);
     this.state = state;
     this.publishedRevision = state.revision;

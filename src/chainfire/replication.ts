@@ -46,7 +46,7 @@ export function parseInitialCluster(spec: string): InitialMember[] {
       if (eq <= 0) throw new Error(`initial cluster entry "${part}" is not name=peerURL`);
       const name = part.slice(0, eq);
       const peerURL = part.slice(eq + 1);
-      return { name, peerURL, id: idFrom(`${name}|${peerURL}`) };
+      return { name, peerURL, id: memberIdFor(peerURL) };
     });
 }
 
@@ -59,6 +59,11 @@ export function clusterIdFrom(members: InitialMember[]): string {
   );
 }
 
+/** A member's id, from its (first) peer URL: MemberAdd and the joining member agree on it. */
+export function memberIdFor(peerURL: string): string {
+  return idFrom(peerURL);
+}
+
 function idFrom(text: string): string {
   const v = createHash("sha256").update(text).digest().readBigUInt64BE(0);
   return (v === 0n ? 1n : v).toString();
@@ -68,6 +73,7 @@ type Forward =
   | { t: "propose"; rid: number; data: string }
   | { t: "proposed"; rid: number; index: number; term: number }
   | { t: "keepalive"; rid: number; id: number }
+  | { t: "conf"; rid: number; type: "addVoter" | "removeNode"; nodeId: string }
   | { t: "ttl"; rid: number; ttl: number }
   | { t: "error"; rid: number; code: number; message: string };
 
@@ -86,6 +92,8 @@ export interface ReplicationOptions {
   peerPort: number;
   log: Logger;
   onLeaderChange?: (isLeader: boolean) => void;
+  /** Joining a running cluster (etcd's --initial-cluster-state existing): no bootstrap membership. */
+  join?: boolean;
   /** Compact the Raft log into a snapshot every this many applied entries. */
   snapshotEveryEntries?: number;
 }
@@ -115,7 +123,9 @@ export class RaftReplication implements Replicator, RaftView {
 
   static async start(o: ReplicationOptions): Promise<RaftReplication> {
     const env = new LmdbRaftEnv(`${o.dataDir}/raft`);
-    const storage = env.group(RAFT_GROUP, { voters: o.members.map((m) => m.id), learners: [] });
+    const storage = o.join
+      ? env.group(RAFT_GROUP)
+      : env.group(RAFT_GROUP, { voters: o.members.map((m) => m.id), learners: [] });
     const node = new RaftNode({
       groupId: RAFT_GROUP,
       id: o.self.id,
@@ -138,6 +148,9 @@ export class RaftReplication implements Replicator, RaftView {
       onApp: (from, payload) => self?.onForward(from, payload as Forward),
     });
     for (const m of o.members) if (m.id !== o.self.id) transport.setPeer(m.id, m.peerURL);
+    // Members that joined after bootstrap are known from the replicated member list.
+    for (const m of o.store.view.memberList())
+      if (m.id !== o.self.id && m.peerURLs[0]) transport.setPeer(m.id, m.peerURLs[0]);
     const driver = new RaftDriver({
       node,
       storage,
@@ -283,7 +296,9 @@ export class RaftReplication implements Replicator, RaftView {
       let outcome: ApplyOutcome | undefined;
       if (e.type === "normal" && e.data.length > 0) {
         try {
-          outcome = this.o.store.applyEntry(e.index, decodeCommand(e.data));
+          const cmd = decodeCommand(e.data);
+          outcome = this.o.store.applyEntry(e.index, cmd);
+          if (outcome && !outcome.error) this.trackPeers(cmd);
         } catch (err) {
           this.o.log.error({ err, index: e.index }, "chainfire: applying a log entry failed");
         }
@@ -296,6 +311,39 @@ export class RaftReplication implements Replicator, RaftView {
       // Another leader's entry took this index: our proposal was lost with the old term.
       if (p.term !== e.term || !outcome) p.reject(etcdErrors.timeout());
       else p.resolve(outcome);
+    }
+  }
+
+  /** The transport follows the member list: added members become peers, removed ones stop being. */
+  private trackPeers(cmd: Command): void {
+    if (cmd.op === "memberAdd" && cmd.member.id !== this.o.self.id && cmd.member.peerURLs[0]) {
+      this.transport.setPeer(cmd.member.id, cmd.member.peerURLs[0]);
+    } else if (cmd.op === "memberUpdate" && cmd.id !== this.o.self.id && cmd.peerURLs[0]) {
+      this.transport.setPeer(cmd.id, cmd.peerURLs[0]);
+    } else if (cmd.op === "memberRemove" && cmd.id !== this.o.self.id) {
+      this.transport.removePeer(cmd.id);
+    }
+  }
+
+  /** Adds or removes a Raft voter (after the member list records the change); via the leader. */
+  async changeMembership(type: "addVoter" | "removeNode", nodeId: string): Promise<void> {
+    await this.awaitLeader();
+    let index: number;
+    if (this.leading) {
+      try {
+        index = this.driver.proposeConfChange({ type, nodeId }).index;
+      } catch {
+        throw etcdErrors.timeout();
+      }
+    } else {
+      const reply = await this.forward({ t: "conf", rid: 0, type, nodeId });
+      if (reply.t !== "proposed") throw etcdErrors.timeout();
+      index = reply.index;
+    }
+    try {
+      await this.driver.waitApplied(index, PROPOSAL_TIMEOUT_MS);
+    } catch {
+      throw etcdErrors.timeout();
     }
   }
 
@@ -339,6 +387,19 @@ export class RaftReplication implements Replicator, RaftView {
           reply = { t: "proposed", rid: f.rid, ...at };
         } catch (err) {
           const e = err instanceof EtcdError ? err : etcdErrors.noLeader();
+          reply = { t: "error", rid: f.rid, code: e.code, message: e.message };
+        }
+        this.transport.sendApp(from, reply);
+        return;
+      }
+      case "conf": {
+        let reply: Forward;
+        try {
+          if (!this.leading) throw etcdErrors.noLeader();
+          const at = this.driver.proposeConfChange({ type: f.type, nodeId: f.nodeId });
+          reply = { t: "proposed", rid: f.rid, ...at };
+        } catch (err) {
+          const e = err instanceof EtcdError ? err : etcdErrors.timeout();
           reply = { t: "error", rid: f.rid, code: e.code, message: e.message };
         }
         this.transport.sendApp(from, reply);

@@ -24,6 +24,11 @@ export const chainfireOptions = {
     "",
     "founding members as name=peerURL,… (etcd's --initial-cluster); empty: one member without Raft",
   ),
+  initialClusterState: option(
+    z.enum(["new", "existing"]),
+    "new",
+    "new: found the cluster in --initial-cluster; existing: join it after `etcdctl member add`",
+  ),
   watchProgressNotifyMs: option(
     z.number().int().min(100).max(86_400_000),
     600_000,
@@ -45,6 +50,7 @@ export const chainfireRole = defineRole({
       httpPort: config.metricsPort,
       name: config.name,
       ...(config.initialCluster ? { initialCluster: config.initialCluster } : {}),
+      initialClusterState: config.initialClusterState,
       log,
       progressNotifyIntervalMs: config.watchProgressNotifyMs,
       shutdownGraceMs: config.shutdownGraceMs,

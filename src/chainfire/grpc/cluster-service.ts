@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { etcdErrors } from "../etcd-errors.ts";
 import type { Member } from "../mvcc/types.ts";
+import { memberIdFor } from "../replication.ts";
 import { fromMember, type Msg } from "./codec.ts";
 import { header, type ServiceContext, unary } from "./context.ts";
 
@@ -48,19 +49,24 @@ export function clusterService(ctx: ServiceContext) {
       store.read((s) => ({ header: header(ctx, s.revision), members: list(s.memberList()) })),
     ),
     MemberAdd: unary(ctx, async (m: Msg) => {
+      const peerURLs = validUrls(m.peerURLs);
+      // The id comes from the peer URL, so the joining member derives the same one itself.
       const member: Member = {
-        id: newMemberId(),
+        id: memberIdFor(peerURLs[0]!),
         name: "",
-        peerURLs: validUrls(m.peerURLs),
+        peerURLs,
         clientURLs: [],
         isLearner: !!m.isLearner,
       };
       const { result, revision } = await store.propose({ op: "memberAdd", member });
+      await ctx.membership?.("addVoter", member.id);
       const members = result.op === "member" ? result.members : [];
       return { header: header(ctx, revision), member: fromMember(member), members: list(members) };
     }),
     MemberRemove: unary(ctx, async (m: Msg) => {
-      const { result, revision } = await store.propose({ op: "memberRemove", id: memberId(m.ID) });
+      const id = memberId(m.ID);
+      const { result, revision } = await store.propose({ op: "memberRemove", id });
+      await ctx.membership?.("removeNode", id);
       return { header: header(ctx, revision), members: list(result.op === "member" ? result.members : []) };
     }),
     MemberUpdate: unary(ctx, async (m: Msg) => {

@@ -15,6 +15,8 @@ export interface ServiceContext {
   clientURLs: () => string[];
   /** What Raft says about this member (constant values while it runs alone). */
   raft: RaftView;
+  /** Changes the Raft voters after the member list changed (replicated mode only). */
+  membership?: (type: "addVoter" | "removeNode", memberId: string) => Promise<void>;
   /** Interval for watch progress notifications. */
   progressNotifyIntervalMs: number;
 }

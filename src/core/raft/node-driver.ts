@@ -3,6 +3,7 @@
 // fsynced pile up in the node and go out together in the next one: that is the batching.
 // Linearizable reads wait for a ReadIndex and for the application to catch up to it.
 import type { Logger } from "pino";
+import type { ConfChange } from "./conf-change.ts";
 import type { LmdbLogStorage } from "./lmdb-log-storage.ts";
 import type { RaftNode, RaftStatus } from "./raft-node.ts";
 import type { Entry, Message, Snapshot, SoftState } from "./types.ts";
@@ -77,6 +78,13 @@ export class RaftDriver {
   /** Throws ProposalDroppedError on a follower (with the leader hint) or when overloaded. */
   propose(data: Uint8Array): { index: number; term: number } {
     const r = this.o.node.propose(data);
+    this.kick();
+    return r;
+  }
+
+  /** Proposes a membership change (one at a time; throws ProposalDroppedError otherwise). */
+  proposeConfChange(cc: ConfChange): { index: number; term: number } {
+    const r = this.o.node.proposeConfChange(cc);
     this.kick();
     return r;
   }
