@@ -108,13 +108,16 @@ export class ChainfireServer {
       });
       store.replicate(replication);
     }
+    raftRef = replication ?? localRaftView(store);
     const ctx: ServiceContext = {
       store,
       hub,
       log,
       clientURLs: () => [clientUrl],
-      raft: (raftRef = replication ?? localRaftView(store)),
-      ...(replication ? { membership: (type, id) => replication!.changeMembership(type, id) } : {}),
+      raft: raftRef,
+      ...(replication
+        ? { membership: (type, id) => (replication as RaftReplication).changeMembership(type, id) }
+        : {}),
       progressNotifyIntervalMs: o.progressNotifyIntervalMs ?? WATCH_PROGRESS_INTERVAL_MS,
     };
     const { server: grpc, port } = await startGrpcServer(ctx, host, o.clientPort);
