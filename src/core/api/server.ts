@@ -44,6 +44,8 @@ export const apiDefaults = {
   receiveTimeoutMs: 60_000,
 };
 
+const principals = new WeakMap<FastifyRequest, Principal>();
+
 export class ApiServer {
   readonly app: FastifyInstance;
   private readonly routes: AnyRoute[] = [];
@@ -147,7 +149,13 @@ export class ApiServer {
       method: route.method,
       url: fastifyPath(route.path),
       ...(route.bodyLimitBytes ? { bodyLimit: route.bodyLimitBytes } : {}),
+      // Who is calling comes first, before the body is even parsed: an unauthenticated caller
+      // learns nothing from validation errors.
+      onRequest: async (req) => {
+        principals.set(req, await this.authenticate(req, route));
+      },
       handler: async (req, reply) => {
+        const principal = principals.get(req) ?? anonymous;
         const params = parse("path", route.params, req.params);
         const query = parse("query", route.query, req.query);
         if (route.body && (req.body === undefined || req.body === null)) {
@@ -157,7 +165,6 @@ export class ApiServer {
           );
         }
         const body = parse("body", route.body, req.body);
-        const principal = await this.authenticate(req, route);
         const controller = new AbortController();
         req.raw.once("close", () => controller.abort());
         const ctx = {

@@ -143,6 +143,8 @@ describe("API framework", () => {
       "Unauthenticated",
     );
   });
+  test("without a token, even a malformed body gets Unauthenticated, not a validation error", async () =>
+    expectError(await post("{nope", { authorization: "" }), 401, "Unauthenticated"));
   test("an unknown route is NotFound with the error body", async () =>
     expectError(await fetch(`${url}/v1/nothing`), 404, "NotFound"));
   test("a slow handler hits its deadline with DeadlineExceeded", async () =>
