@@ -54,16 +54,78 @@ function generatorRow({ k }: CodeParams, r: number): Uint8Array {
   return row;
 }
 
-/** out ^= c · src, byte by byte. */
-function mulAdd(out: Uint8Array, src: Uint8Array, c: number): void {
+/** out ^= c · src, byte by byte (tails and unaligned buffers). */
+function mulAdd(out: Uint8Array, src: Uint8Array, c: number, from = 0): void {
   if (c === 0) return;
   const n = Math.min(out.length, src.length);
   if (c === 1) {
-    for (let i = 0; i < n; i++) out[i] = (out[i] as number) ^ (src[i] as number);
+    for (let i = from; i < n; i++) out[i] = (out[i] as number) ^ (src[i] as number);
     return;
   }
   const base = c * 256;
-  for (let i = 0; i < n; i++) out[i] = (out[i] as number) ^ (mulTable[base + (src[i] as number)] as number);
+  for (let i = from; i < n; i++)
+    out[i] = (out[i] as number) ^ (mulTable[base + (src[i] as number)] as number);
+}
+
+/**
+ * Products of a coefficient with every pair of bytes, read as one little-endian uint16:
+ * the hot loop then handles two bytes per lookup. 128 KiB each; at most one per field
+ * element (256), built on first use.
+ */
+const pairTables = new Map<number, Uint16Array>();
+function pairTable(c: number): Uint16Array {
+  let t = pairTables.get(c);
+  if (!t) {
+    t = new Uint16Array(65536);
+    const base = c * 256;
+    for (let x = 0; x < 65536; x++)
+      t[x] = (mulTable[base + (x & 0xff)] as number) | ((mulTable[base + (x >>> 8)] as number) << 8);
+    pairTables.set(c, t);
+  }
+  return t;
+}
+
+/** out = Σ coeffs[j] · srcs[j] (all the same length), in one pass over the bytes. */
+function combine(coeffs: ArrayLike<number>, srcs: Uint8Array[], out: Uint8Array): void {
+  const n = out.length;
+  const aligned = (out.byteOffset & 1) === 0 && srcs.every((x) => (x.byteOffset & 1) === 0);
+  if (!aligned || n < 64) {
+    out.fill(0);
+    srcs.forEach((x, j) => {
+      mulAdd(out, x, coeffs[j] as number);
+    });
+    return;
+  }
+  const half = n >>> 1;
+  const out16 = new Uint16Array(out.buffer, out.byteOffset, half);
+  const src16 = srcs.map((x) => new Uint16Array(x.buffer, x.byteOffset, half));
+  const tables = srcs.map((_, j) => pairTable(coeffs[j] as number));
+  const k = srcs.length;
+  if (k === 4) {
+    const [s0, s1, s2, s3] = src16 as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
+    const [t0, t1, t2, t3] = tables as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
+    for (let i = 0; i < half; i++) {
+      out16[i] =
+        (t0[s0[i] as number] as number) ^
+        (t1[s1[i] as number] as number) ^
+        (t2[s2[i] as number] as number) ^
+        (t3[s3[i] as number] as number);
+    }
+  } else {
+    for (let i = 0; i < half; i++) {
+      let acc = 0;
+      for (let j = 0; j < k; j++)
+        acc ^= (tables[j] as Uint16Array)[(src16[j] as Uint16Array)[i] as number] as number;
+      out16[i] = acc;
+    }
+  }
+  if (n & 1) {
+    out[n - 1] = 0;
+    srcs.forEach((x, j) => {
+      const c = coeffs[j] as number;
+      out[n - 1] = (out[n - 1] as number) ^ (mulTable[c * 256 + (x[n - 1] as number)] as number);
+    });
+  }
 }
 
 /** Computes the m parity shards of k equally long data shards. */
@@ -75,9 +137,8 @@ export function encode(params: CodeParams, data: Uint8Array[]): Buffer[] {
   for (const d of data) assert.equal(d.length, size, "data shards must have equal length");
   const parity: Buffer[] = [];
   for (let p = 0; p < m; p++) {
-    const row = generatorRow(params, k + p);
-    const out = Buffer.alloc(size);
-    for (let j = 0; j < k; j++) mulAdd(out, data[j] as Uint8Array, row[j] as number);
+    const out = Buffer.allocUnsafe(size);
+    combine(generatorRow(params, k + p), data, out);
     parity.push(out);
   }
   return parity;
@@ -138,11 +199,12 @@ export function reconstruct(params: CodeParams, shards: (Uint8Array | undefined)
   if (missingData.length > 0) {
     const decodeMatrix = invert(present.map((r) => generatorRow(params, r)));
     for (const d of missingData) {
-      const buf = Buffer.alloc(size);
-      const row = decodeMatrix[d] as Uint8Array;
-      present.forEach((src, j) => {
-        mulAdd(buf, shards[src] as Uint8Array, row[j] as number);
-      });
+      const buf = Buffer.allocUnsafe(size);
+      combine(
+        decodeMatrix[d] as Uint8Array,
+        present.map((src) => shards[src] as Uint8Array),
+        buf,
+      );
       out[d] = buf;
     }
   }
@@ -150,9 +212,8 @@ export function reconstruct(params: CodeParams, shards: (Uint8Array | undefined)
   if (missingParity.length > 0) {
     const data = out.slice(0, k) as Uint8Array[];
     for (const p of missingParity) {
-      const row = generatorRow(params, p);
-      const buf = Buffer.alloc(size);
-      for (let j = 0; j < k; j++) mulAdd(buf, data[j] as Uint8Array, row[j] as number);
+      const buf = Buffer.allocUnsafe(size);
+      combine(generatorRow(params, p), data, buf);
       out[p] = buf;
     }
   }
