@@ -130,9 +130,9 @@ function renderValue(v: Value, tMs: number): { resultType: string; result: unkno
         resultType: "matrix",
         result: v.series.map((s) => ({
           metric: labelsToObject(s.labels),
-          values: Array.from({ length: s.ts.length }, (_, i) => [
-            timestampSeconds(s.ts[i]!),
-            formatFloat(s.vs[i]!),
+          values: Array.from({ length: s.hi - s.lo }, (_, i) => [
+            timestampSeconds(s.ts[s.lo + i]!),
+            formatFloat(s.vs[s.lo + i]!),
           ]),
         })),
       };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type PrometheusProcess, promGet, remoteWrite, startNightlight, startPrometheus } from "./harness.ts";
-import { expressions, failingExpressions, T0 } from "./promql-queries.ts";
+import { expressions, failingExpressions, rangeVectorExpressions, T0 } from "./promql-queries.ts";
 import { syntheticSeries, toOpenMetrics } from "./synthetic-data.ts";
 
 let dir: string;
@@ -132,6 +132,19 @@ test("nightlight answers ≥300 PromQL queries exactly like Prometheus 2.42", {
     if (p.json.status === "error") errors++;
     else if (p.json.data.result.length > 0) nonEmpty++;
     if (diff) failures.push(`range ${q}: ${diff}`);
+  }
+  for (const q of rangeVectorExpressions) {
+    for (const t of times) {
+      const params = { query: q, time: String(t) };
+      const [p, n] = await Promise.all([
+        promGet(prom.url, "/api/v1/query", params, {}),
+        promGet(nl.url, "/api/v1/query", params),
+      ]);
+      const diff = compare(q, p, n);
+      count++;
+      if (p.json.status !== "error" && p.json.data.result.length > 0) nonEmpty++;
+      if (diff) failures.push(`instant ${q} @${t}: ${diff}`);
+    }
   }
   assert.ok(count >= 300, `${count} queries`);
   // Guard against a vacuous pass: most queries must return data, and the failing ones must fail.

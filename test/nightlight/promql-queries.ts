@@ -183,6 +183,16 @@ export const expressions: string[] = [
   "quantile_over_time(0.5, rate(http_requests_total[2m])[20m:2m])",
 ];
 
+/** Range-vector expressions: valid as instant queries only (a range query refuses them). */
+export const rangeVectorExpressions: string[] = [
+  "temperature_celsius[5m]",
+  'http_requests_total{code="500"}[2m] offset 10m',
+  `queue_depth[3m] @ ${T0 + 1200}`,
+  "flaky_gauge[10m]",
+  "rate(http_requests_total[5m])[10m:1m]",
+  "temperature_celsius[4m:30s]",
+];
+
 /** Queries that must fail the same way in both (bad_data or execution errors). */
 export const failingExpressions: string[] = [
   "sum(",

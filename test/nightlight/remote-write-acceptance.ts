@@ -89,8 +89,17 @@ remote_write:
     const window = `${Math.ceil(o.durationMs / 60_000) + 2}m`;
     // The raw samples of every series up to the cutoff, compared value by value.
     const q = { query: `{job="node"}[${window}]`, time: String(cutoffSec) };
-    const p = await promGet(prom.url, "/api/v1/query", q, {});
-    const n = await promGet(nl.url, "/api/v1/query", q);
+    // Sending shards progress independently: the highest sent timestamp is only a lower bound for
+    // the slowest shard, so wait (bounded) until nightlight holds as many samples as Prometheus.
+    const sampleCount = (json: { data: { result: { values: unknown[] }[] } }) =>
+      json.data.result.reduce((n, r) => n + r.values.length, 0);
+    let p = await promGet(prom.url, "/api/v1/query", q, {});
+    let n = await promGet(nl.url, "/api/v1/query", q);
+    for (let i = 0; i < 60 && n.json.status === "success" && sampleCount(n.json) < sampleCount(p.json); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      p = await promGet(prom.url, "/api/v1/query", q, {});
+      n = await promGet(nl.url, "/api/v1/query", q);
+    }
     assert.equal(p.json.status, "success", JSON.stringify(p.json).slice(0, 300));
     assert.equal(n.json.status, "success", JSON.stringify(n.json).slice(0, 300));
     type Series = { metric: Record<string, string>; values: [number, string][] };
