@@ -35,6 +35,8 @@ export class LmdbRaftEnv {
     mkdirSync(path, { recursive: true });
     this.root = open({
       path,
+      // A directory, always: lmdb would take a path with a dot in its last segment for a file.
+      noSubdir: false,
       noSync: false,
       overlappingSync: false,
       compression: false,
