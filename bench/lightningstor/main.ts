@@ -271,6 +271,7 @@ async function runCell(
   let started = 0;
   let done = 0;
   let bytes = 0;
+  let errors = 0;
   const cpu0 = cpuSeconds(t.pids());
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
@@ -279,20 +280,27 @@ async function runCell(
       while (performance.now() < deadline && started < maxOps) {
         const i = started++;
         const key = keys[i % keys.length] as string;
-        if (op === "PUT") {
-          await t.put(agent, key, body);
-          bytes += size;
-        } else {
-          const n = await t.get(agent, key);
-          bytes += n;
+        try {
+          if (op === "PUT") {
+            await t.put(agent, key, body);
+            bytes += size;
+          } else {
+            const n = await t.get(agent, key);
+            bytes += n;
+          }
+          done++;
+        } catch (err) {
+          // A failed request is counted and reported, not fatal to the whole run.
+          if (errors++ === 0)
+            console.error(`${t.name} ${op} ${size}: ${(err as Error).message.slice(0, 200)}`);
         }
-        done++;
       }
     }),
   );
   const secs = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(t.pids()) - cpu0;
   agent.destroy();
+  if (errors) console.error(`${t.name} ${op} ${size} × ${conc}: ${errors} failed requests`);
   return { mbPerSec: bytes / secs / 1e6, opsPerSec: done / secs, cpuPercent: (cpu / secs) * 100 };
 }
 
@@ -390,5 +398,5 @@ try {
   for (const c of children) c.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 1000));
   if (process.env.BENCH_KEEP) console.log(`kept ${root}`);
-  else rmSync(root, { recursive: true, force: true });
+  else rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
 }

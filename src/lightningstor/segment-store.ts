@@ -20,7 +20,7 @@ import {
 } from "./segment.ts";
 
 /** Stripes of one upload being written to nodes at once (bounds memory per upload). */
-export const maxStripesInFlight = 4;
+export const maxStripesInFlight = 2;
 /** Segments up to this size are replicated rather than erasure-coded (see write()). */
 export const smallSegmentBytes = 64 * 1024;
 /** Stripes of one download fetched ahead of the client. */
