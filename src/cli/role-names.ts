@@ -1,4 +1,12 @@
 // The serving roles by name, in start order. Kept apart from roles.ts so that operator
 // commands (`photon quota get`, …) start without loading every component's server code;
 // a test checks the two lists agree.
-export const roleNames = ["iam", "creditservice", "lightningstor", "nightlight", "flashdns", "apigateway"];
+export const roleNames = [
+  "chainfire",
+  "iam",
+  "creditservice",
+  "lightningstor",
+  "nightlight",
+  "flashdns",
+  "apigateway",
+];

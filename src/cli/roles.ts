@@ -1,6 +1,7 @@
 // Every serving role of the photon binary, in the order `photon up` starts them (the gateway
 // last, so it finds every other component's routes).
 import { apigatewayRole } from "../apigateway/server.ts";
+import { chainfireRole } from "../chainfire/server.ts";
 import type { Role } from "../core/role.ts";
 import { creditserviceRole } from "../creditservice/server.ts";
 import { flashdnsRole } from "../flashdns/server.ts";
@@ -10,6 +11,7 @@ import { nightlightRole } from "../nightlight/server.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: roles differ in their option types.
 export const roles: Role<any>[] = [
+  chainfireRole,
   iamRole,
   creditserviceRole,
   lightningstorRole,

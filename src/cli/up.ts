@@ -99,7 +99,7 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
       : []),
     `  CLI config    ${relative(process.cwd(), cliPath)}  — photon commands run from here find it`,
     "",
-    `  try:  curl ${Object.values(endpoints)[0] ?? ""}/healthz`,
+    `  try:  curl ${endpoints.apigateway ?? Object.entries(endpoints).find(([k]) => !k.includes("."))?.[1] ?? ""}/healthz`,
     "        node bin/photon.js quota get demo",
     "",
     "Ctrl-C stops it; a restart keeps all data.",
