@@ -9,7 +9,9 @@ const available = readdirSync(here, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(here, d.name, "main.ts")))
   .map((d) => d.name);
 if (!component || !available.includes(component)) {
-  console.error(`usage: npm run bench -- <component> [options]\navailable: ${available.join(", ") || "(none yet)"}`);
+  console.error(
+    `usage: npm run bench -- <component> [options]\navailable: ${available.join(", ") || "(none yet)"}`,
+  );
   process.exit(2);
 }
 process.argv = [process.argv[0]!, join(here, component, "main.ts"), ...rest];

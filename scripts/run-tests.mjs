@@ -33,7 +33,6 @@ if (!flag("--skip-static") && filters.length === 0) {
     "src",
     "test",
     "bench",
-    "cluster",
     "scripts",
   ]);
   run("dependency rules", "npx", [

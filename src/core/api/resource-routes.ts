@@ -6,8 +6,6 @@ import { type KindDef, permissionFor } from "../resource/kind.ts";
 import { mergePatch } from "../resource/merge-patch.ts";
 import {
   type AnyResource,
-  annotationsSchema,
-  labelsSchema,
   metadataInputSchema,
   metadataSchema,
   nameSchema,
