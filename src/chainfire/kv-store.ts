@@ -6,9 +6,12 @@ import type { Logger } from "pino";
 import { etcdErrors } from "./etcd-errors.ts";
 import { Lessor } from "./lessor.ts";
 import { type ClusterIdentity, LmdbPersistence } from "./mvcc/lmdb-persistence.ts";
-import { type ApplyOutcome, MvccState } from "./mvcc/state-machine.ts";
+import { type ApplyOutcome, type Meta, MvccState } from "./mvcc/state-machine.ts";
 import { decodeState, encodeState } from "./mvcc/state-snapshot.ts";
 import type { Command, CommandResult, Event } from "./mvcc/types.ts";
+
+/** Writes folded into one LMDB transaction at most (bounds a transaction's size). */
+const MAX_WRITES_PER_COMMIT = 1_000;
 
 export type CommitListener = (events: Event[], revision: number) => void;
 
@@ -42,6 +45,13 @@ export class KvStore {
   private failure: Error | undefined;
   private closed = false;
   private replicator: Replicator | undefined;
+  private readonly commitQueue: Array<{
+    out: ApplyOutcome;
+    meta: Meta;
+    resolve: () => void;
+    reject: (e: Error) => void;
+  }> = [];
+  private committing = false;
   /** Highest revision handed to watchers. */
   publishedRevision: number;
 
@@ -155,6 +165,10 @@ export class KvStore {
     return out;
   }
 
+  /**
+   * Group commit: writes queue up while one LMDB transaction is being fsynced and all go into
+   * the next one, so N concurrent writers cost one fsync, not N.
+   */
   private persist(out: ApplyOutcome): Promise<void> {
     if (out.changes.length === 0) return this.lastWrite;
     const meta = {
@@ -162,21 +176,39 @@ export class KvStore {
       compactRevision: this.state.compactRevision,
       appliedIndex: out.index,
     };
-    const started = performance.now();
-    const written = this.persistence.write(out.changes, meta, this.identity).then(
-      () => {
-        this.opts.onWrite?.((performance.now() - started) / 1000);
-        this.publish(out.events, out.revision);
-      },
-      (err: Error) => {
-        // Memory is now ahead of disk: stop serving rather than answer from state that may vanish.
-        this.failure = err;
-        this.opts.log.fatal({ err }, "chainfire: persisting a write failed; the store is stopped");
-        throw etcdErrors.stopped();
-      },
+    const written = new Promise<void>((resolve, reject) =>
+      this.commitQueue.push({ out, meta, resolve, reject }),
     );
     this.lastWrite = written.catch(() => undefined);
+    if (!this.committing) void this.commitLoop();
     return written;
+  }
+
+  private async commitLoop(): Promise<void> {
+    this.committing = true;
+    while (this.commitQueue.length > 0) {
+      const batch = this.commitQueue.splice(0, MAX_WRITES_PER_COMMIT);
+      const started = performance.now();
+      try {
+        await this.persistence.write(
+          batch.flatMap((b) => b.out.changes),
+          batch.at(-1)!.meta,
+          this.identity,
+        );
+      } catch (err) {
+        // Memory is now ahead of disk: stop serving rather than answer from state that may vanish.
+        this.failure = err as Error;
+        this.opts.log.fatal({ err }, "chainfire: persisting a write failed; the store is stopped");
+        for (const b of [...batch, ...this.commitQueue.splice(0)]) b.reject(etcdErrors.stopped());
+        break;
+      }
+      this.opts.onWrite?.((performance.now() - started) / 1000);
+      for (const b of batch) {
+        this.publish(b.out.events, b.out.revision);
+        b.resolve();
+      }
+    }
+    this.committing = false;
   }
 
   private publish(events: Event[], revision: number): void {
