@@ -136,7 +136,14 @@ export class SegmentStore {
     }
     if (ok < k + m)
       this.log.warn(
-        { segment: seg.id, stripe, stored: ok },
+        {
+          segment: seg.id,
+          stripe,
+          stored: ok,
+          why: results.flatMap((r) =>
+            r.status === "rejected" ? [String((r.reason as Error)?.message ?? r.reason)] : [],
+          ),
+        },
         "stripe stored degraded; scrubbing will heal it",
       );
   }
