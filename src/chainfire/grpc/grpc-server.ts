@@ -67,7 +67,20 @@ export async function startGrpcServer(
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
+  disableNagle(server);
   return { server, port: bound };
+}
+
+/**
+ * grpc-js leaves Nagle's algorithm on for accepted connections; with small unary replies that
+ * adds delayed-ACK stalls of tens of milliseconds. Its server has no option for it, so the
+ * accepted sockets are switched to TCP_NODELAY here (etcd's Go server does the same).
+ */
+function disableNagle(server: Server): void {
+  const servers = (server as unknown as { http2Servers?: Map<import("node:net").Server, unknown> })
+    .http2Servers;
+  for (const s of servers?.keys() ?? [])
+    s.on("connection", (socket: import("node:net").Socket) => socket.setNoDelay(true));
 }
 
 export function stopGrpcServer(server: Server, graceMs: number): Promise<void> {
