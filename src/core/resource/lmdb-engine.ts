@@ -20,7 +20,8 @@ export class LmdbEngine implements Engine {
     private readonly historyLimit = storeLimits.eventHistory,
   ) {
     mkdirSync(path, { recursive: true });
-    this.root = open({ path, noSync: false, overlappingSync: false, compression: false });
+    // noSubdir: false, or LMDB takes a path whose last segment holds a dot for a file name.
+    this.root = open({ path, noSubdir: false, noSync: false, overlappingSync: false, compression: false });
     this.objects = this.root.openDB<AnyResource, string>({ name: "objects" });
     this.events = this.root.openDB<WatchEvent, number>({ name: "events", keyEncoding: "uint32" });
     this.meta = this.root.openDB<number, string>({ name: "meta" });

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ApiError } from "../../../src/core/errors.ts";
+import { LocalStore } from "../../../src/core/resource/local-store.ts";
 import type { AnyResource } from "../../../src/core/resource/model.ts";
 import type { WatchEvent } from "../../../src/core/resource/store.ts";
+import { tempDir } from "../../support/temp-dir.ts";
 import { backends } from "./store-backends.ts";
 
 const thing = (
@@ -162,6 +165,17 @@ for (const backend of backends) {
 }
 
 describe("ResourceStore (lmdb) durability", () => {
+  test("a data path whose last segment holds a dot opens as a directory", async () => {
+    const dir = tempDir("photon.dotted.");
+    const store = LocalStore.lmdb(join(dir.path, "store.v1"));
+    try {
+      assert.equal((await store.create(thing("a"))).metadata.revision, 1);
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+
   test("objects, revisions and watch history survive a reopen", async () => {
     const { store, reopen, cleanup } = backends[1]!.open();
     try {
