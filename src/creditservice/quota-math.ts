@@ -131,33 +131,57 @@ function settledReplay(status: QuotaStatus, project: string, id: string): Reserv
   return { project, reservation: { id, amounts: {}, createdAt: "", expiresAt: "" }, state };
 }
 
+type Settlement = "committed" | "released";
+
+/**
+ * Takes a pending reservation out of status for commit or release. A retry of the same
+ * settlement answers as the first did; the other settlement of a settled id is refused.
+ */
+function settle(
+  status0: QuotaStatus,
+  project: string,
+  id: string,
+  nowMs: number,
+  as: Settlement,
+): { status: QuotaStatus; reservation: Reservation } | { replay: ReservationResult; status: QuotaStatus } {
+  const { status } = pruneExpired(status0, nowMs);
+  const reservation = status.reservations.find((x) => x.id === id);
+  if (reservation) {
+    return {
+      reservation,
+      status: {
+        ...status,
+        reservations: status.reservations.filter((x) => x !== reservation),
+        recentIds: remember(status, `${as === "committed" ? "c" : "r"}:${id}`),
+      },
+    };
+  }
+  const replay = settledReplay(status, project, id);
+  if (replay?.state === as) return { replay, status };
+  if (replay?.state === "released")
+    throw new ApiError("FailedPrecondition", `reservation "${id}" was released; reserve again`);
+  if (replay)
+    throw new ApiError("FailedPrecondition", `reservation "${id}" was committed; release the usage instead`);
+  throw new ApiError(
+    "NotFound",
+    `reservation "${id}" in project ${project} not found or expired; reserve again`,
+  );
+}
+
 export function commit(
   status0: QuotaStatus,
   project: string,
   id: string,
   nowMs: number,
 ): { status: QuotaStatus; result: ReservationResult } {
-  const { status } = pruneExpired(status0, nowMs);
-  const r = status.reservations.find((x) => x.id === id);
-  if (!r) {
-    const replay = settledReplay(status, project, id);
-    if (replay?.state === "committed") return { status, result: replay };
-    if (replay) throw new ApiError("FailedPrecondition", `reservation "${id}" was released; reserve again`);
-    throw new ApiError(
-      "NotFound",
-      `reservation "${id}" in project ${project} not found or expired; reserve again`,
-    );
-  }
-  const used = { ...status.used };
-  for (const [c, n] of Object.entries(r.amounts) as [ResourceClass, number][]) used[c] = (used[c] ?? 0) + n;
+  const s = settle(status0, project, id, nowMs, "committed");
+  if ("replay" in s) return { status: s.status, result: s.replay };
+  const used = { ...s.status.used };
+  for (const [c, n] of Object.entries(s.reservation.amounts) as [ResourceClass, number][])
+    used[c] = (used[c] ?? 0) + n;
   return {
-    status: {
-      ...status,
-      used,
-      reservations: status.reservations.filter((x) => x !== r),
-      recentIds: remember(status, `c:${id}`),
-    },
-    result: { project, reservation: r, state: "committed" },
+    status: { ...s.status, used },
+    result: { project, reservation: s.reservation, state: "committed" },
   };
 }
 
@@ -167,26 +191,9 @@ export function release(
   id: string,
   nowMs: number,
 ): { status: QuotaStatus; result: ReservationResult } {
-  const { status } = pruneExpired(status0, nowMs);
-  const r = status.reservations.find((x) => x.id === id);
-  if (!r) {
-    const replay = settledReplay(status, project, id);
-    if (replay?.state === "released") return { status, result: replay };
-    if (replay)
-      throw new ApiError(
-        "FailedPrecondition",
-        `reservation "${id}" was committed; release the usage instead`,
-      );
-    throw new ApiError("NotFound", `reservation "${id}" in project ${project} not found or expired`);
-  }
-  return {
-    status: {
-      ...status,
-      reservations: status.reservations.filter((x) => x !== r),
-      recentIds: remember(status, `r:${id}`),
-    },
-    result: { project, reservation: r, state: "released" },
-  };
+  const s = settle(status0, project, id, nowMs, "released");
+  if ("replay" in s) return { status: s.status, result: s.replay };
+  return { status: s.status, result: { project, reservation: s.reservation, state: "released" } };
 }
 
 /** Gives back usage when a resource is deleted; idempotent by request id. */
