@@ -3,35 +3,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ChainfireStore } from "../../src/chainfire/client.ts";
-import { ApiError } from "../../src/core/errors.ts";
 import type { AnyResource } from "../../src/core/resource/model.ts";
 import type { WatchEvent } from "../../src/core/resource/store.ts";
+import { code, thing } from "../support/resource-fixtures.ts";
 import { type Member, startMember } from "./harness.ts";
 
-const thing = (
-  name: string,
-  spec: unknown = {},
-  project = "p1",
-  extra: Partial<AnyResource["metadata"]> = {},
-): AnyResource => ({
-  apiVersion: "test/v1",
-  kind: "Thing",
-  metadata: {
-    name,
-    project,
-    uid: "",
-    revision: 0,
-    labels: {},
-    annotations: {},
-    createdAt: "",
-    updatedAt: "",
-    ...extra,
-  },
-  spec,
-  status: {},
-});
-
-const code = (e: unknown) => (e instanceof ApiError ? e.code : String(e));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("ResourceStore (chainfire)", () => {

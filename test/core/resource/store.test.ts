@@ -1,37 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { ApiError } from "../../../src/core/errors.ts";
 import { LocalStore } from "../../../src/core/resource/local-store.ts";
-import type { AnyResource } from "../../../src/core/resource/model.ts";
 import type { WatchEvent } from "../../../src/core/resource/store.ts";
+import { code, thing } from "../../support/resource-fixtures.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { backends } from "./store-backends.ts";
-
-const thing = (
-  name: string,
-  spec: unknown = {},
-  project = "p1",
-  extra: Partial<AnyResource["metadata"]> = {},
-): AnyResource => ({
-  apiVersion: "test/v1",
-  kind: "Thing",
-  metadata: {
-    name,
-    project,
-    uid: "",
-    revision: 0,
-    labels: {},
-    annotations: {},
-    createdAt: "",
-    updatedAt: "",
-    ...extra,
-  },
-  spec,
-  status: {},
-});
-
-const code = (e: unknown) => (e instanceof ApiError ? e.code : String(e));
 
 for (const backend of backends) {
   describe(`ResourceStore (${backend.name})`, () => {
