@@ -57,6 +57,14 @@ export const reservationSchema = z.strictObject({
 });
 export type Reservation = z.infer<typeof reservationSchema>;
 
+export const unrecordedCreditSchema = z.strictObject({
+  requestId: z.string(),
+  amountMilli: z.number().int(),
+  balanceAfterMilli: z.number().int(),
+  description: z.string().max(1024),
+});
+export type UnrecordedCredit = z.infer<typeof unrecordedCreditSchema>;
+
 export const quotaStatusSchema = z.strictObject({
   used: z.partialRecord(resourceClassSchema, quantity),
   reservations: z.array(reservationSchema),
@@ -68,6 +76,11 @@ export const quotaStatusSchema = z.strictObject({
   meteredAt: z.string().optional(),
   /** Sub-millicredit remainder carried to the next charge, in millicredit·ms per hour units. */
   carryMicro: z.string().default("0"),
+  /**
+   * Credits already in the balance whose ledger line is not written yet. The balance changes
+   * first (one atomic write); the line follows, and the controller writes any a crash left.
+   */
+  unrecordedCredits: z.array(unrecordedCreditSchema).default([]),
   conditions: z.array(conditionSchema),
 });
 export type QuotaStatus = z.infer<typeof quotaStatusSchema>;
@@ -86,6 +99,7 @@ export const quotaKind = defineKind({
     recentIds: [],
     balanceMilli: 0,
     carryMicro: "0",
+    unrecordedCredits: [],
     conditions: [],
   }),
   description: "A project's limits, usage, pending reservations and credit balance",

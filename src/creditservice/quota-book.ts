@@ -1,6 +1,7 @@
 // Applies the quota arithmetic to stored quotas. Every change is one optimistic-concurrency
 // update of the project's Quota object, so concurrent callers (in this process or in other
 // replicas) can never overshoot a limit: a lost race is re-read and re-decided.
+import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { ApiError } from "../core/errors.ts";
 import { KeyedMutex } from "../core/keyed-mutex.ts";
@@ -18,7 +19,7 @@ import {
   type ReservationResult,
   type ReserveRequest,
 } from "./api.ts";
-import { commit, type Defaults, release, releaseUsage, reserve } from "./quota-math.ts";
+import { commit, type Defaults, quotaBounds, release, releaseUsage, reserve } from "./quota-math.ts";
 
 export type QuotaResource = Resource<QuotaSpec, QuotaStatus>;
 
@@ -29,6 +30,16 @@ export interface QuotaBookOptions {
   clock: () => number;
   log: Logger;
 }
+
+/**
+ * A credit's ledger line is named by its request id, so writing it twice finds the first; the
+ * hash keeps ids that read alike once lower-cased and sanitised apart.
+ */
+const creditLineName = (requestId: string) =>
+  `credit-${requestId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 40)}-${createHash("sha256").update(requestId).digest("hex").slice(0, 10)}`;
 
 /** Optimistic retries before giving up with Unavailable (each retry re-reads the quota). */
 const maxAttempts = 50;
@@ -96,35 +107,61 @@ export class QuotaBook {
   }
 
   /**
-   * Adds credit: the ledger line first (named by request id, so a retry finds it), then the
-   * balance. A caller that retries with the same request id completes a half-done credit.
+   * Adds credit. The balance changes first, in the quota's one atomic write, with the credit
+   * remembered as unrecorded; then its ledger line is written and the mark cleared. A crash in
+   * between leaves the mark, and recordCredits (run by the controller) writes the line later.
    */
   async credit(project: string, req: CreditRequest): Promise<QuotaStatus> {
     await this.quota(project);
     const tag = `k:${req.requestId}`;
-    return this.mutate(project, async (q) => {
+    const status = await this.mutate(project, (q) => {
       if (q.status.recentIds.includes(tag)) return { status: q.status, result: q.status };
+      if (q.status.unrecordedCredits.length >= quotaBounds.maxUnrecordedCredits)
+        throw new ApiError(
+          "Unavailable",
+          `project ${project} has ${q.status.unrecordedCredits.length} credits waiting for their ledger lines; retry once the ledger is writable again`,
+        );
       const balanceAfterMilli = q.status.balanceMilli + req.amountMilli;
-      await this.appendLedger(
-        project,
-        `credit-${req.requestId
-          .toLowerCase()
-          .replace(/[^a-z0-9-]/g, "-")
-          .slice(0, 50)}`,
-        {
-          type: "credit",
-          amountMilli: req.amountMilli,
-          balanceAfterMilli,
-          description: req.description,
-          requestId: req.requestId,
-        },
-      );
-      const status = {
+      const next: QuotaStatus = {
         ...q.status,
         balanceMilli: balanceAfterMilli,
-        recentIds: [...q.status.recentIds, tag].slice(-1000),
+        recentIds: [...q.status.recentIds, tag].slice(-quotaBounds.recentIdMemory),
+        unrecordedCredits: [
+          ...q.status.unrecordedCredits,
+          {
+            requestId: req.requestId,
+            amountMilli: req.amountMilli,
+            balanceAfterMilli,
+            description: req.description,
+          },
+        ],
       };
-      return { status, result: status };
+      return { status: next, result: next };
+    });
+    return status.unrecordedCredits.length ? this.recordCredits(project) : status;
+  }
+
+  /** Writes the ledger line of every unrecorded credit, then clears their marks. */
+  async recordCredits(project: string): Promise<QuotaStatus> {
+    const pending = (await this.quota(project)).status.unrecordedCredits;
+    for (const c of pending) {
+      await this.appendLedger(project, creditLineName(c.requestId), {
+        type: "credit",
+        amountMilli: c.amountMilli,
+        balanceAfterMilli: c.balanceAfterMilli,
+        description: c.description,
+        requestId: c.requestId,
+      });
+    }
+    const done = new Set(pending.map((c) => c.requestId));
+    return this.mutate(project, (q) => {
+      if (!q.status.unrecordedCredits.some((c) => done.has(c.requestId)))
+        return { status: q.status, result: q.status };
+      const next = {
+        ...q.status,
+        unrecordedCredits: q.status.unrecordedCredits.filter((c) => !done.has(c.requestId)),
+      };
+      return { status: next, result: next };
     });
   }
 

@@ -31,6 +31,8 @@ export function quotaController(o: QuotaControllerOptions): Controller {
 
   const reconcile = async (key: ResourceKey) => {
     const project = key.project!;
+    // A credit whose ledger line a crash left unwritten gets it now.
+    if ((await o.book.quota(project)).status.unrecordedCredits.length) await o.book.recordCredits(project);
     let nextWakeMs = o.meterIntervalMs;
     await o.book.mutate(project, async (q, nowMs) => {
       let status: QuotaStatus = pruneExpired(q.status, nowMs).status;

@@ -16,6 +16,8 @@ export const quotaBounds = {
   maxPendingReservations: 1000,
   /** Ids remembered to answer retried commits and releases. */
   recentIdMemory: 1000,
+  /** Credits whose ledger line is still to be written; more are refused until it is. */
+  maxUnrecordedCredits: 100,
 };
 
 export type Defaults = Amounts;

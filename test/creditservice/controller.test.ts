@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { silentLogger } from "../../src/core/log.ts";
 import { LocalStore } from "../../src/core/resource/local-store.ts";
+import type { ResourceStore } from "../../src/core/resource/store.ts";
 import type { QuotaStatus } from "../../src/creditservice/api.ts";
 import { QuotaBook, type QuotaResource } from "../../src/creditservice/quota-book.ts";
 import { quotaController } from "../../src/creditservice/quota-controller.ts";
@@ -129,6 +130,62 @@ describe("quota controller", () => {
       const ledger = await store.list("LedgerEntry", "p");
       assert.equal(ledger.items.length, 1);
       assert.equal((ledger.items[0]!.spec as { amountMilli: number }).amountMilli, -20_000);
+    } finally {
+      await controller.close();
+      await store.close();
+    }
+  });
+
+  test("a credit whose ledger line a crash left unwritten gets its line from the controller", async () => {
+    const { store, controller, get } = setup();
+    // The ledger refuses one write, as if the process died right after the balance changed.
+    let refuse = true;
+    const faulty: ResourceStore = Object.create(store);
+    faulty.create = (obj) => {
+      if (obj.kind === "LedgerEntry" && refuse) {
+        refuse = false;
+        return Promise.reject(new Error("crash before the ledger line"));
+      }
+      return store.create(obj);
+    };
+    const crashing = new QuotaBook({
+      store: faulty,
+      defaults: {},
+      defaultTtlSeconds: 60,
+      clock: Date.now,
+      log: silentLogger,
+    });
+    await assert.rejects(
+      crashing.credit("p", { requestId: "r-1", amountMilli: 5000, description: "top-up" }),
+    );
+    const half = (await get()).status;
+    assert.equal(half.balanceMilli, 5000, "the balance is the one atomic write");
+    assert.equal(half.unrecordedCredits.length, 1);
+    assert.equal((await store.list("LedgerEntry", "p")).items.length, 0);
+
+    await controller.start();
+    try {
+      await eventually(async () => (await get()).status.unrecordedCredits.length === 0);
+      const ledger = await store.list("LedgerEntry", "p");
+      assert.equal(ledger.items.length, 1);
+      assert.deepEqual(ledger.items[0]!.spec, {
+        type: "credit",
+        amountMilli: 5000,
+        balanceAfterMilli: 5000,
+        description: "top-up",
+        requestId: "r-1",
+      });
+      // The caller's retry of the same request changes nothing more.
+      const healthy = new QuotaBook({
+        store,
+        defaults: {},
+        defaultTtlSeconds: 60,
+        clock: Date.now,
+        log: silentLogger,
+      });
+      await healthy.credit("p", { requestId: "r-1", amountMilli: 5000, description: "top-up" });
+      assert.equal((await get()).status.balanceMilli, 5000);
+      assert.equal((await store.list("LedgerEntry", "p")).items.length, 1);
     } finally {
       await controller.close();
       await store.close();

@@ -19,6 +19,7 @@ const empty = (): QuotaStatus => ({
   recentIds: [],
   balanceMilli: 0,
   carryMicro: "0",
+  unrecordedCredits: [],
   conditions: [],
 });
 const spec = (vcpu: number, enforceCredit = false): QuotaSpec => ({ limits: { vcpu }, enforceCredit });
