@@ -5,19 +5,34 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Authenticator, Authorizer, Principal } from "../core/api/auth.ts";
 import { ApiError } from "../core/errors.ts";
-import { SnappyError, snappyDecompress } from "./ingest/snappy.ts";
-import { decodeWriteRequest, ProtoError } from "./ingest/write-request.ts";
+import { SnappyError, snappyCompress, snappyDecompress } from "./ingest/snappy.ts";
+import { decodeWriteRequest, encodeWriteRequest, ProtoError } from "./ingest/write-request.ts";
 import type { MetadataStore } from "./metadata-store.ts";
-import { Evaluator, evaluateRangeQuery, QueryError } from "./promql/evaluator.ts";
+import type { Expr } from "./promql/ast.ts";
+import { type EvalOptions, Evaluator, QueryError } from "./promql/evaluator.ts";
 import { parseDuration } from "./promql/lexer.ts";
 import { ParseError, parseQuery } from "./promql/parser.ts";
 import { formatFloat, type Value } from "./promql/value.ts";
+import { mergeReplicaSeries } from "./replication/merge-series.ts";
+import {
+  type ReplicaSet,
+  replicaHeader,
+  replicaSelectBodySchema,
+  replicaSelectPath,
+  replicaTenantsPath,
+  toWriteSeries,
+} from "./replication/replica-set.ts";
+import type { ReplicatedWrite } from "./replication/replicated-write.ts";
 import { type Labels, labelsToObject } from "./tsdb/labels.ts";
-import type { Matcher } from "./tsdb/matcher.ts";
-import type { Tsdb } from "./tsdb/tsdb.ts";
+import { type Matcher, makeMatcher } from "./tsdb/matcher.ts";
+import type { SelectedSeries, Tsdb } from "./tsdb/tsdb.ts";
 
 export interface PromApiOptions {
   db: Tsdb;
+  /** Where writes go: the local TSDB, or the replica set's quorum write. */
+  ingest: ReplicatedWrite;
+  /** The other replicas, whose samples queries merge in (absent or empty: a single node). */
+  replicas?: ReplicaSet;
   metadata: MetadataStore;
   auth: Authenticator & Authorizer;
   log: Logger;
@@ -166,7 +181,14 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     done(null, body),
   );
 
-  const tenantOf = async (req: FastifyRequest, verb: "read" | "write"): Promise<string> => {
+  const tenantOf = async (req: FastifyRequest, verb: "read" | "write"): Promise<string> =>
+    (await callerOf(req, verb)).tenant;
+
+  /** The caller's tenant, and whether the token is unrestricted (an admin or a replica). */
+  const callerOf = async (
+    req: FastifyRequest,
+    verb: "read" | "write",
+  ): Promise<{ tenant: string; unrestricted: boolean }> => {
     let principal: Principal | undefined;
     try {
       principal = await o.auth.authenticate({ authorization: req.headers.authorization });
@@ -192,7 +214,7 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     });
     if (!decision.allowed)
       throw new PromError("forbidden", `not allowed to ${verb} metrics of "${tenant}": ${decision.reason}`);
-    return tenant;
+    return { tenant, unrestricted: principal.project === undefined };
   };
 
   const handle =
@@ -230,12 +252,46 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     select: (m: readonly Matcher[], mint: number, maxt: number) => o.db.select(tenant, m, mint, maxt),
   });
 
+  /**
+   * An evaluator over this replica's samples merged with those of enough peers to make a read
+   * quorum (fetched before evaluation, since evaluation is synchronous).
+   */
+  const evaluator = async (tenant: string, expr: Expr, opts: EvalOptions): Promise<Evaluator> => {
+    const local = queryable(tenant);
+    const replicas = o.replicas;
+    if (!replicas?.replicated) return new Evaluator(local, expr, opts);
+    const needed = replicas.quorum.read - 1;
+    const fetched = new Map<readonly Matcher[], SelectedSeries[][]>();
+    await Promise.all(
+      new Evaluator(local, expr, opts).selections().map(async ({ matchers, mint, maxt }) => {
+        const got = await replicas.selectFromPeers(tenant, matchers, mint, maxt, needed);
+        if (got.length < needed)
+          throw new PromError(
+            "unavailable",
+            `only ${1 + got.length} of ${replicas.quorum.replicas} replicas answered (${replicas.quorum.read} needed for a complete answer); retry`,
+          );
+        fetched.set(matchers, got);
+      }),
+    );
+    return new Evaluator(
+      {
+        select: (m, mint, maxt) => {
+          const own = o.db.select(tenant, m, mint, maxt);
+          const theirs = fetched.get(m);
+          return theirs ? mergeReplicaSeries([own, ...theirs]) : own;
+        },
+      },
+      expr,
+      opts,
+    );
+  };
+
   const instant = handle(async (req) => {
     const tenant = await tenantOf(req, "read");
     const p = params(req);
     const expr = parse(p.get("query"));
     const t = parseTimeParam(p.get("time") ?? undefined, o.clock(), "time");
-    const ev = new Evaluator(queryable(tenant), expr, {
+    const ev = await evaluator(tenant, expr, {
       startMs: t,
       endMs: t,
       stepMs: 1,
@@ -274,13 +330,15 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
         "bad_data",
         `invalid expression type "${t === "string" ? "string" : "range vector"}" for range query, must be Scalar or instant Vector`,
       );
-    const series = evaluateRangeQuery(queryable(tenant), expr, {
-      startMs: start,
-      endMs: end,
-      stepMs: step,
-      lookbackMs: o.lookbackMs,
-      maxSamples: o.maxSamplesPerQuery,
-    });
+    const series = (
+      await evaluator(tenant, expr, {
+        startMs: start,
+        endMs: end,
+        stepMs: step,
+        lookbackMs: o.lookbackMs,
+        maxSamples: o.maxSamplesPerQuery,
+      })
+    ).evalRange();
     series.sort((a, b) => compareLabels(a.labels, b.labels));
     return {
       resultType: "matrix",
@@ -339,7 +397,7 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
 
   const write = async (req: FastifyRequest, reply: FastifyReply) => {
     try {
-      const tenant = await tenantOf(req, "write");
+      const { tenant, unrestricted } = await callerOf(req, "write");
       const body = req.body;
       if (!Buffer.isBuffer(body))
         throw new PromError(
@@ -355,7 +413,11 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
         throw err;
       }
       if (wr.metadata.length > 0) o.metadata.record(tenant, wr.metadata);
-      const out = await o.db.write(tenant, wr.series);
+      // A peer's forwarded copy is stored here only; anything else goes through the quorum write.
+      const out =
+        unrestricted && req.headers[replicaHeader] === "1"
+          ? await o.ingest.storeReplica(tenant, wr.series)
+          : await o.ingest.write(tenant, wr.series, body);
       if (out.status === 204) return reply.code(204).send();
       // remote_write clients retry 429 and 5xx, and drop batches answered with another 4xx.
       return reply.code(out.status).header("content-type", "text/plain").send(`${out.message}\n`);
@@ -394,6 +456,54 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     handle(async () => []),
   );
   app.post("/api/v1/write", { bodyLimit: o.writeBodyLimitBytes }, write);
+
+  // Replica-to-replica reads: raw samples of one selector (as a remote_write body), and the
+  // tenants held. Unrestricted tokens only: a peer reads on behalf of every tenant.
+  const replicaCaller = async (req: FastifyRequest): Promise<string> => {
+    const { tenant, unrestricted } = await callerOf(req, "read");
+    if (!unrestricted)
+      throw new PromError("forbidden", "the replica API needs an unrestricted (service) token");
+    return tenant;
+  };
+  app.post(replicaSelectPath, async (req, reply) => {
+    try {
+      const tenant = await replicaCaller(req);
+      const parsed = replicaSelectBodySchema.safeParse(req.body);
+      if (!parsed.success)
+        throw new PromError(
+          "bad_data",
+          `invalid replica select: ${parsed.error.issues[0]?.message ?? "bad body"}`,
+        );
+      const b = parsed.data;
+      let matchers: Matcher[];
+      try {
+        matchers = b.matchers.map((m) => makeMatcher(m.type, m.name, m.value));
+      } catch (err) {
+        throw new PromError("bad_data", `invalid matcher: ${(err as Error).message}`);
+      }
+      const found = o.db.select(tenant, matchers, b.mint, b.maxt);
+      const max = Math.min(b.maxSamples ?? o.maxSamplesPerQuery, o.maxSamplesPerQuery);
+      let n = 0;
+      for (const s of found) n += s.ts.length;
+      if (n > max)
+        throw new PromError("execution", `the selection holds ${n} samples, over the limit of ${max}`);
+      const body = snappyCompress(encodeWriteRequest({ series: found.map(toWriteSeries) }));
+      return reply.code(200).header("content-type", "application/x-protobuf").send(Buffer.from(body));
+    } catch (err) {
+      if (err instanceof PromError) return sendError(reply, err.type, err.message);
+      req.log.error({ err }, "replica select failure");
+      return sendError(reply, "internal", (err as Error).message);
+    }
+  });
+  app.get(replicaTenantsPath, async (req, reply) => {
+    try {
+      await replicaCaller(req);
+      return reply.header("content-type", "application/json").send({ tenants: o.db.tenantNames() });
+    } catch (err) {
+      if (err instanceof PromError) return sendError(reply, err.type, err.message);
+      return sendError(reply, "internal", (err as Error).message);
+    }
+  });
 }
 
 function compareLabels(a: Labels, b: Labels): number {

@@ -10,6 +10,10 @@ import { defineRole } from "../core/role.ts";
 import { type ScrapeTargetSpec, scrapeTargetKind } from "./api.ts";
 import { MetadataStore } from "./metadata-store.ts";
 import { registerPromApi, systemTenant } from "./prom-api.ts";
+import { backfillFromPeers } from "./replication/backfill.ts";
+import { ReplicaSet } from "./replication/replica-set.ts";
+import { ReplicatedWrite } from "./replication/replicated-write.ts";
+import { scrapeOwner } from "./replication/scrape-owner.ts";
 import { defaultFetcher, Scraper, type ScrapeTarget } from "./scrape/scraper.ts";
 import { defaultLimits } from "./tsdb/tenant-limits.ts";
 import { Tsdb } from "./tsdb/tsdb.ts";
@@ -41,6 +45,22 @@ export const nightlightOptions = {
     "interval of static and platform scrapes",
   ),
   scrapePlatform: option(z.boolean(), true, "scrape the /metrics of every other PhotonCloud role"),
+  peers: option(
+    z.array(z.url({ protocol: /^https?$/, error: "peers are base URLs, e.g. http://10.0.0.2:9090" })),
+    [] as string[],
+    "base URLs of the other nightlight replicas (comma-separated); writes need a quorum of all",
+  ),
+  advertiseUrl: option(
+    z.string(),
+    "",
+    "this replica's base URL as its peers list it (default: the listening address)",
+  ),
+  backfillWindowMinutes: option(
+    z.number().int().min(0).max(100_000),
+    180,
+    "on start, copy from peers the samples newer than the local newest minus this window",
+  ),
+  replicaProbeSeconds: option(z.number().min(0.1).max(3600), 2, "how often peers are probed for liveness"),
   compactIntervalSeconds: option(
     z.number().int().min(1).max(86_400),
     60,
@@ -67,6 +87,24 @@ export const nightlightRole = defineRole({
       },
     });
     const metadata = new MetadataStore();
+    // Peers: the flag, plus other nightlight replicas `photon up` or the cluster knows of.
+    const peerUrls = [
+      ...config.peers,
+      ...Object.entries(deps.endpoints)
+        .filter(([name, url]) => /^nightlight-[\w-]+$/.test(name) && /^https?:\/\//.test(url))
+        .map(([, url]) => url),
+    ];
+    const port = config.port;
+    const self =
+      config.advertiseUrl ||
+      `http://${config.listen === "0.0.0.0" || config.listen === "::" ? "127.0.0.1" : config.listen}:${port}`;
+    const replicas =
+      peerUrls.length > 0
+        ? new ReplicaSet({ self, peers: peerUrls, token: deps.serviceToken, log })
+        : undefined;
+    if (replicas && port === 0 && !config.advertiseUrl)
+      throw new Error("a replicated nightlight needs a fixed --port or --advertise-url its peers know it by");
+    const ingest = new ReplicatedWrite(db, replicas);
     const store = await deps.openStore("nightlight");
     new Gauge({
       name: "nightlight_head_series",
@@ -88,6 +126,8 @@ export const nightlightRole = defineRole({
     api.add(...resourceRoutes(scrapeTargetKind, store));
     registerPromApi(api.app, {
       db,
+      ingest,
+      ...(replicas ? { replicas } : {}),
       metadata,
       auth: deps.auth,
       log,
@@ -96,13 +136,16 @@ export const nightlightRole = defineRole({
       lookbackMs: 300_000,
       writeBodyLimitBytes: 16 * 1024 * 1024,
     });
-    const scraper = new Scraper({ db, metadata, fetch: defaultFetcher, clock, log });
+    const scraper = new Scraper({ db: ingest, metadata, fetch: defaultFetcher, clock, log });
     const interval = config.scrapeIntervalSeconds * 1000;
     const staticTargets: ScrapeTarget[] = config.scrapeTargets.map((s) => {
       const eq = s.indexOf("=");
       const job = eq > 0 ? s.slice(0, eq) : "static";
       return { url: eq > 0 ? s.slice(eq + 1) : s, job, tenant: systemTenant, intervalMs: interval };
     });
+    // In a replica set each shared target is scraped by one live replica (its own /metrics by itself).
+    const owned = (t: ScrapeTarget) =>
+      !replicas || scrapeOwner(`${t.tenant}|${t.job}|${t.url}`, replicas.liveReplicas()) === replicas.self;
     const syncTargets = async () => {
       const targets = [...staticTargets];
       if (config.scrapePlatform) {
@@ -125,13 +168,22 @@ export const nightlightRole = defineRole({
       } catch (err) {
         log.warn({ err: (err as Error).message }, "cannot list scrape targets");
       }
-      scraper.sync(targets);
+      scraper.sync([...targets.filter(owned), ...ownTargets]);
     };
+    const ownTargets: ScrapeTarget[] = [];
+    if (replicas) {
+      // Catch up before taking writes (the port stays closed meanwhile, so peers route around us).
+      const newest = db.newestSampleMs();
+      const since =
+        newest === undefined ? Number.NEGATIVE_INFINITY : newest - config.backfillWindowMinutes * 60_000;
+      const done = await backfillFromPeers(db, replicas, since, log);
+      log.info({ ...done, since }, "backfilled from replicas");
+    }
     await api.listen(config.listen, config.port);
-    const self = api.url();
+    const url = api.url();
     if (config.scrapePlatform)
-      staticTargets.push({
-        url: `${self}/metrics`,
+      ownTargets.push({
+        url: `${url}/metrics`,
         job: "nightlight",
         tenant: systemTenant,
         intervalMs: interval,
@@ -139,14 +191,21 @@ export const nightlightRole = defineRole({
     await syncTargets();
     const targetTimer = setInterval(() => void syncTargets(), 10_000);
     targetTimer.unref();
+    const probeTimer = replicas
+      ? setInterval(() => {
+          void replicas.probe().then((changed) => (changed ? syncTargets() : undefined));
+        }, config.replicaProbeSeconds * 1000)
+      : undefined;
+    probeTimer?.unref();
     const compactTimer = setInterval(() => {
       db.compact().catch((err: Error) => log.error({ err: err.message }, "compaction failed"));
     }, config.compactIntervalSeconds * 1000);
     compactTimer.unref();
     return {
-      endpoints: { api: self, remoteWrite: `${self}/api/v1/write` },
+      endpoints: { api: url, remoteWrite: `${url}/api/v1/write` },
       async close() {
         clearInterval(targetTimer);
+        if (probeTimer) clearInterval(probeTimer);
         clearInterval(compactTimer);
         scraper.close();
         await api.close();

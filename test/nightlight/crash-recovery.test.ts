@@ -1,7 +1,6 @@
 // SIGKILL during ingestion: every sample whose remote_write was acknowledged (204) must be
 // there after a restart, because the WAL is fsynced before the answer.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,42 +8,7 @@ import { test } from "node:test";
 import { snappyCompress } from "../../src/nightlight/ingest/snappy.ts";
 import { encodeWriteRequest } from "../../src/nightlight/ingest/write-request.ts";
 import { freePort, promGet } from "./harness.ts";
-
-async function startPhotonNightlight(dataDir: string, port: number): Promise<ChildProcess> {
-  const proc = spawn(
-    process.execPath,
-    [
-      "bin/photon.js",
-      "nightlight",
-      "--data-dir",
-      dataDir,
-      "--port",
-      String(port),
-      "--listen",
-      "127.0.0.1",
-      "--no-scrape-platform",
-      "--log-level",
-      "warn",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  proc.stderr!.on("data", (d) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`nightlight exited: ${stderr}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) return proc;
-    } catch {}
-    if (Date.now() > deadline) {
-      proc.kill("SIGKILL");
-      throw new Error(`nightlight did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { startPhotonNightlight } from "./photon-process.ts";
 
 test("every acknowledged sample survives a SIGKILL in the middle of ingestion", {
   timeout: 120_000,

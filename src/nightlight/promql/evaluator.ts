@@ -121,6 +121,11 @@ export class Evaluator {
     this.collectBounds(expr, opts.startMs, opts.endMs);
   }
 
+  /** What the query will select (matchers and time bounds), so a caller can fetch it ahead. */
+  selections(): { matchers: readonly Matcher[]; mint: number; maxt: number }[] {
+    return [...this.bounds].map(([vs, [mint, maxt]]) => ({ matchers: vs.matchers, mint, maxt }));
+  }
+
   private at(at: AtModifier | undefined): number | undefined {
     if (at === undefined) return undefined;
     if (at === "start") return this.opts.startMs;

@@ -5,7 +5,6 @@ import type { Logger } from "pino";
 import type { WriteSeries } from "../ingest/write-request.ts";
 import type { MetadataStore } from "../metadata-store.ts";
 import { labelsKey } from "../tsdb/labels.ts";
-import type { Tsdb } from "../tsdb/tsdb.ts";
 import { parseExposition } from "./exposition.ts";
 
 export interface ScrapeTarget {
@@ -14,6 +13,11 @@ export interface ScrapeTarget {
   tenant: string;
   intervalMs: number;
   labels?: Record<string, string>;
+}
+
+/** Where scraped samples go (the TSDB, or the replica set's quorum write). */
+export interface SampleSink {
+  write(tenant: string, series: WriteSeries[]): Promise<{ status: number; message?: string }>;
 }
 
 export type Fetcher = (url: string, timeoutMs: number) => Promise<{ status: number; body: string }>;
@@ -46,7 +50,7 @@ export class Scraper {
 
   constructor(
     private readonly o: {
-      db: Tsdb;
+      db: SampleSink;
       metadata: MetadataStore;
       fetch: Fetcher;
       clock: () => number;

@@ -153,16 +153,17 @@ export class Tsdb {
    * Stores remote_write series for a tenant; resolves after the WAL record is fsynced. Invalid
    * series and samples are skipped and reported (400) while the rest are stored, as Prometheus does.
    */
-  async write(tenant: string, series: WriteSeries[]): Promise<WriteOutcome> {
+  async write(
+    tenant: string,
+    series: WriteSeries[],
+    opts: { admitted?: boolean } = {},
+  ): Promise<WriteOutcome> {
+    if (!opts.admitted) {
+      const refused = this.admit(tenant, series);
+      if (refused) return refused;
+    }
     let total = 0;
     for (const s of series) total += s.ts.length;
-    if (!this.rate.take(tenant, total, this.opts.clock())) {
-      return {
-        status: 429,
-        accepted: 0,
-        message: `tenant "${tenant}" is over its ingestion limit of ${this.limits.maxSamplesPerSecond} samples/s; slow down and retry`,
-      };
-    }
     const head = this.tenant(tenant);
     const errors: string[] = [];
     const note = (msg: string) => {
@@ -238,6 +239,34 @@ export class Tsdb {
     if (refused > 0)
       return { status: 400, accepted: appended, message: `${refused} samples refused: ${errors.join("; ")}` };
     return { status: 204, accepted: appended };
+  }
+
+  /**
+   * Takes the samples of a write from the tenant's rate budget; answers the 429 outcome when over
+   * it. Replicas call it once where a write arrives and pass `admitted` when storing it.
+   */
+  admit(tenant: string, series: readonly WriteSeries[]): WriteOutcome | undefined {
+    let total = 0;
+    for (const s of series) total += s.ts.length;
+    if (this.rate.take(tenant, total, this.opts.clock())) return undefined;
+    return {
+      status: 429,
+      accepted: 0,
+      message: `tenant "${tenant}" is over its ingestion limit of ${this.limits.maxSamplesPerSecond} samples/s; slow down and retry`,
+    };
+  }
+
+  /** Tenants with series in the head or in a block. */
+  tenantNames(): string[] {
+    const names = new Set(this.tenants.keys());
+    for (const b of this.blocks) for (const t of b.tenants.keys()) names.add(t);
+    return [...names].sort();
+  }
+
+  /** Time of the newest sample held (head or blocks), or undefined when empty. */
+  newestSampleMs(): number | undefined {
+    const newest = Math.max(this.headRange()[1], ...this.blocks.map((b) => b.maxt));
+    return Number.isFinite(newest) ? newest : undefined;
   }
 
   /** Series of a tenant matching every matcher, with their samples overlapping [mint, maxt]. */

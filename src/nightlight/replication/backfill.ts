@@ -1,0 +1,73 @@
+// Catch-up of a replica that (re)starts: before it takes writes, it copies from its peers every
+// sample newer than `sinceMs` that it lacks (the peers' answers merged, then appended in time
+// order, so what it already has is skipped as duplicates). Writes acknowledged by the others
+// during the backfill stay on those two (still a quorum).
+import type { Logger } from "pino";
+import { makeMatcher } from "../tsdb/matcher.ts";
+import type { Tsdb } from "../tsdb/tsdb.ts";
+import { mergeReplicaSeries } from "./merge-series.ts";
+import { type ReplicaSet, toWriteSeries } from "./replica-set.ts";
+
+/** Samples copied per tenant at most (a larger gap needs the blocks copied by hand). */
+export const maxBackfillSamplesPerTenant = 20_000_000;
+/** Samples per local write (one WAL record) while backfilling. */
+const samplesPerWrite = 200_000;
+
+export interface BackfillResult {
+  peersAnswered: number;
+  tenants: number;
+  samples: number;
+}
+
+export async function backfillFromPeers(
+  db: Tsdb,
+  replicas: ReplicaSet,
+  sinceMs: number,
+  log: Logger,
+): Promise<BackfillResult> {
+  const peerTenants = await Promise.all(
+    replicas.peers.map((p) =>
+      replicas.tenantsOf(p).then(
+        (tenants) => ({ p, tenants }),
+        (err: Error) => {
+          log.warn({ peer: p, err: err.message }, "peer unavailable for backfill");
+          return undefined;
+        },
+      ),
+    ),
+  );
+  const answered = peerTenants.filter((x) => x !== undefined);
+  const tenants = new Set(answered.flatMap((x) => x.tenants));
+  const all = [makeMatcher("=~", "__name__", ".+")];
+  let samples = 0;
+  for (const tenant of tenants) {
+    const lists = await Promise.all(
+      answered
+        .filter((x) => x.tenants.includes(tenant))
+        .map((x) =>
+          replicas
+            .selectFrom(x.p, tenant, all, sinceMs, Number.POSITIVE_INFINITY, maxBackfillSamplesPerTenant)
+            .catch((err: Error) => {
+              log.warn({ peer: x.p, tenant, err: err.message }, "backfill read failed");
+              return [];
+            }),
+        ),
+    );
+    let batch: ReturnType<typeof toWriteSeries>[] = [];
+    let batchSamples = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const out = await db.write(tenant, batch, { admitted: true });
+      samples += out.accepted;
+      batch = [];
+      batchSamples = 0;
+    };
+    for (const s of mergeReplicaSeries(lists)) {
+      batch.push(toWriteSeries(s));
+      batchSamples += s.ts.length;
+      if (batchSamples >= samplesPerWrite) await flush();
+    }
+    await flush();
+  }
+  return { peersAnswered: answered.length, tenants: tenants.size, samples };
+}
