@@ -7,17 +7,13 @@
 //   GET    /chunks/{id}?verify=1 → 200 | 404 | 409 (no body)
 //   DELETE /chunks/{id}   → 204
 //   GET    /healthz       → 200
-import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import type { Logger } from "pino";
+import { ChecksumMismatch, ChunkStore, chunkIdPattern, maxChunkSizeBytes } from "./chunk-store.ts";
 
-/** Largest chunk a node accepts: a shard is at most this (shard size is ≤ 4 MiB by config). */
-export const maxChunkSizeBytes = 16 * 1024 * 1024;
-export const chunkIdPattern = /^[A-Za-z0-9._-]{1,200}$/;
-const checksumBytes = 32;
+export { chunkIdPattern, maxChunkSizeBytes };
 
 export interface ChunkNodeOptions {
   id: string;
@@ -29,18 +25,13 @@ export interface ChunkNodeOptions {
   fsync?: boolean;
 }
 
-/** Where a chunk lives: two hex levels of fan-out keep directories small. */
-function chunkPath(dir: string, id: string): { dirPath: string; file: string } {
-  const h = createHash("sha1").update(id).digest("hex");
-  const dirPath = join(dir, h.slice(0, 2), h.slice(2, 4));
-  return { dirPath, file: join(dirPath, id) };
-}
-
 export class ChunkNode {
   private server: Server | undefined;
-  private readonly madeDirs = new Set<string>();
+  private readonly store: ChunkStore;
 
-  constructor(readonly opts: ChunkNodeOptions) {}
+  constructor(readonly opts: ChunkNodeOptions) {
+    this.store = new ChunkStore(opts.dir, opts.fsync !== false);
+  }
 
   async start(): Promise<string> {
     await mkdir(this.opts.dir, { recursive: true });
@@ -64,7 +55,7 @@ export class ChunkNode {
 
   /** Path of a chunk's file, for tests that delete or corrupt chunks behind the node's back. */
   chunkFile(id: string): string {
-    return chunkPath(this.opts.dir, id).file;
+    return this.store.chunkFile(id);
   }
 
   async close(): Promise<void> {
@@ -88,15 +79,14 @@ export class ChunkNode {
       res.writeHead(404).end("no such route");
       return;
     }
-    const { dirPath, file } = chunkPath(this.opts.dir, id);
     switch (req.method) {
       case "PUT":
-        return this.put(req, res, dirPath, file);
+        return this.put(req, res, id);
       case "GET":
       case "HEAD":
-        return this.get(res, file, url.searchParams.has("verify") || req.method === "HEAD");
+        return this.get(res, id, url.searchParams.has("verify") || req.method === "HEAD");
       case "DELETE":
-        await rm(file, { force: true });
+        await this.store.delete(id);
         res.writeHead(204).end();
         return;
       default:
@@ -105,76 +95,52 @@ export class ChunkNode {
     }
   }
 
-  private async put(req: IncomingMessage, res: ServerResponse, dirPath: string, file: string): Promise<void> {
-    const want = String(req.headers["x-chunk-sha256"] ?? "");
+  private async put(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const want = req.headers["x-chunk-sha256"] as string | undefined;
     const length = Number(req.headers["content-length"]);
-    if (!/^[0-9a-f]{64}$/.test(want) || !Number.isInteger(length) || length > maxChunkSizeBytes) {
+    if (
+      (want !== undefined && !/^[0-9a-f]{64}$/.test(want)) ||
+      !Number.isInteger(length) ||
+      length > maxChunkSizeBytes
+    ) {
       req.resume();
-      res.writeHead(400).end("need x-chunk-sha256 and a Content-Length within the chunk size limit");
+      res.writeHead(400).end("need a Content-Length within the chunk size limit (and x-chunk-sha256 as hex)");
       return;
-    }
-    if (!this.madeDirs.has(dirPath)) {
-      await mkdir(dirPath, { recursive: true });
-      this.madeDirs.add(dirPath);
     }
     // A chunk is bounded (maxChunkSizeBytes), so it is received whole and written with one
     // call: far fewer thread-pool round trips than a write per network read.
-    const hash = createHash("sha256");
-    const parts: Buffer[] = [Buffer.from(want, "hex")];
+    const body = Buffer.allocUnsafe(length);
     let received = 0;
     for await (const piece of req) {
       const b = piece as Buffer;
+      if (received + b.length > length) {
+        received += b.length;
+        break;
+      }
+      b.copy(body, received);
       received += b.length;
-      if (received > length) break;
-      hash.update(b);
-      parts.push(b);
     }
-    if (received !== length || hash.digest("hex") !== want) {
-      res.writeHead(400).end("chunk body does not match its length or x-chunk-sha256");
+    if (received !== length) {
+      res.writeHead(400).end("chunk body does not match its Content-Length");
       return;
     }
-    // Written in place, not via a temp file and rename: the checksum header makes a torn
-    // write detectable (the chunk reads as corrupt and the scrubber rebuilds it), and the
-    // file and its directory entry are fsynced together, one fsync latency instead of two.
-    const fh = await open(file, "w");
     try {
-      const buf = Buffer.concat(parts, checksumBytes + length);
-      await fh.write(buf, 0, buf.length, 0);
-      if (this.opts.fsync !== false) await Promise.all([fh.sync(), this.syncDir(dirPath)]);
-    } finally {
-      await fh.close();
+      await this.store.put(id, body, want);
+    } catch (e) {
+      if (!(e instanceof ChecksumMismatch)) throw e;
+      res.writeHead(400).end(e.message);
+      return;
     }
     res.writeHead(201).end();
   }
 
-  private async syncDir(dirPath: string): Promise<void> {
-    const d = await open(dirPath, "r");
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  }
-
-  private async get(res: ServerResponse, file: string, verifyOnly: boolean): Promise<void> {
-    let buf: Buffer;
-    try {
-      const st = await stat(file);
-      if (st.size > maxChunkSizeBytes + checksumBytes)
-        throw Object.assign(new Error("too large"), { code: "CORRUPT" });
-      buf = await readFile(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") res.writeHead(404).end();
-      else if (code === "CORRUPT") res.writeHead(409).end("corrupt");
-      else throw e;
+  private async get(res: ServerResponse, id: string, verifyOnly: boolean): Promise<void> {
+    const r = await this.store.get(id);
+    if (r.state === "missing") {
+      res.writeHead(404).end();
       return;
     }
-    const data = buf.subarray(checksumBytes);
-    if (
-      buf.length < checksumBytes ||
-      createHash("sha256").update(data).digest().compare(buf.subarray(0, checksumBytes)) !== 0
-    ) {
+    if (r.state === "corrupt") {
       res.writeHead(409).end("corrupt");
       return;
     }
@@ -183,7 +149,7 @@ export class ChunkNode {
       return;
     }
     res
-      .writeHead(200, { "content-length": String(data.length), "content-type": "application/octet-stream" })
-      .end(data);
+      .writeHead(200, { "content-length": String(r.data.length), "content-type": "application/octet-stream" })
+      .end(r.data);
   }
 }

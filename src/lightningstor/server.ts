@@ -22,6 +22,7 @@ import { validateParams } from "./reed-solomon.ts";
 import type { S3Deps } from "./s3-call.ts";
 import { S3Server } from "./s3-server.ts";
 import { SegmentStore } from "./segment-store.ts";
+import { WorkerChunkTransport } from "./worker-chunk-transport.ts";
 
 const coding = z
   .string()
@@ -97,23 +98,22 @@ export const lightningstorRole = defineRole({
     const registry = createRegistry("lightningstor");
     const dataDir = join(resolve(config.dataDir), "lightningstor");
     const clock = Date.now;
-    const embedded: ChunkNode[] = [];
+    const embedded: StorageNodeRef[] = [];
     const closers: (() => Promise<void> | void)[] = [];
     try {
+      // Embedded nodes run in worker threads: their hashing and file I/O stay off the S3
+      // event loop, and chunk bytes move between threads without a copy or an HTTP hop.
       for (let i = 0; i < config.embeddedNodes; i++) {
-        const node = new ChunkNode({
-          id: `local-${i}`,
-          dir: join(dataDir, "nodes", `local-${i}`),
-          host: "127.0.0.1",
-          port: 0,
-          log,
-          fsync: config.fsync,
-        });
-        await node.start();
-        embedded.push(node);
-        closers.push(() => node.close());
+        const transport = new WorkerChunkTransport(
+          `local-${i}`,
+          join(dataDir, "nodes", `local-${i}`),
+          config.fsync,
+        );
+        closers.push(() => transport.close());
+        await transport.start();
+        embedded.push({ id: `local-${i}`, transport });
       }
-      const nodes = [...embedded.map((n) => ({ id: n.opts.id, url: n.url() })), ...parseNodes(config.nodes)];
+      const nodes: StorageNodeRef[] = [...embedded, ...parseNodes(config.nodes)];
       if (nodes.length === 0)
         throw new Error("lightningstor needs storage nodes: --embedded-nodes N or --nodes id=url,…");
       const [k, m] = config.coding.split("+").map(Number) as [number, number];
@@ -171,7 +171,11 @@ export const lightningstorRole = defineRole({
           clock,
           status: () => ({
             coding: { k, m, shardSizeBytes: config.shardSizeKib * 1024 },
-            nodes: nodes.map((n) => ({ ...n, live: chunks.isLive(n.id) })),
+            nodes: nodes.map((n) => ({
+              id: n.id,
+              url: "url" in n ? n.url : "embedded",
+              live: chunks.isLive(n.id),
+            })),
             lastScrub,
           }),
         }),

@@ -1,0 +1,165 @@
+// An embedded storage node in its own worker thread (chunk-worker.ts): the gateway's
+// event loop only posts messages and transfers buffers; the node hashes, writes and
+// fsyncs on its own thread. A crashed worker fails its pending calls as "node down" and
+// is started again on the next call.
+import { Worker } from "node:worker_threads";
+import {
+  type ChunkState,
+  type ChunkTransport,
+  ChunkUnavailable,
+  chunkCallTimeoutMs,
+} from "./chunk-transport.ts";
+
+/** Calls one worker may have outstanding; past it a call fails fast instead of queueing without end. */
+export const maxPendingCallsPerWorker = 1024;
+
+export type WorkerRequest =
+  | { seq: number; op: "put"; id: string; data: ArrayBuffer; offset: number; length: number }
+  | { seq: number; op: "get" | "check" | "delete"; id: string };
+
+export interface WorkerReply {
+  seq: number;
+  state: "ok" | "missing" | "corrupt" | "error";
+  message?: string;
+  data?: ArrayBuffer;
+  offset?: number;
+  length?: number;
+}
+
+interface Pending {
+  resolve(r: WorkerReply): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Under tsx (the CLI runs from source) a worker does not inherit the TypeScript loader, so
+ * a .ts entry is loaded through a tiny bootstrap that registers it first.
+ */
+function spawnWorker(workerData: unknown): Worker {
+  const entry = new URL(`./chunk-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+  if (entry.pathname.endsWith(".js")) return new Worker(entry, { workerData });
+  const boot = `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+export class WorkerChunkTransport implements ChunkTransport {
+  private worker: Worker | undefined;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  constructor(
+    private readonly node: string,
+    private readonly dir: string,
+    private readonly fsync: boolean,
+  ) {}
+
+  async put(id: string, data: Uint8Array): Promise<void> {
+    // Transfer needs a buffer this view owns alone; a view into a larger one (a data shard
+    // of a stripe, a pooled small Buffer) is copied once into its own.
+    const owned =
+      data.byteOffset === 0 &&
+      data.byteLength === data.buffer.byteLength &&
+      data.buffer instanceof ArrayBuffer
+        ? data
+        : new Uint8Array(data);
+    const r = await this.send(
+      { seq: 0, op: "put", id, data: owned.buffer as ArrayBuffer, offset: 0, length: owned.length },
+      [owned.buffer as ArrayBuffer],
+    );
+    if (r.state !== "ok")
+      throw new ChunkUnavailable(
+        "unreachable",
+        `node ${this.node} could not store chunk ${id}: ${r.message ?? r.state}`,
+      );
+  }
+
+  async get(id: string): Promise<Buffer> {
+    const r = await this.send({ seq: 0, op: "get", id });
+    if (r.state === "ok" && r.data) return Buffer.from(r.data, r.offset, r.length);
+    throw new ChunkUnavailable(
+      r.state === "missing" ? "missing" : r.state === "corrupt" ? "corrupt" : "unreachable",
+      `chunk ${id} on ${this.node}: ${r.message ?? r.state}`,
+    );
+  }
+
+  async check(id: string): Promise<ChunkState> {
+    const r = await this.send({ seq: 0, op: "check", id });
+    return r.state === "error" ? "unreachable" : r.state;
+  }
+
+  async delete(id: string): Promise<void> {
+    const r = await this.send({ seq: 0, op: "delete", id });
+    if (r.state === "error") throw new ChunkUnavailable("unreachable", `node ${this.node}: ${r.message}`);
+  }
+
+  /** Starts the worker and waits until it answers, so the first real call does not pay for it. */
+  async start(): Promise<void> {
+    await this.check("probe-liveness");
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    this.failAll(`storage node ${this.node} closed`);
+    if (w) await w.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = spawnWorker({ dir: this.dir, fsync: this.fsync });
+    w.on("message", (r: WorkerReply) => {
+      const p = this.pending.get(r.seq);
+      if (!p) return;
+      this.pending.delete(r.seq);
+      clearTimeout(p.timer);
+      p.resolve(r);
+    });
+    const gone = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      this.failAll(`storage node ${this.node} worker ${why}`);
+    };
+    w.on("error", (err) => gone(`failed: ${err.message}`));
+    w.on("exit", (code) => gone(`exited with code ${code}`));
+    this.worker = w;
+    return w;
+  }
+
+  private failAll(message: string): void {
+    for (const [seq, p] of this.pending) {
+      this.pending.delete(seq);
+      clearTimeout(p.timer);
+      p.reject(new ChunkUnavailable("unreachable", message, true));
+    }
+  }
+
+  private send(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    if (this.closed)
+      return Promise.reject(new ChunkUnavailable("unreachable", `storage node ${this.node} closed`, true));
+    if (this.pending.size >= maxPendingCallsPerWorker)
+      return Promise.reject(
+        new ChunkUnavailable(
+          "unreachable",
+          `storage node ${this.node} has ${maxPendingCallsPerWorker} calls pending`,
+        ),
+      );
+    const w = this.ensureWorker();
+    const seq = ++this.seq;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(
+          new ChunkUnavailable(
+            "unreachable",
+            `chunk call to ${this.node} timed out after ${chunkCallTimeoutMs} ms`,
+          ),
+        );
+      }, chunkCallTimeoutMs);
+      this.pending.set(seq, { resolve, reject, timer });
+      w.postMessage({ ...msg, seq }, transfer);
+    });
+  }
+}
