@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import pino from "pino";
-import { StaticTokenAuth } from "../../src/core/api/auth.ts";
+import { type Authenticator, type Authorizer, StaticTokenAuth } from "../../src/core/api/auth.ts";
 import { loadConfig } from "../../src/core/config.ts";
 import { Lifecycle } from "../../src/core/lifecycle.ts";
 import { LocalStore } from "../../src/core/resource/local-store.ts";
@@ -19,6 +19,7 @@ export const testToken = "test-token-nightlight";
 export async function startNightlight(
   dataDir: string,
   flags: Record<string, unknown> = {},
+  auth: Authenticator & Authorizer = new StaticTokenAuth(testToken),
 ): Promise<{ url: string; role: RunningRole }> {
   const log = pino({ level: "silent" });
   const config = loadConfig(nightlightRole.options, "nightlight", {
@@ -27,7 +28,7 @@ export async function startNightlight(
   const role = await nightlightRole.start(config, {
     log,
     lifecycle: new Lifecycle(log, 1000),
-    auth: new StaticTokenAuth(testToken),
+    auth,
     serviceToken: async () => testToken,
     openStore: async () => LocalStore.memory(),
     endpoints: {},
