@@ -1,18 +1,16 @@
 // `photon apigateway`: the one front door. Learns each component's routes from its own
 // OpenAPI document, verifies tokens at the edge, applies rate limits, and streams requests
 // to healthy instances; the components still authorize every call themselves.
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { anonymous, type Principal } from "../core/api/auth.ts";
 import { defineRoute } from "../core/api/route.ts";
 import { ApiServer } from "../core/api/server.ts";
 import { commonOptions, option } from "../core/config.ts";
-import { ApiError } from "../core/errors.ts";
 import { HttpClient } from "../core/http-client.ts";
 import { Counter, createRegistry, Histogram, latencyBuckets } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
+import { AccessLog } from "./access-log.ts";
+import { EdgeServer } from "./edge-server.ts";
 import { aggregateOpenApi } from "./openapi-aggregate.ts";
-import { forward } from "./proxy.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { type OpenApiDoc, RouteTable } from "./route-table.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
@@ -52,11 +50,23 @@ export const apigatewayOptions = {
     "how often replicas exchange rate-limit usage",
   ),
   corsOrigins: option(z.array(z.string()), [], "origins allowed by CORS ('*' for any)"),
-  accessLog: option(z.boolean(), true, "log every request (JSON, with request ids)"),
+  accessLog: option(
+    z.boolean(),
+    true,
+    "log every request (JSON, with request ids; buffered, written every 250 ms)",
+  ),
+  bodyLimitBytes: option(
+    z.number().int().min(0),
+    5 * 1024 ** 3,
+    "largest request body passed to a backend (bytes); larger gets 413",
+  ),
+  bodyLimits: option(
+    z.record(z.string(), z.number().int().min(0)),
+    {},
+    "per component or per 'METHOD /template': bytes",
+  ),
   refreshMs: option(z.number().int().min(100).max(600_000), 10_000, "how often backends' routes are re-read"),
 };
-
-const allMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 export const apigatewayRole = defineRole({
   name: "apigateway",
@@ -137,7 +147,8 @@ export const apigatewayRole = defineRole({
       registry,
       auth: deps.auth,
       openApi: () => aggregateOpenApi(docs, "v1"),
-      accessLog: config.accessLog,
+      // The gateway's own endpoints are few and rare; proxied requests are logged by AccessLog.
+      accessLog: false,
       readiness: async () => (docs.size === 0 ? "no component's routes are known yet" : undefined),
     });
     api.add(
@@ -170,115 +181,90 @@ export const apigatewayRole = defineRole({
       }),
     );
 
-    const cors = (req: FastifyRequest, reply: FastifyReply) => {
-      const origin = req.headers.origin;
-      if (!origin || !(config.corsOrigins.includes("*") || config.corsOrigins.includes(origin))) return false;
-      reply.raw.setHeader("access-control-allow-origin", config.corsOrigins.includes("*") ? "*" : origin);
-      reply.raw.setHeader("vary", "Origin");
-      reply.raw.setHeader("access-control-expose-headers", "x-request-id, retry-after");
-      return true;
-    };
-
-    const sendError = (reply: FastifyReply, err: ApiError, requestId: string) => {
-      const res = reply.raw;
-      if (res.headersSent) return void res.destroy();
-      res.writeHead(err.status, { "content-type": "application/json", "x-request-id": requestId });
-      res.end(JSON.stringify(err.toBody()));
-    };
-
-    await api.app.register(async (scope) => {
-      // Bodies pass through untouched: no parsing, no buffering.
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser("*", (_req, _payload, done) => done(null));
-      scope.route({
-        method: [...allMethods],
-        url: "/*",
-        handler: async (req, reply) => {
-          const started = performance.now();
-          const path = req.url.split("?")[0]!;
-          reply.hijack();
-          const corsOk = cors(req, reply);
-          let component = "none";
-          try {
-            if (req.method === "OPTIONS" && req.headers["access-control-request-method"]) {
-              const methods = table.methodsAt(path);
-              if (!corsOk || methods.length === 0)
-                throw new ApiError("NotFound", `no route for OPTIONS ${path}`);
-              reply.raw.writeHead(204, {
-                "access-control-allow-methods": methods.join(", "),
-                "access-control-allow-headers": "authorization, content-type, x-request-id",
-                "access-control-max-age": "600",
-              });
-              return void reply.raw.end();
-            }
-            const match = table.match(req.method, path);
-            if (!match) {
-              const methods = table.methodsAt(path);
-              throw methods.length
-                ? new ApiError(
-                    "InvalidArgument",
-                    `${req.method} is not allowed on ${path}; allowed: ${methods.join(", ")}`,
-                  )
-                : new ApiError(
-                    "NotFound",
-                    `no component serves ${req.method} ${path}; \`photon\` lists what exists`,
-                  );
-            }
-            component = match.component;
-            let principal: Principal = anonymous;
-            if (!match.isPublic) {
-              const who = await deps.auth.authenticate({ authorization: req.headers.authorization });
-              if (!who)
-                throw new ApiError(
-                  "Unauthenticated",
-                  "this call needs a token (Authorization: Bearer …); run `photon login`",
-                );
-              principal = who;
-            }
-            const project = /^\/v1\/projects\/([^/]+)/.exec(path)?.[1];
-            const admitted = limiter.admit(
-              principal === anonymous ? `ip:${req.ip}` : principal.subject,
-              project,
-            );
-            if (!admitted.allowed) {
-              reply.raw.setHeader("retry-after", String(admitted.retryAfterSeconds));
-              throw new ApiError(
-                "RateLimited",
-                `rate limit reached for ${principal === anonymous ? "this address" : principal.name}${project ? ` or project ${project}` : ""}; retry after ${admitted.retryAfterSeconds} s`,
-              );
-            }
-            const pool = pools.get(match.component);
-            if (!pool) throw new ApiError("Unavailable", `no instance of ${match.component} is known`);
-            await forward(req.raw, reply.raw, {
-              component: match.component,
-              upstream: pool,
-              timeoutMs:
-                config.routeTimeouts[`${req.method} ${match.template}`] ??
-                config.routeTimeouts[match.component] ??
-                config.timeoutMs,
-              requestId: req.id,
-              subject: principal === anonymous ? undefined : principal.subject,
-              clientAddress: req.ip,
-              attempts: config.attempts,
-            });
-          } catch (err) {
-            const e = err instanceof ApiError ? err : new ApiError("Unavailable", (err as Error).message);
-            if (e.status >= 500) req.log.warn({ err, component }, "proxy failed");
-            sendError(reply, e, req.id);
-          } finally {
-            proxied.inc({ component, status: String(reply.raw.statusCode) });
-            upstreamLatency.observe({ component }, (performance.now() - started) / 1000);
-          }
-        },
-      });
+    const accessLog = new AccessLog(log, config.accessLog);
+    // Metric children looked up once per label set, not per request.
+    const counters = new Map<string, ReturnType<typeof proxied.labels>>();
+    const latencies = new Map<string, ReturnType<typeof upstreamLatency.labels>>();
+    const ownPaths = new Set([
+      "/healthz",
+      "/readyz",
+      "/metrics",
+      "/openapi.json",
+      ...api.routeList().map((r) => r.path),
+    ]);
+    let draining = false;
+    const edge = new EdgeServer({
+      table: () => table,
+      pool: (component) => pools.get(component),
+      auth: deps.auth,
+      limiter,
+      isOwnPath: (path) => ownPaths.has(path),
+      serveOwn: async (head, requestId, body) => {
+        const res = await api.app.inject({
+          method: head.method as "GET",
+          url: head.target,
+          headers: {
+            "x-request-id": requestId,
+            ...(head.authorization ? { authorization: head.authorization } : {}),
+            ...(head.contentType ? { "content-type": head.contentType } : {}),
+          },
+          ...(body ? { payload: body } : {}),
+        });
+        return { status: res.statusCode, headers: res.headers, body: res.rawPayload };
+      },
+      timeoutMs: (method, match) =>
+        config.routeTimeouts[`${method} ${match.template}`] ??
+        config.routeTimeouts[match.component] ??
+        config.timeoutMs,
+      bodyLimitBytes: (method, match) =>
+        config.bodyLimits[`${method} ${match.template}`] ??
+        config.bodyLimits[match.component] ??
+        config.bodyLimitBytes,
+      attempts: config.attempts,
+      corsOrigins: config.corsOrigins,
+      draining: () => draining,
+      now: () => performance.now(),
+      done: (c, status) => {
+        const key = `${c.component} ${status}`;
+        let counter = counters.get(key);
+        if (!counter) {
+          counter = proxied.labels(c.component, String(status));
+          counters.set(key, counter);
+        }
+        counter.inc();
+        let latency = latencies.get(c.component);
+        if (!latency) {
+          latency = upstreamLatency.labels(c.component);
+          latencies.set(c.component, latency);
+        }
+        const ms = performance.now() - c.startedMs;
+        latency.observe(ms / 1000);
+        if (status >= 500) log.warn({ status, component: c.component, reqId: c.requestId }, "proxy failed");
+        if (accessLog.enabled)
+          accessLog.add({
+            timeMs: Date.now(),
+            method: c.head?.method ?? "-",
+            path: c.head?.path ?? "-",
+            status,
+            durationMs: ms,
+            requestId: c.requestId,
+            component: c.component,
+            subject: c.subject,
+            remote: c.socket.remoteAddress,
+          });
+      },
     });
 
-    await api.listen(config.listen, config.port);
+    await api.app.ready();
+    await edge.listen(config.listen, config.port);
     return {
-      endpoints: { api: api.url() },
+      endpoints: { api: edge.url() },
       async close() {
         clearInterval(refresher);
+        draining = true;
         limiter.close();
+        await edge.close(config.shutdownGraceMs);
+        accessLog.close();
         await api.close();
         await Promise.all([...pools.values()].map((p) => p.close()));
       },

@@ -1,19 +1,128 @@
-// The instances behind one component: keep-alive connection pools, round-robin spreading,
-// and passive health (an instance that refused a connection sits out a cooldown).
-import { Pool } from "undici";
-
-export interface Instance {
-  url: string;
-  pool: Pool;
-  downUntilMs: number;
-}
+// The instances behind one component: kept-alive backend connections per instance,
+// round-robin spreading, and passive health (an instance that refused a connection or
+// answered 503 sits out a cooldown). Connections carry their listeners for life and hand
+// events to whichever exchange currently owns them, so a request adds no listeners.
+import net from "node:net";
+import tls from "node:tls";
 
 export const poolDefaults = {
-  /** Keep-alive connections per backend instance. */
-  connectionsPerInstance: 64,
+  /** Connections open to one backend instance at most (busy and idle together). */
+  connectionsPerInstance: 1024,
+  /** Idle keep-alive connections kept per instance. */
+  idlePerInstance: 128,
+  /** An idle connection older than this is closed rather than reused: below Node's 5 s server keep-alive, so we never reuse one the backend is about to drop. */
+  idleTimeoutMs: 4_000,
   /** How long an instance that failed a connection is skipped. */
   failCooldownMs: 2_000,
 };
+
+/** What an exchange implements to own a backend connection. */
+export interface ConnectionOwner {
+  onUpstreamConnect(c: UpstreamConnection): void;
+  onUpstreamData(c: UpstreamConnection, chunk: Buffer): void;
+  onUpstreamDrain(c: UpstreamConnection): void;
+  onUpstreamClose(c: UpstreamConnection, err: Error | undefined): void;
+}
+
+export class UpstreamConnection {
+  owner: ConnectionOwner | undefined;
+  connected = false;
+  /** Served an earlier request: a failure before any answer may be a keep-alive race. */
+  reused = false;
+  idleSinceMs = 0;
+  private lastError: Error | undefined;
+
+  constructor(
+    readonly instance: Instance,
+    readonly socket: net.Socket,
+  ) {
+    socket.setNoDelay(true);
+    socket.on(instance.tls ? "secureConnect" : "connect", () => {
+      this.connected = true;
+      this.owner?.onUpstreamConnect(this);
+    });
+    socket.on("data", (chunk: Buffer) => {
+      if (this.owner) this.owner.onUpstreamData(this, chunk);
+      // Bytes nobody asked for: the connection is out of step, never reuse it.
+      else socket.destroy();
+    });
+    socket.on("drain", () => this.owner?.onUpstreamDrain(this));
+    socket.on("error", (err) => {
+      this.lastError = err;
+    });
+    socket.on("close", () => {
+      instance.forget(this);
+      const owner = this.owner;
+      this.owner = undefined;
+      owner?.onUpstreamClose(this, this.lastError);
+    });
+  }
+}
+
+export class Instance {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  /** The Host header sent to this instance. */
+  readonly authority: string;
+  downUntilMs = 0;
+  private readonly idle: UpstreamConnection[] = [];
+  private open = 0;
+
+  constructor(
+    readonly url: string,
+    private readonly clock: () => number,
+  ) {
+    const u = new URL(url);
+    if (u.protocol !== "http:" && u.protocol !== "https:")
+      throw new Error(`backend ${url}: only http:// and https:// are supported`);
+    this.tls = u.protocol === "https:";
+    this.host = u.hostname.replace(/^\[|\]$/g, "");
+    this.port = Number(u.port || (this.tls ? 443 : 80));
+    this.authority = u.host;
+  }
+
+  /** A connection for `owner`: an idle one (already connected) or a new one, or undefined at the bound. */
+  acquire(owner: ConnectionOwner): UpstreamConnection | undefined {
+    const now = this.clock();
+    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
+      if (c.socket.destroyed || now - c.idleSinceMs > poolDefaults.idleTimeoutMs) {
+        c.socket.destroy();
+        continue;
+      }
+      c.owner = owner;
+      c.reused = true;
+      return c;
+    }
+    if (this.open >= poolDefaults.connectionsPerInstance) return undefined;
+    this.open++;
+    const socket = this.tls
+      ? tls.connect({ host: this.host, port: this.port, servername: this.host })
+      : net.connect(this.port, this.host);
+    const c = new UpstreamConnection(this, socket);
+    c.owner = owner;
+    return c;
+  }
+
+  /** Takes a connection back after a complete exchange that left it reusable. */
+  release(c: UpstreamConnection): void {
+    c.owner = undefined;
+    if (c.socket.destroyed) return;
+    if (this.idle.length >= poolDefaults.idlePerInstance) return void c.socket.destroy();
+    c.idleSinceMs = this.clock();
+    this.idle.push(c);
+  }
+
+  forget(c: UpstreamConnection): void {
+    this.open--;
+    const i = this.idle.indexOf(c);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+
+  close(): void {
+    for (const c of this.idle.splice(0)) c.socket.destroy();
+  }
+}
 
 export class UpstreamPool {
   private instances: Instance[] = [];
@@ -28,14 +137,9 @@ export class UpstreamPool {
 
   setInstances(urls: string[]): void {
     const keep = this.instances.filter((i) => urls.includes(i.url));
-    for (const gone of this.instances.filter((i) => !urls.includes(i.url))) void gone.pool.close();
-    for (const url of urls.filter((u) => !keep.some((i) => i.url === u))) {
-      keep.push({
-        url,
-        pool: new Pool(url, { connections: poolDefaults.connectionsPerInstance, pipelining: 1 }),
-        downUntilMs: 0,
-      });
-    }
+    for (const gone of this.instances.filter((i) => !urls.includes(i.url))) gone.close();
+    for (const url of urls.filter((u) => !keep.some((i) => i.url === u)))
+      keep.push(new Instance(url, this.clock));
     this.instances = keep;
   }
 
@@ -44,14 +148,19 @@ export class UpstreamPool {
   }
 
   /** The next healthy instance not yet tried; an unhealthy one if nothing else is left. */
-  pick(tried: ReadonlySet<string>): Instance | undefined {
+  pick(tried: readonly Instance[] | undefined): Instance | undefined {
+    const n = this.instances.length;
+    if (n === 0) return undefined;
     const now = this.clock();
-    const candidates = this.instances.filter((i) => !tried.has(i.url));
-    if (candidates.length === 0) return undefined;
-    const healthy = candidates.filter((i) => i.downUntilMs <= now);
-    const from = healthy.length ? healthy : candidates;
     this.next = (this.next + 1) % 1_000_000;
-    return from[this.next % from.length];
+    let fallback: Instance | undefined;
+    for (let k = 0; k < n; k++) {
+      const i = this.instances[(this.next + k) % n]!;
+      if (tried?.includes(i)) continue;
+      if (i.downUntilMs <= now) return i;
+      fallback ??= i;
+    }
+    return fallback;
   }
 
   markDown(i: Instance): void {
@@ -59,7 +168,7 @@ export class UpstreamPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.instances.map((i) => i.pool.close()));
+    for (const i of this.instances) i.close();
     this.instances = [];
   }
 }
