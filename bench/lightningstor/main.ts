@@ -42,6 +42,9 @@ const sizes = arg("sizes", "4k,1m,64m")
   .map((s) => ({ label: s.toUpperCase().replace(/K$/, " KiB").replace(/M$/, " MiB"), bytes: sizeOf(s) }));
 const clients = arg("clients", "1,16").split(",").map(Number);
 const fsync = !args.includes("--no-fsync");
+const ops = arg("ops", "PUT,GET").split(",") as ("PUT" | "GET")[];
+/** Extra node flags for the lightningstor process, e.g. "--cpu-prof --cpu-prof-dir /tmp/prof". */
+const nodeFlags = (process.env.BENCH_LS_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** Most bytes one cell moves, so a 64 MiB × 16 cell cannot run away. */
 const maxBytesPerCell = 4 * 1024 ** 3;
 const ticksPerSecond = 100;
@@ -139,6 +142,7 @@ async function startLightningstor(dir: string): Promise<{ target: Target; child:
   const child = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       "bin/photon.js",
       "lightningstor",
       "--port",
@@ -354,7 +358,7 @@ try {
         { length: Math.max(Math.min(conc * 2, Math.floor((512 * 1024 * 1024) / size)), 2) },
         (_, i) => `obj-${size}-${i}`,
       );
-      for (const op of ["PUT", "GET"] as const) {
+      for (const op of ops) {
         if (op === "GET") {
           // Make sure every key exists on both sides before timing reads.
           const a = new Agent({ keepAlive: true, maxSockets: 4 });

@@ -520,7 +520,7 @@ export async function copyObject(call: S3Call, deps: S3Deps): Promise<void> {
       yield chunk;
     }
   }
-  const segment = await deps.segments.write(hashed(), Number.MAX_SAFE_INTEGER);
+  const segment = await deps.segments.write(hashed(), Number.MAX_SAFE_INTEGER, src.size);
   // A copy of a multipart object is one segment, so its ETag is the plain MD5 (as in S3).
   const etag = md5.digest("hex");
   const versionId = keepsVersions(b) ? newVersionId() : "null";

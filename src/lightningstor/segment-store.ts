@@ -23,6 +23,12 @@ import {
 export const maxStripesInFlight = 2;
 /** Segments up to this size are replicated rather than erasure-coded (see write()). */
 export const smallSegmentBytes = 64 * 1024;
+/**
+ * Segments up to this size are kept inline in the metadata record (see write()): one
+ * synced metadata commit instead of k+m chunk files with an fsync each, and a read
+ * without a storage-node round trip. Bounds the size of a version record.
+ */
+export const inlineMaxBytes = 32 * 1024;
 /** Stripes of one download fetched ahead of the client. */
 export const readAheadStripes = 4;
 
@@ -53,6 +59,46 @@ export class SegmentStore {
    * instead of striped: the same m-node tolerance, one chunk per read instead of k.
    */
   async write(source: AsyncIterable<Buffer>, maxBytes: number, sizeHint?: number): Promise<Segment> {
+    if (sizeHint === undefined || sizeHint > inlineMaxBytes)
+      return this.writeStriped(source, maxBytes, sizeHint);
+    // A declared small size is a hint, not a promise (aws-chunked bodies): past the inline
+    // bound the bytes read so far lead the rest into a striped segment.
+    const it = source[Symbol.asyncIterator]();
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      parts.push(r.value);
+      size += r.value.length;
+      if (size > inlineMaxBytes) {
+        async function* rest(): AsyncGenerator<Buffer> {
+          yield* parts;
+          for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+        }
+        return this.writeStriped(rest(), maxBytes);
+      }
+    }
+    if (size > maxBytes)
+      throw new S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", {
+        MaxSizeAllowed: String(maxBytes),
+      });
+    return {
+      id: randomUUID(),
+      size,
+      k: 1,
+      m: 0,
+      shardSize: 0,
+      nodes: [],
+      inline: Buffer.concat(parts, size),
+    };
+  }
+
+  private async writeStriped(
+    source: AsyncIterable<Buffer>,
+    maxBytes: number,
+    sizeHint?: number,
+  ): Promise<Segment> {
     const small = sizeHint !== undefined && sizeHint <= smallSegmentBytes;
     const { m, shardSize } = this.coding;
     const k = small ? 1 : this.coding.k;
@@ -151,9 +197,14 @@ export class SegmentStore {
   /** Object bytes [start, end) of a segment, stripe by stripe, with read-ahead. */
   async *read(seg: Segment, start = 0, end = seg.size): AsyncGenerator<Buffer> {
     if (end <= start) return;
+    if (seg.inline) {
+      const b = seg.inline;
+      yield Buffer.from(b.buffer, b.byteOffset + start, Math.min(end, b.length) - start);
+      return;
+    }
     const { first, last } = stripesFor(seg, start, end);
     const full = stripeBytes(seg);
-    const pending: Promise<Buffer>[] = [];
+    const pending: Promise<Buffer[]>[] = [];
     let next = first;
     const fetchNext = () => {
       const s = next++;
@@ -165,14 +216,17 @@ export class SegmentStore {
     };
     while (next <= last && pending.length < readAheadStripes) fetchNext();
     while (pending.length > 0) {
-      const buf = await (pending.shift() as Promise<Buffer>);
+      const bufs = await (pending.shift() as Promise<Buffer[]>);
       if (next <= last) fetchNext();
-      yield buf;
+      yield* bufs;
     }
   }
 
-  /** Bytes [lo, hi) of one stripe; fetches only the data shards covering them when it can. */
-  private async readStripe(seg: Segment, stripe: number, lo: number, hi: number): Promise<Buffer> {
+  /**
+   * Bytes [lo, hi) of one stripe, as the covering data shards (trimmed, not joined: the
+   * caller writes them one after another); fetches only those shards when it can.
+   */
+  private async readStripe(seg: Segment, stripe: number, lo: number, hi: number): Promise<Buffer[]> {
     const { k, m } = seg;
     const { bytes, shardLen } = stripeShape(seg, stripe);
     const firstShard = Math.floor(lo / shardLen);
@@ -200,13 +254,16 @@ export class SegmentStore {
       const all = reconstruct({ k, m }, shards);
       for (let i = 0; i < k; i++) shards[i] = Buffer.from(all[i] as Uint8Array);
     }
-    const parts = wanted.map((i) => shards[i] as Buffer);
-    const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-    const base = firstShard * shardLen;
-    return joined.subarray(lo - base, Math.min(hi, bytes) - base);
+    const stop = Math.min(hi, bytes);
+    return wanted.map((i) => {
+      const from = Math.max(lo - i * shardLen, 0);
+      const to = Math.min(stop - i * shardLen, shardLen);
+      return (shards[i] as Buffer).subarray(from, to);
+    });
   }
 
   async delete(seg: Segment): Promise<void> {
+    // Inline bytes go with their metadata record; stripeCount is 0.
     const n = stripeCount(seg);
     for (let s = 0; s < n; s++) {
       await Promise.allSettled(seg.nodes.map((node, i) => this.chunks.delete(node, chunkId(seg.id, s, i))));
@@ -220,6 +277,7 @@ export class SegmentStore {
   async scrub(seg: Segment): Promise<ScrubResult> {
     const { k, m } = seg;
     const result: ScrubResult = { checked: 0, repaired: 0, unrecoverable: 0 };
+    if (seg.inline) return result;
     const nodes = [...seg.nodes];
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i] as string;

@@ -12,10 +12,15 @@ export interface Segment {
   shardSize: number;
   /** Node id holding shard i of every stripe (k data first, then m parity). */
   nodes: string[];
+  /**
+   * The bytes themselves, for a small object kept in the metadata store instead of on
+   * storage nodes (no nodes, no stripes): it is as durable as the metadata commit.
+   */
+  inline?: Uint8Array;
 }
 
 export const stripeBytes = (s: Pick<Segment, "k" | "shardSize">) => s.k * s.shardSize;
-export const stripeCount = (s: Segment) => Math.ceil(s.size / stripeBytes(s));
+export const stripeCount = (s: Segment) => (s.inline ? 0 : Math.ceil(s.size / stripeBytes(s)));
 export const chunkId = (segmentId: string, stripe: number, shard: number) =>
   `${segmentId}.${stripe}.${shard}`;
 

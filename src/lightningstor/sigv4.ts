@@ -105,11 +105,25 @@ export function stringToSign(amzDate: string, scope: Scope, canonical: string): 
   return `${algorithm}\n${amzDate}\n${scopeString(scope)}\n${sha256Hex(canonical)}`;
 }
 
+/**
+ * Derived signing keys by secret and scope. A key is valid for one day, region and
+ * service, so a busy client reuses one all day: four HMACs saved per request.
+ */
+export const maxCachedSigningKeys = 1024;
+const signingKeys = new Map<string, Buffer>();
+
 export function signingKey(secret: string, scope: Scope): Buffer {
+  const id = `${scopeString(scope)}\u0000${secret}`;
+  const hit = signingKeys.get(id);
+  if (hit) return hit;
   const kDate = hmac(`AWS4${secret}`, scope.date);
   const kRegion = hmac(kDate, scope.region);
   const kService = hmac(kRegion, scope.service);
-  return hmac(kService, "aws4_request");
+  const key = hmac(kService, "aws4_request");
+  // Oldest first out: a Map iterates in insertion order.
+  if (signingKeys.size >= maxCachedSigningKeys) signingKeys.delete(signingKeys.keys().next().value as string);
+  signingKeys.set(id, key);
+  return key;
 }
 
 export const signHex = (key: Buffer, toSign: string) =>
