@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChainfireClient } from "../../src/chainfire/client.ts";
 
@@ -13,8 +13,17 @@ const arg = (name: string, dflt: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
+const strArg = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
+};
 const seconds = arg("seconds", 5);
 const memberCount = arg("members", 1);
+/** `--targets chainfire` skips etcd (e.g. while profiling); `--only put` runs matching workloads. */
+const targetNames = strArg("targets", "chainfire,etcd").split(",");
+const only = strArg("only", "");
+/** `--cpu-prof DIR`: chainfire members write V8 CPU profiles there when they stop. */
+const cpuProfDir = strArg("cpu-prof", "");
 const VALUE = Buffer.alloc(256, 0x61);
 const KEYSPACE = 10_000;
 
@@ -57,6 +66,7 @@ async function startChainfire(dirs: string[]): Promise<Target> {
     spawn(
       process.execPath,
       [
+        ...(cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : []),
         "--import",
         "tsx",
         join(import.meta.dirname, "serve-chainfire.ts"),
@@ -89,10 +99,12 @@ async function startEtcd(dirs: string[]): Promise<Target> {
         `--listen-peer-urls=${p}`,
         `--initial-advertise-peer-urls=${p}`,
         `--initial-cluster=${cluster}`,
-        "--log-level=warn",
+        "--log-level=error",
         "--logger=zap",
       ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      // Never a pipe nobody reads: etcd logs a warning per slow request, and once a 64 KiB pipe
+      // fills, its logger blocks every request behind it (that was the ">1 s gets" artefact).
+      { stdio: ["ignore", "ignore", "inherit"] },
     );
   });
   const endpoints = clients.map((c) => `127.0.0.1:${c}`);
@@ -175,11 +187,13 @@ const workloads: Array<{
 
 const rows: string[] = [];
 const results = new Map<string, Result>();
-for (const start of [startChainfire, startEtcd]) {
+const starters = { chainfire: startChainfire, etcd: startEtcd };
+const selected = workloads.filter((w) => !only || w.name.includes(only));
+for (const start of targetNames.map((t) => starters[t as keyof typeof starters])) {
   const dirs = Array.from({ length: memberCount }, () => mkdtempSync(join(tmpdir(), "chainfire-bench-")));
   const target = await start(dirs);
   try {
-    for (const w of workloads) {
+    for (const w of selected) {
       const r = await load(target.endpoints, w.inFlight, w.op);
       results.set(`${target.name}|${w.name}|${w.inFlight}`, r);
       console.error(
@@ -195,14 +209,17 @@ rows.push(
   "| workload | in flight | chainfire ops/s | etcd ops/s | ratio | chainfire p50/p99 ms | etcd p50/p99 ms |",
 );
 rows.push("|---|---|---|---|---|---|---|");
-for (const w of workloads) {
-  const c = results.get(`chainfire|${w.name}|${w.inFlight}`)!;
-  const e = results.get(`etcd|${w.name}|${w.inFlight}`)!;
+const none: Result = { opsPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN };
+for (const w of selected) {
+  const c = results.get(`chainfire|${w.name}|${w.inFlight}`) ?? none;
+  const e = results.get(`etcd|${w.name}|${w.inFlight}`) ?? none;
   rows.push(
     `| ${w.name} | ${w.inFlight} | ${c.opsPerSec.toFixed(0)} | ${e.opsPerSec.toFixed(0)} | ${(c.opsPerSec / e.opsPerSec).toFixed(2)}× | ${c.p50Ms.toFixed(2)} / ${c.p99Ms.toFixed(2)} | ${e.p50Ms.toFixed(2)} / ${e.p99Ms.toFixed(2)} |`,
   );
 }
 console.log(
-  `${memberCount} member(s), fsync on, ${seconds} s per workload, 4 connections spread over the members\n`,
+  `${memberCount} member(s), fsync on, ${seconds} s per workload, 4 connections spread over the members, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}\n`,
 );
 console.log(rows.join("\n"));

@@ -82,6 +82,7 @@ export class ChainfireServer {
           : { clusterId: newMemberId(), memberId: newMemberId() },
       onWrite: (s) => metrics.writeSeconds.observe(s),
       onApplied: (op, ok) => metrics.proposals.inc({ op, outcome: ok ? "ok" : "error" }),
+      replicated: self !== undefined,
     });
     storeRef = store;
     const hub = new WatchHub(store);

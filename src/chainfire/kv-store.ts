@@ -1,7 +1,7 @@
 // The durable shell around the MVCC state machine: assigns log positions, applies commands,
 // persists each result with fsync before answering, and hands committed events to watchers
-// in revision order. Single-member for now: "commit" is the local fsync; a Raft driver would
-// call applyCommitted() with entries from its log instead of propose() applying directly.
+// in revision order. Single member: "commit" is the local fsync. Replicated: the Raft driver
+// calls applyEntry() with committed entries of its (fsynced) log.
 import type { Logger } from "pino";
 import { etcdErrors } from "./etcd-errors.ts";
 import { Lessor } from "./lessor.ts";
@@ -32,6 +32,11 @@ export interface KvStoreOptions {
   onWrite?: (seconds: number) => void;
   /** Observes each applied command. */
   onApplied?: (op: string, ok: boolean) => void;
+  /**
+   * The commands come from a Raft log that is fsynced before they are applied: the state's own
+   * image then need not wait for its fsync (see LmdbPersistence).
+   */
+  replicated?: boolean;
 }
 
 export class KvStore {
@@ -56,7 +61,7 @@ export class KvStore {
   publishedRevision: number;
 
   constructor(private readonly opts: KvStoreOptions) {
-    this.persistence = new LmdbPersistence(opts.dataDir);
+    this.persistence = new LmdbPersistence(opts.dataDir, !opts.replicated);
     this.state = this.persistence.load();
     const stored = this.persistence.identity();
     this.identity =

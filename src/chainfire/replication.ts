@@ -126,6 +126,12 @@ export class RaftReplication implements Replicator, RaftView {
     const storage = o.join
       ? env.group(RAFT_GROUP)
       : env.group(RAFT_GROUP, { voters: o.members.map((m) => m.id), learners: [] });
+    // The state image may lag the log after a power loss (it is not fsynced on its own); if the
+    // log was compacted past it, the Raft snapshot holds the state to start from.
+    const snap = storage.snapshot();
+    if (snap.data.length > 0 && snap.metadata.index > o.store.appliedIndex) {
+      o.store.restoreSnapshot(snap.data, snap.metadata.index);
+    }
     const node = new RaftNode({
       groupId: RAFT_GROUP,
       id: o.self.id,

@@ -33,14 +33,20 @@ export class LmdbPersistence {
   private readonly members: Database<Member, string>;
   private readonly meta: Database<MetaRecord, string>;
 
-  constructor(path: string) {
+  /**
+   * `durable: false` (replicated members): a write resolves once committed, and LMDB fsyncs it
+   * in the background (overlapping sync keeps the file consistent). The Raft log, fsynced
+   * before anything is applied, is then the durable record, and this image may lag it after a
+   * power loss: the member replays the log (or loads the Raft snapshot) from its applied index.
+   */
+  constructor(path: string, durable = true) {
     mkdirSync(path, { recursive: true });
     this.root = open({
       path,
       // A directory, always: lmdb would take a path with a dot in its last segment for a file.
       noSubdir: false,
       noSync: false,
-      overlappingSync: false,
+      overlappingSync: !durable,
       compression: false,
       mapSize: DB_QUOTA_BYTES,
     });

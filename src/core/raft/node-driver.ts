@@ -1,12 +1,18 @@
 // Drives one RaftNode: the tick loop, and the Ready loop in the order the state machine asks
-// for (persist with fsync → send → apply → advance). Proposals made while a Ready is being
+// for (persist with fsync → send → apply → advance), with two overlaps etcd also makes: a
+// leader's appends leave before its own fsync, and entries already durable are applied during it. Proposals made while a Ready is being
 // fsynced pile up in the node and go out together in the next one: that is the batching.
 // Linearizable reads wait for a ReadIndex and for the application to catch up to it.
 import type { Logger } from "pino";
 import type { ConfChange } from "./conf-change.ts";
 import type { LmdbLogStorage } from "./lmdb-log-storage.ts";
-import type { RaftNode, RaftStatus } from "./raft-node.ts";
+import type { RaftNode, RaftStatus, Ready } from "./raft-node.ts";
 import type { Entry, Message, Snapshot, SoftState } from "./types.ts";
+
+/** Messages a leader may send before its own log is fsynced. */
+function isLeaderBroadcast(m: Message): boolean {
+  return m.type === "app" || m.type === "heartbeat";
+}
 
 /** Reads and apply-waits that are not answered within this long fail (e.g. leadership moved). */
 export const READ_INDEX_TIMEOUT_MS = 5_000;
@@ -50,6 +56,7 @@ export class RaftDriver {
   >();
   private readonly appliedWaiters: Waiter[] = [];
   private nextRead = 0;
+  private leading = false;
 
   constructor(private readonly o: DriverOptions) {
     this.applied = o.node.status().applied;
@@ -144,12 +151,36 @@ export class RaftDriver {
     try {
       while (!this.closed && this.o.node.hasReady()) {
         const rd = this.o.node.ready();
-        if (rd.softState) this.o.onSoftState?.(rd.softState);
+        if (rd.softState) {
+          this.leading = rd.softState.role === "leader";
+          this.o.onSoftState?.(rd.softState);
+        }
+        // A leader's appends and heartbeats promise nothing about its own disk (it counts itself
+        // towards a quorum only after advance()), so they go out before the fsync and the
+        // followers persist in parallel with the leader, as etcd does. Everything else (votes,
+        // acks) waits for the fsync. Not when the term or vote is about to change: those must be
+        // on disk before anyone hears from this term.
+        const early = this.sendsEarly(rd);
+        let late = rd.messages;
+        if (early) {
+          const first = rd.messages.filter(isLeaderBroadcast);
+          if (first.length) {
+            this.o.send(first);
+            late = rd.messages.filter((m) => !isLeaderBroadcast(m));
+          }
+        }
         const persisted = this.o.storage.persist({
           snapshot: rd.snapshot,
           entries: rd.entries,
           hardState: rd.hardState,
         });
+        // Committed entries that are already on disk (always so on a leader) are applied while
+        // this Ready's new entries are being fsynced: their clients need not wait for it.
+        const applyNow =
+          !rd.snapshot &&
+          rd.committedEntries.length > 0 &&
+          rd.committedEntries.at(-1)!.index <= this.o.storage.lastIndex();
+        if (applyNow) this.applyCommitted(rd.committedEntries);
         if (rd.mustSync || rd.snapshot) {
           await persisted;
           if (this.closed) return;
@@ -166,11 +197,8 @@ export class RaftDriver {
           this.o.restore?.(rd.snapshot);
           this.applied = Math.max(this.applied, rd.snapshot.metadata.index);
         }
-        this.o.send(rd.messages);
-        if (rd.committedEntries.length) {
-          this.o.apply(rd.committedEntries);
-          this.applied = rd.committedEntries.at(-1)!.index;
-        }
+        if (late.length) this.o.send(late);
+        if (!applyNow && rd.committedEntries.length) this.applyCommitted(rd.committedEntries);
         for (const rs of rd.readStates) {
           const r = this.reads.get(rs.requestCtx);
           if (!r) continue;
@@ -191,6 +219,20 @@ export class RaftDriver {
       this.running = false;
       if (!this.closed && this.o.node.hasReady()) this.kick();
     }
+  }
+
+  private applyCommitted(entries: readonly Entry[]): void {
+    this.o.apply(entries);
+    this.applied = entries.at(-1)!.index;
+  }
+
+  /** Whether this Ready's leader broadcasts may leave before its fsync (see loop()). */
+  private sendsEarly(rd: Ready): boolean {
+    if (!this.leading || rd.snapshot) return false;
+    const hs = rd.hardState;
+    if (!hs) return true;
+    const stored = this.o.storage.hardState();
+    return hs.term === stored.term && hs.vote === stored.vote;
   }
 
   private releaseWaiters(): void {
