@@ -24,15 +24,25 @@ import { MAX_TS } from "./limits.ts";
 import { loadLock, lockInfo, ownRecord, writesAtOrBelow } from "./mvcc.ts";
 import { decodeRaw, decodeWrite, encodeLock, encodeRaw, encodeWrite, type Lock, rawLive } from "./records.ts";
 
+export interface ApplyOptions {
+  /**
+   * The region's GC safe point (the highest `gc` safePoint it has applied; the store keeps it
+   * with the region's metadata). A prewrite at or below it is refused: the rollback and commit
+   * records that would have stopped it may already be collected.
+   */
+  readonly safePoint?: number;
+  readonly bugs?: EngineBugs;
+}
+
 export function applyCommand(
   kv: KvWriter,
   cmd: Command,
   nowMs: number,
-  bugs: EngineBugs = NO_BUGS,
+  options: ApplyOptions = {},
 ): CommandResult {
   switch (cmd.type) {
     case "prewrite":
-      return prewrite(kv, cmd, nowMs, bugs);
+      return prewrite(kv, cmd, nowMs, options.bugs ?? NO_BUGS, options.safePoint ?? 0);
     case "commit":
       return commit(kv, cmd);
     case "rollback":
@@ -83,7 +93,21 @@ function rawCas(kv: KvWriter, cmd: RawCasCommand, nowMs: number): CommandResult 
 
 // ---- Percolator -------------------------------------------------------------------------------
 
-function prewrite(kv: KvWriter, cmd: PrewriteCommand, nowMs: number, bugs: EngineBugs): CommandResult {
+function prewrite(
+  kv: KvWriter,
+  cmd: PrewriteCommand,
+  nowMs: number,
+  bugs: EngineBugs,
+  safePoint: number,
+): CommandResult {
+  if (cmd.startTs <= safePoint) {
+    const key = cmd.mutations[0]!.key;
+    return {
+      ok: false,
+      type: "prewrite",
+      errors: [{ kind: "startTsTooOld", key, startTs: cmd.startTs, safePoint }],
+    };
+  }
   const errors: KeyError[] = [];
   const toLock: PrewriteCommand["mutations"] = [];
   for (const m of cmd.mutations) {

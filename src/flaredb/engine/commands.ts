@@ -15,7 +15,10 @@ import {
   MAX_VALUE_BYTES,
 } from "./limits.ts";
 
-const bytes = z.instanceof(Uint8Array);
+// Typed as plain Uint8Array (any backing buffer): keys come from Buffers, subarrays and LMDB.
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
+  message: "expected bytes (a Uint8Array)",
+});
 export const keySchema = bytes.refine((k) => k.length >= 1 && k.length <= MAX_KEY_BYTES, {
   message: `a key is 1..${MAX_KEY_BYTES} bytes`,
 });
@@ -166,6 +169,13 @@ export type KeyError =
     }
   /** Commit found neither this txn's lock nor any record of it. */
   | { readonly kind: "lockNotFound"; readonly key: Uint8Array; readonly startTs: number }
+  /** A prewrite at or below the region's GC safe point (a txn that outlived the GC lifetime). */
+  | {
+      readonly kind: "startTsTooOld";
+      readonly key: Uint8Array;
+      readonly startTs: number;
+      readonly safePoint: number;
+    }
   /** checkTxnStatus without rollbackIfNotExist found nothing of the txn at its primary. */
   | { readonly kind: "txnNotFound"; readonly key: Uint8Array; readonly startTs: number };
 
