@@ -14,7 +14,7 @@ import { backfillFromPeers } from "./replication/backfill.ts";
 import { ReplicaSet } from "./replication/replica-set.ts";
 import { ReplicatedWrite } from "./replication/replicated-write.ts";
 import { scrapeOwner } from "./replication/scrape-owner.ts";
-import { defaultFetcher, Scraper, type ScrapeTarget } from "./scrape/scraper.ts";
+import { defaultFetcher, Scraper, type ScrapeTarget, targetKey } from "./scrape/scraper.ts";
 import { defaultLimits } from "./tsdb/tenant-limits.ts";
 import { Tsdb } from "./tsdb/tsdb.ts";
 
@@ -54,11 +54,6 @@ export const nightlightOptions = {
     z.string(),
     "",
     "this replica's base URL as its peers list it (default: the listening address)",
-  ),
-  backfillWindowMinutes: option(
-    z.number().int().min(0).max(100_000),
-    180,
-    "on start, copy from peers the samples newer than the local newest minus this window",
   ),
   replicaProbeSeconds: option(z.number().min(0.1).max(3600), 2, "how often peers are probed for liveness"),
   compactIntervalSeconds: option(
@@ -145,7 +140,7 @@ export const nightlightRole = defineRole({
     });
     // In a replica set each shared target is scraped by one live replica (its own /metrics by itself).
     const owned = (t: ScrapeTarget) =>
-      !replicas || scrapeOwner(`${t.tenant}|${t.job}|${t.url}`, replicas.liveReplicas()) === replicas.self;
+      !replicas || scrapeOwner(targetKey(t), replicas.liveReplicas()) === replicas.self;
     const syncTargets = async () => {
       const targets = [...staticTargets];
       if (config.scrapePlatform) {
@@ -168,14 +163,15 @@ export const nightlightRole = defineRole({
       } catch (err) {
         log.warn({ err: (err as Error).message }, "cannot list scrape targets");
       }
-      scraper.sync([...targets.filter(owned), ...ownTargets]);
+      scraper.sync(
+        [...targets.filter(owned), ...ownTargets],
+        targets.filter((t) => !owned(t)),
+      );
     };
     const ownTargets: ScrapeTarget[] = [];
     if (replicas) {
       // Catch up before taking writes (the port stays closed meanwhile, so peers route around us).
-      const newest = db.newestSampleMs();
-      const since =
-        newest === undefined ? Number.NEGATIVE_INFINITY : newest - config.backfillWindowMinutes * 60_000;
+      const since = db.catchUpFromMs() ?? Number.NEGATIVE_INFINITY;
       const done = await backfillFromPeers(db, replicas, since, log);
       log.info({ ...done, since }, "backfilled from replicas");
     }

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -27,6 +28,14 @@ test("losing one of three replicas loses no acknowledged sample, and the restart
   const urls = ports.map((p) => `http://127.0.0.1:${p}`);
   const dirs = ports.map((_, i) => join(root, `r${i}`));
   const procs: (ChildProcess | undefined)[] = [undefined, undefined, undefined];
+  // A scrape target every replica is told about; exactly one of them scrapes it at a time.
+  let scrapes = 0;
+  const target = createServer((_req, res) => {
+    scrapes++;
+    res.end("# TYPE node_load1 gauge\nnode_load1 0.5\n");
+  });
+  await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+  const targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}/metrics`;
   // One cluster credential (in a cluster it comes from iam; here the local admin token).
   for (const d of dirs) {
     mkdirSync(d, { recursive: true });
@@ -38,6 +47,10 @@ test("losing one of three replicas loses no acknowledged sample, and the restart
       urls.filter((_, j) => j !== i).join(","),
       "--replica-probe-seconds",
       "0.5",
+      "--scrape-targets",
+      `node=${targetUrl}`,
+      "--scrape-interval-seconds",
+      "1",
     ]);
   try {
     for (let i = 0; i < 3; i++) procs[i] = await start(i);
@@ -79,6 +92,18 @@ test("losing one of three replicas loses no acknowledged sample, and the restart
         }
       }
     };
+    // Scraped samples take the same quorum path: every replica can query them, while the
+    // target is scraped about once a second in all (not once per replica).
+    for (const u of urls)
+      await waitFor(async () => {
+        const r = await promGet(u, "/api/v1/query", { query: 'node_load1{job="node"}' }, { token });
+        return r.json.data?.result?.length === 1;
+      }, `${u} sees the scraped series`);
+    const before = scrapes;
+    await new Promise((r) => setTimeout(r, 3000));
+    const perSecond = (scrapes - before) / 3;
+    assert.ok(perSecond < 2, `the target was scraped ${perSecond.toFixed(1)} times a second`);
+
     const load = Array.from({ length: writers }, (_, w) => writer(w));
     await new Promise((r) => setTimeout(r, 3000));
     await killHard(procs[2]!);
@@ -122,10 +147,19 @@ test("losing one of three replicas loses no acknowledged sample, and the restart
     assert.equal(q.status, 503);
     assert.equal(q.json.errorType, "unavailable");
   } finally {
+    target.close();
     for (const p of procs) if (p) await killHard(p);
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+async function waitFor(cond: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`not in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 function count(m: Map<string, number[]>): number {
   let n = 0;

@@ -41,6 +41,8 @@ function instanceOf(url: string): string {
   }
 }
 
+export const targetKey = (t: ScrapeTarget) => `${t.tenant}|${t.job}|${t.url}`;
+
 export class Scraper {
   private readonly timers = new Map<
     string,
@@ -58,15 +60,20 @@ export class Scraper {
     },
   ) {}
 
-  /** Makes the running set equal to `targets` (level-triggered: call it whenever they may change). */
-  sync(targets: ScrapeTarget[]): void {
+  /**
+   * Makes the running set equal to `targets` (level-triggered: call it whenever they may change).
+   * Targets dropped get staleness markers, unless `handedOver` names them (another replica now
+   * scrapes them, so their series go on).
+   */
+  sync(targets: ScrapeTarget[], handedOver: readonly ScrapeTarget[] = []): void {
     if (this.closed) return;
-    const want = new Map(targets.slice(0, maxTargets).map((t) => [`${t.tenant}|${t.job}|${t.url}`, t]));
+    const want = new Map(targets.slice(0, maxTargets).map((t) => [targetKey(t), t]));
+    const elsewhere = new Set(handedOver.map(targetKey));
     for (const [k, entry] of this.timers) {
       if (!want.has(k)) {
         clearInterval(entry.timer);
         this.timers.delete(k);
-        void this.markStale(entry.target, entry.last);
+        if (!elsewhere.has(k)) void this.markStale(entry.target, entry.last);
       }
     }
     for (const [k, t] of want) {

@@ -263,10 +263,17 @@ export class Tsdb {
     return [...names].sort();
   }
 
-  /** Time of the newest sample held (head or blocks), or undefined when empty. */
-  newestSampleMs(): number | undefined {
-    const newest = Math.max(this.headRange()[1], ...this.blocks.map((b) => b.maxt));
-    return Number.isFinite(newest) ? newest : undefined;
+  /**
+   * From when a restarted replica must copy its peers' samples: the oldest "last sample" of the
+   * series in its head (every series has all it held up to there), else the newest block's end;
+   * undefined when it holds nothing.
+   */
+  catchUpFromMs(): number | undefined {
+    let oldestLast = Number.POSITIVE_INFINITY;
+    for (const s of this.seriesById.values()) if (!s.empty) oldestLast = Math.min(oldestLast, s.lastT);
+    if (Number.isFinite(oldestLast)) return oldestLast;
+    const newestBlock = Math.max(...this.blocks.map((b) => b.maxt));
+    return Number.isFinite(newestBlock) ? newestBlock : undefined;
   }
 
   /** Series of a tenant matching every matcher, with their samples overlapping [mint, maxt]. */
