@@ -1,0 +1,154 @@
+// Turns the bytes an NBD client sends into frames, with no I/O: the server shell pushes
+// what the socket delivered and takes complete frames out. A violation of the framing (bad
+// magic, an oversized payload) is a ProtocolViolation, after which the connection is closed:
+// the spec gives the server no way to resynchronize a byte stream it cannot parse.
+import {
+  knownClientFlags,
+  cmd as nbdCmd,
+  nbdLimits,
+  optMagic,
+  requestHeaderBytes,
+  requestMagic,
+} from "./nbd-protocol.ts";
+
+export class ProtocolViolation extends Error {
+  override readonly name = "ProtocolViolation";
+}
+
+export type Frame =
+  | { type: "clientFlags"; flags: number }
+  | { type: "option"; option: number; data: Buffer }
+  | {
+      type: "request";
+      flags: number;
+      command: number;
+      handle: Buffer;
+      offset: number;
+      length: number;
+      /** The payload of a WRITE; empty otherwise. */
+      data: Buffer;
+    };
+
+export type Phase = "clientFlags" | "options" | "transmission";
+
+/** Largest offset we accept as a JS number (2^53); real exports are far smaller. */
+const maxSafeOffset = Number.MAX_SAFE_INTEGER;
+
+export class NbdDecoder {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  phase: Phase = "clientFlags";
+
+  constructor(private readonly maxPayloadBytes: number = nbdLimits.maxPayloadBytes) {}
+
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  push(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.push(b);
+    this.buffered += b.length;
+  }
+
+  /** The next complete frame, or undefined until more bytes arrive. Throws ProtocolViolation. */
+  next(): Frame | undefined {
+    switch (this.phase) {
+      case "clientFlags": {
+        const h = this.peek(4);
+        if (!h) return undefined;
+        this.skip(4);
+        const flags = h.readUInt32BE(0);
+        if ((flags & ~knownClientFlags) !== 0)
+          throw new ProtocolViolation(`unknown client flags 0x${flags.toString(16)}`);
+        this.phase = "options";
+        return { type: "clientFlags", flags };
+      }
+      case "options": {
+        const h = this.peek(16);
+        if (!h) return undefined;
+        if (h.readBigUInt64BE(0) !== optMagic) throw new ProtocolViolation("option without IHAVEOPT magic");
+        const option = h.readUInt32BE(8);
+        const length = h.readUInt32BE(12);
+        if (length > nbdLimits.maxOptionBytes)
+          throw new ProtocolViolation(
+            `option ${option} carries ${length} bytes (at most ${nbdLimits.maxOptionBytes})`,
+          );
+        if (this.buffered < 16 + length) return undefined;
+        this.skip(16);
+        return { type: "option", option, data: this.take(length) };
+      }
+      case "transmission": {
+        const h = this.peek(requestHeaderBytes);
+        if (!h) return undefined;
+        if (h.readUInt32BE(0) !== requestMagic) throw new ProtocolViolation("request without its magic");
+        const flags = h.readUInt16BE(4);
+        const command = h.readUInt16BE(6);
+        const handle = Buffer.from(h.subarray(8, 16));
+        const offsetBig = h.readBigUInt64BE(16);
+        const length = h.readUInt32BE(24);
+        const offset = offsetBig > BigInt(maxSafeOffset) ? maxSafeOffset : Number(offsetBig);
+        if (command === nbdCmd.write) {
+          // The payload follows the header; one we will not buffer cannot be skipped safely.
+          if (length > this.maxPayloadBytes)
+            throw new ProtocolViolation(`write of ${length} bytes (at most ${this.maxPayloadBytes})`);
+          if (this.buffered < requestHeaderBytes + length) return undefined;
+          this.skip(requestHeaderBytes);
+          return { type: "request", flags, command, handle, offset, length, data: this.take(length) };
+        }
+        this.skip(requestHeaderBytes);
+        return { type: "request", flags, command, handle, offset, length, data: Buffer.alloc(0) };
+      }
+    }
+  }
+
+  /** The first n bytes without consuming them (copied only when they span chunks). */
+  private peek(n: number): Buffer | undefined {
+    if (this.buffered < n) return undefined;
+    const first = this.chunks[0]!;
+    if (first.length >= n) return first.subarray(0, n);
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (const c of this.chunks) {
+      if (filled === n) break;
+      const k = Math.min(c.length, n - filled);
+      c.copy(out, filled, 0, k);
+      filled += k;
+    }
+    return out;
+  }
+
+  private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
+    const first = this.chunks[0]!;
+    if (first.length >= n) {
+      const out = first.subarray(0, n);
+      this.skip(n);
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - filled);
+      c.copy(out, filled, 0, k);
+      filled += k;
+      this.skip(k);
+    }
+    return out;
+  }
+
+  private skip(n: number): void {
+    this.buffered -= n;
+    while (n > 0) {
+      const c = this.chunks[0]!;
+      if (c.length <= n) {
+        n -= c.length;
+        this.chunks.shift();
+      } else {
+        this.chunks[0] = c.subarray(n);
+        n = 0;
+      }
+    }
+  }
+}

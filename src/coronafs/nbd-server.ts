@@ -1,0 +1,280 @@
+// The NBD server shell: TCP connections, the handshake, and transmission requests handed to
+// a block target. Framing is nbd-decoder.ts, option logic nbd-options.ts, request rules
+// nbd-request-check.ts; this file only moves bytes and keeps every connection bounded.
+import { createServer, type Server, type Socket } from "node:net";
+import type { Logger } from "pino";
+import { NbdDecoder, ProtocolViolation } from "./nbd-decoder.ts";
+import { type ExportInfo, handleOption } from "./nbd-options.ts";
+import {
+  clientFlag,
+  cmd,
+  cmdFlag,
+  handshakeGreeting,
+  nbdErr,
+  nbdLimits,
+  opt,
+  optionError,
+  rep,
+  simpleReply,
+} from "./nbd-protocol.ts";
+import { checkRequest } from "./nbd-request-check.ts";
+
+/** What an export does with the requests that passed the protocol checks. */
+export interface BlockTarget {
+  read(offset: number, length: number): Promise<Buffer>;
+  write(offset: number, data: Buffer, fua: boolean): Promise<void>;
+  writeZeroes(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void>;
+  trim(offset: number, length: number, fua: boolean): Promise<void>;
+  /** Persists every write that completed before the call. */
+  flush(): Promise<void>;
+  /** The connection closed; release what it held. */
+  release(): void;
+}
+
+/** Thrown by a target to answer with a specific NBD error (EPERM when fenced, ENOSPC, …). */
+export class NbdError extends Error {
+  constructor(
+    readonly errno: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ExportProvider {
+  /** Size and flags of an export, or undefined when the name is unknown (or not the caller's). */
+  describe(name: string): ExportInfo | undefined;
+  /** Opens an export for one connection; may throw NbdError (e.g. attached elsewhere). */
+  open(name: string, connectionId: number): BlockTarget;
+  /** Names NBD_OPT_LIST shows. */
+  list(): string[];
+}
+
+export interface NbdServerOptions {
+  provider: ExportProvider;
+  log: Logger;
+  /** Connections beyond this are refused at accept. */
+  maxConnections?: number;
+  /** A client that has not finished the handshake in this time is disconnected. */
+  handshakeTimeoutMs?: number;
+}
+
+export const nbdServerDefaults = { maxConnections: 256, handshakeTimeoutMs: 10_000 };
+
+interface Connection {
+  id: number;
+  socket: Socket;
+  exportName?: string;
+  close(): void;
+}
+
+export class NbdServer {
+  private readonly server: Server;
+  private readonly connections = new Map<number, Connection>();
+  private nextId = 1;
+
+  constructor(private readonly opts: NbdServerOptions) {
+    this.server = createServer({ noDelay: true }, (s) => this.accept(s));
+    this.server.maxConnections = opts.maxConnections ?? nbdServerDefaults.maxConnections;
+  }
+
+  async listen(host: string, port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+  }
+
+  address(): { host: string; port: number } {
+    const a = this.server.address();
+    if (!a || typeof a === "string") throw new Error("NBD server is not listening");
+    return { host: a.address, port: a.port };
+  }
+
+  /** Drops every connection to an export (fencing after a new attachment or a failover). */
+  disconnectExport(name: string): number {
+    let n = 0;
+    for (const c of this.connections.values())
+      if (c.exportName === name) {
+        c.close();
+        n++;
+      }
+    return n;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections.values()) c.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    const id = this.nextId++;
+    const log = this.opts.log.child({ nbdConnection: id });
+    const decoder = new NbdDecoder();
+    let target: BlockTarget | undefined;
+    let info: ExportInfo | undefined;
+    let noZeroes = false;
+    let options = 0;
+    let inFlight = 0;
+    let closing = false;
+    let disconnectRequested = false;
+    const conn: Connection = {
+      id,
+      socket,
+      close: () => {
+        if (closing) return;
+        closing = true;
+        socket.destroy();
+      },
+    };
+    this.connections.set(id, conn);
+    socket.setNoDelay(true);
+    const handshakeTimer = setTimeout(() => {
+      log.info("handshake not finished in time; disconnecting");
+      conn.close();
+    }, this.opts.handshakeTimeoutMs ?? nbdServerDefaults.handshakeTimeoutMs);
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      clearTimeout(handshakeTimer);
+      closing = true;
+      this.connections.delete(id);
+      target?.release();
+    });
+    socket.write(handshakeGreeting());
+
+    const send = (...bufs: Buffer[]) => {
+      if (closing) return;
+      socket.cork();
+      for (const b of bufs) socket.write(b);
+      socket.uncork();
+    };
+
+    const finishIfDisconnecting = () => {
+      if (disconnectRequested && inFlight === 0 && !closing) {
+        closing = true;
+        socket.end();
+      }
+    };
+
+    const serve = async (
+      f: Extract<ReturnType<NbdDecoder["next"]>, { type: "request" }>,
+      t: BlockTarget,
+      i: ExportInfo,
+    ) => {
+      const err = checkRequest(f, i.sizeBytes, i.flags);
+      if (err !== nbdErr.ok) return send(simpleReply(f.handle, err));
+      const fua = (f.flags & cmdFlag.fua) !== 0;
+      try {
+        switch (f.command) {
+          case cmd.read: {
+            const data = await t.read(f.offset, f.length);
+            return send(simpleReply(f.handle, nbdErr.ok), data);
+          }
+          case cmd.write:
+            await t.write(f.offset, f.data, fua);
+            break;
+          case cmd.flush:
+            await t.flush();
+            break;
+          case cmd.trim:
+            await t.trim(f.offset, f.length, fua);
+            break;
+          case cmd.writeZeroes:
+            await t.writeZeroes(f.offset, f.length, { fua, noHole: (f.flags & cmdFlag.noHole) !== 0 });
+            break;
+        }
+        send(simpleReply(f.handle, nbdErr.ok));
+      } catch (e) {
+        const errno = e instanceof NbdError ? e.errno : nbdErr.io;
+        if (!(e instanceof NbdError)) log.error({ err: e, command: f.command }, "NBD request failed");
+        send(simpleReply(f.handle, errno));
+      }
+    };
+
+    const pump = () => {
+      try {
+        for (;;) {
+          if (closing || disconnectRequested) return;
+          if (decoder.phase === "transmission" && inFlight >= nbdLimits.maxInFlightRequests) {
+            socket.pause();
+            return;
+          }
+          const f = decoder.next();
+          if (!f) return;
+          if (f.type === "clientFlags") {
+            noZeroes = (f.flags & clientFlag.noZeroes) !== 0;
+            continue;
+          }
+          if (f.type === "option") {
+            if (++options > nbdLimits.maxOptionsPerConnection) {
+              log.info("too many options without choosing an export; disconnecting");
+              return conn.close();
+            }
+            const p = this.opts.provider;
+            const out = handleOption(f.option, f.data, {
+              lookup: (n) => p.describe(n),
+              listable: () => p.list(),
+              noZeroes,
+            });
+            if (out.next === "transmit") {
+              try {
+                target = p.open(out.exportName, id);
+              } catch (e) {
+                // NBD_OPT_EXPORT_NAME has no error reply; GO answers with a policy error.
+                if (f.option === opt.exportName) return conn.close();
+                send(optionError(f.option, rep.errPolicy, (e as Error).message));
+                log.info({ err: (e as Error).message, export: out.exportName }, "export refused");
+                continue;
+              }
+              info = out.export;
+              conn.exportName = out.exportName;
+              send(...out.replies);
+              decoder.phase = "transmission";
+              clearTimeout(handshakeTimer);
+              log.debug({ export: out.exportName }, "transmission phase");
+              continue;
+            }
+            send(...out.replies);
+            if (out.next === "close") {
+              closing = true;
+              socket.end();
+              return;
+            }
+            continue;
+          }
+          // A request.
+          if (f.command === cmd.disc) {
+            disconnectRequested = true;
+            finishIfDisconnecting();
+            return;
+          }
+          inFlight++;
+          void serve(f, target!, info!).finally(() => {
+            inFlight--;
+            if (disconnectRequested) return finishIfDisconnecting();
+            if (socket.isPaused() && inFlight < nbdLimits.maxInFlightRequests) {
+              socket.resume();
+              pump();
+            }
+          });
+        }
+      } catch (e) {
+        if (e instanceof ProtocolViolation) {
+          log.info({ reason: e.message }, "NBD protocol violation; disconnecting");
+          return conn.close();
+        }
+        log.error({ err: e }, "NBD connection failed");
+        conn.close();
+      }
+    };
+
+    socket.on("data", (b: Buffer) => {
+      decoder.push(b);
+      // A client that keeps sending while we hold requests is bounded by the TCP window once paused.
+      pump();
+    });
+  }
+}

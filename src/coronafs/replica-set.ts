@@ -1,0 +1,98 @@
+// The replicas a primary forwards every write to, over NBD. A write is acknowledged to the
+// client only once every in-sync replica has acknowledged it, and FLUSH/FUA reach the
+// replicas as FLUSH/FUA, so what the client was told is durable is fsynced on every copy.
+// A replica that fails is dropped only if `onLost` confirms (the control plane removed it
+// from the in-sync set first, so it can never be promoted with missing writes); otherwise
+// the write fails with EIO rather than be acknowledged with fewer copies than promised.
+import type { Logger } from "pino";
+import { NbdClient } from "./nbd-client.ts";
+import { nbdErr } from "./nbd-protocol.ts";
+import { NbdError } from "./nbd-server.ts";
+
+export interface ReplicaTarget {
+  address: string;
+  exportName: string;
+}
+
+export type OnReplicaLost = (address: string, reason: string) => Promise<void>;
+
+export const replicaConnectTimeoutMs = 5_000;
+
+export class ReplicaSet {
+  private readonly links = new Map<string, Promise<NbdClient>>();
+  private readonly dropped = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly targets: ReplicaTarget[],
+    private readonly log: Logger,
+    private readonly onLost?: OnReplicaLost,
+  ) {}
+
+  get inSync(): string[] {
+    return this.targets.map((t) => t.address).filter((a) => !this.dropped.has(a));
+  }
+
+  write(offset: number, data: Buffer, fua: boolean): Promise<void> {
+    return this.each((c) => c.write(offset, data, fua));
+  }
+  zero(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void> {
+    return this.each((c) => c.writeZeroes(offset, length, opts));
+  }
+  flush(): Promise<void> {
+    return this.each((c) => c.flush());
+  }
+
+  private async each(op: (c: NbdClient) => Promise<void>): Promise<void> {
+    await Promise.all(
+      this.targets
+        .filter((t) => !this.dropped.has(t.address))
+        .map(async (t) => {
+          try {
+            await op(await this.link(t));
+          } catch (e) {
+            if ((e as { errno?: number }).errno === nbdErr.perm)
+              // The replica moved to a newer epoch: this primary is fenced.
+              throw new NbdError(nbdErr.perm, `replica ${t.address} refused the write: fenced`);
+            this.links.delete(t.address);
+            await this.lose(t, (e as Error).message);
+          }
+        }),
+    );
+  }
+
+  private async lose(t: ReplicaTarget, reason: string): Promise<void> {
+    if (this.dropped.has(t.address)) return;
+    this.log.warn({ replica: t.address, reason }, "replica failed");
+    if (!this.onLost) throw new NbdError(nbdErr.io, `replica ${t.address} failed: ${reason}`);
+    try {
+      await this.onLost(t.address, reason);
+    } catch (e) {
+      throw new NbdError(
+        nbdErr.io,
+        `replica ${t.address} failed and could not be removed: ${(e as Error).message}`,
+      );
+    }
+    this.dropped.add(t.address);
+  }
+
+  private link(t: ReplicaTarget): Promise<NbdClient> {
+    let l = this.links.get(t.address);
+    if (!l) {
+      if (this.closed) return Promise.reject(new Error("replica set closed"));
+      l = NbdClient.connect(t.address, t.exportName, replicaConnectTimeoutMs);
+      l.catch(() => this.links.delete(t.address));
+      this.links.set(t.address, l);
+    }
+    return l;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const l of this.links.values()) {
+      const c = await l.catch(() => undefined);
+      c?.close();
+    }
+    this.links.clear();
+  }
+}

@@ -1,0 +1,207 @@
+// A volume server: the volumes on this node's disk (volume-catalog.ts) exported over NBD.
+// Export names are "<volume id>/<attachment token>" (just "<volume id>" while a volume has
+// no token): the token is the secret of the current attachment, so only its holder can
+// connect; one read-write connection per volume at a time, and every write checks the
+// attachment epoch it was opened under, so a fenced attacher's writes are refused (EPERM).
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Logger } from "pino";
+import { FdPool } from "./fd-pool.ts";
+import type { ExportInfo } from "./nbd-options.ts";
+import { nbdErr } from "./nbd-protocol.ts";
+import { exportFlags } from "./nbd-request-check.ts";
+import { type BlockTarget, type ExportProvider, NbdError, NbdServer } from "./nbd-server.ts";
+import { ReplicaSet } from "./replica-set.ts";
+import { CatalogError, type StoredVolume, VolumeCatalog } from "./volume-catalog.ts";
+
+export interface VolumeServerOptions {
+  dataDir: string;
+  log: Logger;
+  nbdHost: string;
+  nbdPort: number;
+  maxOpenFiles?: number;
+}
+
+export class VolumeServer {
+  private readonly attached = new Map<string, number>();
+  private readonly replicaSets = new Map<string, ReplicaSet>();
+  private constructor(
+    readonly catalog: VolumeCatalog,
+    readonly nbd: NbdServer,
+    private readonly log: Logger,
+  ) {}
+
+  static async start(opts: VolumeServerOptions): Promise<VolumeServer> {
+    const catalog = await VolumeCatalog.open(opts.dataDir, new FdPool(opts.maxOpenFiles));
+    let self: VolumeServer | undefined;
+    const provider: ExportProvider = {
+      describe: (name) => self?.describe(name),
+      open: (name, conn) => self!.openExport(name, conn),
+      // Export names carry secrets: NBD_OPT_LIST shows nothing.
+      list: () => [],
+    };
+    const nbd = new NbdServer({ provider, log: opts.log.child({ nbd: true }) });
+    self = new VolumeServer(catalog, nbd, opts.log);
+    await nbd.listen(opts.nbdHost, opts.nbdPort);
+    return self;
+  }
+
+  nbdAddress(): string {
+    const a = this.nbd.address();
+    return `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+  }
+
+  private resolve(name: string): StoredVolume | undefined {
+    const slash = name.indexOf("/");
+    const id = slash < 0 ? name : name.slice(0, slash);
+    const token = slash < 0 ? undefined : name.slice(slash + 1);
+    const v = this.catalog.volume(id);
+    if (!v) return undefined;
+    // Same answer for a wrong token as for a missing volume: names are not probed this way.
+    if ((v.manifest.token ?? undefined) !== token) return undefined;
+    return v;
+  }
+
+  private describe(name: string): ExportInfo | undefined {
+    const v = this.resolve(name);
+    return v ? { sizeBytes: v.data.sizeBytes, flags: exportFlags(false) } : undefined;
+  }
+
+  private openExport(name: string, connection: number): BlockTarget {
+    const v = this.resolve(name);
+    if (!v) throw new NbdError(nbdErr.inval, `no export named ${name}`);
+    const id = v.manifest.id;
+    const holder = this.attached.get(id);
+    if (holder !== undefined)
+      throw new NbdError(
+        nbdErr.perm,
+        `volume ${id} already has a read-write connection (exclusive attachment)`,
+      );
+    this.attached.set(id, connection);
+    const epoch = v.manifest.epoch;
+    const replicas = this.replicaSets.get(id);
+    const fenced = () => {
+      if (v.manifest.epoch !== epoch || this.catalog.volume(id) !== v)
+        throw new NbdError(
+          nbdErr.perm,
+          `volume ${id} moved to epoch ${v.manifest.epoch}; this attachment is fenced`,
+        );
+    };
+    const d = v.data;
+    return {
+      read: (o, n) => d.read(o, n),
+      write: async (o, data, fua) => {
+        fenced();
+        await Promise.all([d.write(o, data, fua, fenced), replicas?.write(o, data, fua)]);
+      },
+      writeZeroes: async (o, n, opts) => {
+        fenced();
+        await Promise.all([d.zero(o, n, opts, fenced), replicas?.zero(o, n, opts)]);
+      },
+      trim: async (o, n, fua) => {
+        fenced();
+        const opts = { fua, noHole: false };
+        await Promise.all([d.zero(o, n, opts, fenced), replicas?.zero(o, n, opts)]);
+      },
+      flush: async () => {
+        fenced();
+        await Promise.all([d.flush(), replicas?.flush()]);
+      },
+      release: () => {
+        if (this.attached.get(id) === connection) this.attached.delete(id);
+      },
+    };
+  }
+
+  /**
+   * Sets a volume's attachment generation and secret; connections of the previous one are cut.
+   * `replicas` are the NBD addresses this server (as primary) forwards every write to.
+   */
+  async setAttachment(
+    id: string,
+    epoch: number,
+    token: string | undefined,
+    replicas: string[],
+  ): Promise<StoredVolume> {
+    const before = this.catalog.volume(id);
+    const oldName = before ? exportName(id, before.manifest.token) : undefined;
+    const v = await this.catalog.setAttachment(id, epoch, token, replicas);
+    if (oldName) this.nbd.disconnectExport(oldName);
+    this.attached.delete(id);
+    await this.replicaSets.get(id)?.close();
+    this.replicaSets.delete(id);
+    if (replicas.length > 0 && token !== undefined)
+      this.replicaSets.set(
+        id,
+        new ReplicaSet(
+          replicas.map((r) => ({ address: r, exportName: exportName(id, token) })),
+          this.log,
+        ),
+      );
+    return v;
+  }
+
+  async deleteVolume(id: string): Promise<void> {
+    const v = this.catalog.volume(id);
+    if (v) this.nbd.disconnectExport(exportName(id, v.manifest.token));
+    await this.replicaSets.get(id)?.close();
+    this.replicaSets.delete(id);
+    this.attached.delete(id);
+    await this.catalog.deleteVolume(id);
+  }
+
+  /** Imports an image's bytes (raw or qcow2) as a snapshot that volumes clone from. */
+  async importImage(
+    id: string,
+    format: "raw" | "qcow2",
+    chunkSizeBytes: number,
+    body: Readable,
+  ): Promise<ReturnType<VolumeCatalog["snapshot"]>> {
+    if (format === "raw") return this.catalog.importSnapshot(id, chunkSizeBytes, body);
+    // qcow2 is converted by qemu-img (the real part underneath) into a sparse raw file first.
+    const dir = await mkdtemp(join(tmpdir(), "coronafs-import-"));
+    try {
+      const src = join(dir, "image.qcow2");
+      const raw = join(dir, "image.raw");
+      await pipeline(body, createWriteStream(src));
+      await run("qemu-img", ["convert", "-f", "qcow2", "-O", "raw", src, raw]);
+      const { createReadStream } = await import("node:fs");
+      return await this.catalog.importSnapshot(
+        id,
+        chunkSizeBytes,
+        createReadStream(raw, { highWaterMark: 1 << 20 }),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.nbd.close();
+    for (const r of this.replicaSets.values()) await r.close();
+    await this.catalog.close();
+  }
+}
+
+export function exportName(id: string, token: string | undefined): string {
+  return token === undefined ? id : `${id}/${token}`;
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (b: Buffer) => {
+      if (err.length < 4096) err += b.toString();
+    });
+    p.on("error", reject);
+    p.on("close", (code) =>
+      code === 0 ? resolve() : reject(new CatalogError("InvalidArgument", `${cmd} failed: ${err.trim()}`)),
+    );
+  });
+}
