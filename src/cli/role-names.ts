@@ -3,6 +3,8 @@
 // a test checks the two lists agree.
 export const roleNames = [
   "chainfire",
+  "flaredb-pd",
+  "flaredb",
   "iam",
   "creditservice",
   "lightningstor",

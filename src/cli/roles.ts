@@ -4,6 +4,7 @@ import { apigatewayRole } from "../apigateway/server.ts";
 import { chainfireRole } from "../chainfire/server.ts";
 import type { Role } from "../core/role.ts";
 import { creditserviceRole } from "../creditservice/server.ts";
+import { flaredbPdRole, flaredbRole } from "../flaredb/server.ts";
 import { flashdnsRole } from "../flashdns/server.ts";
 import { iamRole } from "../iam/server.ts";
 import { lightningstorRole } from "../lightningstor/server.ts";
@@ -12,6 +13,8 @@ import { nightlightRole } from "../nightlight/server.ts";
 // biome-ignore lint/suspicious/noExplicitAny: roles differ in their option types.
 export const roles: Role<any>[] = [
   chainfireRole,
+  flaredbPdRole,
+  flaredbRole,
   iamRole,
   creditserviceRole,
   lightningstorRole,

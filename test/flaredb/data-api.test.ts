@@ -10,7 +10,9 @@ describe("flaredb data API over three stores", () => {
     c = await startCluster(3);
     await waitFor("the first region to elect a leader", async () => {
       const { regions } = await c.client.regions();
-      return regions.length === 1 && regions[0]!.leader && regions[0]!.region.peers.length === 3 ? true : undefined;
+      return regions.length === 1 && regions[0]!.leader && regions[0]!.region.peers.length === 3
+        ? true
+        : undefined;
     });
   });
   after(async () => c?.close());
@@ -48,9 +50,15 @@ describe("flaredb data API over three stores", () => {
   it("scans forward and in reverse with a limit", async () => {
     for (let i = 0; i < 20; i++) await c.client.put(`s/${String(i).padStart(2, "0")}`, `v${i}`);
     const fwd = await c.client.scan("s/", "s0", { limit: 5 });
-    assert.deepEqual(fwd.map(([k]) => text(k)), ["s/00", "s/01", "s/02", "s/03", "s/04"]);
+    assert.deepEqual(
+      fwd.map(([k]) => text(k)),
+      ["s/00", "s/01", "s/02", "s/03", "s/04"],
+    );
     const rev = await c.client.scan("s/", "s0", { limit: 3, reverse: true });
-    assert.deepEqual(rev.map(([k]) => text(k)), ["s/19", "s/18", "s/17"]);
+    assert.deepEqual(
+      rev.map(([k]) => text(k)),
+      ["s/19", "s/18", "s/17"],
+    );
   });
 
   it("a request to a follower is refused with the leader's id", async () => {
@@ -61,11 +69,20 @@ describe("flaredb data API over three stores", () => {
     const rpc = new H2JsonClient();
     try {
       await assert.rejects(
-        rpc.call(follower.address, "/v1/read", { regionId: r.region.id, epoch: r.region.epoch, read: { op: "rawGet", key: { $b: "YQ==" } } }),
-        (err: { details?: { reason?: string; leader?: string } }) => err.details?.reason === "NotLeader" && err.details.leader === r.leader,
+        rpc.call(follower.address, "/v1/read", {
+          regionId: r.region.id,
+          epoch: r.region.epoch,
+          read: { op: "rawGet", key: { $b: "YQ==" } },
+        }),
+        (err: { details?: { reason?: string; leader?: string } }) =>
+          err.details?.reason === "NotLeader" && err.details.leader === r.leader,
       );
       await assert.rejects(
-        rpc.call(follower.address, "/v1/read", { regionId: r.region.id, epoch: r.region.epoch, read: { op: "bogus" } }),
+        rpc.call(follower.address, "/v1/read", {
+          regionId: r.region.id,
+          epoch: r.region.epoch,
+          read: { op: "bogus" },
+        }),
         (err: { code?: string }) => err.code === "FailedPrecondition" || err.code === "InvalidArgument",
       );
     } finally {

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { createLogger } from "../../src/core/log.ts";
 import { FlareClient } from "../../src/flaredb/client.ts";
 import type { PlacementConfig } from "../../src/flaredb/pd/cluster-view.ts";
-import { LmdbPdStorage } from "../../src/flaredb/pd/pd-storage.ts";
 import { PlacementDriver } from "../../src/flaredb/pd/pd-server.ts";
+import { LmdbPdStorage } from "../../src/flaredb/pd/pd-storage.ts";
 import { FlareStore } from "../../src/flaredb/store/store-server.ts";
 
 export interface InProcessCluster {
@@ -17,7 +17,10 @@ export interface InProcessCluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(n: number, config: Partial<PlacementConfig> = {}): Promise<InProcessCluster> {
+export async function startCluster(
+  n: number,
+  config: Partial<PlacementConfig> = {},
+): Promise<InProcessCluster> {
   const dir = mkdtempSync(join(tmpdir(), "flaredb-"));
   const log = createLogger({ level: process.env.FLAREDB_TEST_LOG ?? "silent", name: "flaredb-test" });
   const pd = await PlacementDriver.start({
@@ -58,7 +61,11 @@ export async function startCluster(n: number, config: Partial<PlacementConfig> =
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -1,0 +1,406 @@
+// Runs every region replica of a store: one tick loop, one transport, and one Ready loop that
+// takes the Readies of all groups at once and persists them — entries, hard states, received
+// snapshots and the application of committed entries — in ONE LMDB transaction, so a batch of
+// writes across hundreds of regions costs one fsync. Messages go out only after that fsync.
+import type { Logger } from "pino";
+import { ApiError } from "../../core/errors.ts";
+import {
+  type ConfChange,
+  type Message,
+  ProposalDroppedError,
+  ReadIndexDroppedError,
+  type Ready,
+} from "../../core/raft/index.ts";
+import { TcpTransport } from "../../core/raft/transport.ts";
+import type { RegionDescriptor } from "../api.ts";
+import { GroupLog } from "./group-log.ts";
+import { rangesOverlap } from "./key-range.ts";
+import { LmdbKv } from "./kv-view.ts";
+import {
+  COMPACT_LOG_ENTRIES,
+  type FollowUp,
+  type RegionEntry,
+  RegionPeer,
+  type RegionSnapshotImage,
+  TICK_MS,
+} from "./region-peer.ts";
+import type { StoreDb } from "./store-db.ts";
+
+/** A proposal not applied within this long fails; its outcome is unknown to the client. */
+export const PROPOSAL_TIMEOUT_MS = 10_000;
+/** A read that gets no confirmed read index within this long fails. */
+export const READ_TIMEOUT_MS = 5_000;
+/** Uninitialized replicas (created by a leader's message before their data arrives) at most. */
+export const MAX_UNINITIALIZED_PEERS = 1_000;
+
+export interface MultiRaftOptions {
+  db: StoreDb;
+  storeId: string;
+  log: Logger;
+  host: string;
+  raftPort: number;
+  random: () => number;
+  now: () => number;
+}
+
+export class MultiRaft {
+  readonly peers = new Map<number, RegionPeer>();
+  private transport!: TcpTransport;
+  private ticker!: NodeJS.Timeout;
+  private running = false;
+  private scheduled = false;
+  private closed = false;
+  private nextRead = 0;
+  fatal: Error | undefined;
+
+  private constructor(private readonly o: MultiRaftOptions) {}
+
+  static async start(o: MultiRaftOptions): Promise<MultiRaft> {
+    const m = new MultiRaft(o);
+    for (const { key, value } of o.db.regions.getRange({})) {
+      const id = key as number;
+      m.addPeer(new GroupLog(o.db, id), value.region, value.applied);
+    }
+    m.transport = await TcpTransport.start({
+      id: o.storeId,
+      host: o.host,
+      port: o.raftPort,
+      log: o.log,
+      onMessages: (msgs) => m.onMessages(msgs),
+      onUnreachable: (to, groups) => {
+        for (const g of groups) m.peers.get(Number(g))?.node.reportUnreachable(to);
+      },
+    });
+    m.ticker = setInterval(() => {
+      for (const p of m.peers.values()) p.node.tick();
+      m.kick();
+    }, TICK_MS);
+    m.ticker.unref();
+    m.kick();
+    return m;
+  }
+
+  get raftPort(): number {
+    return this.transport.port;
+  }
+
+  setStoreAddress(storeId: string, raftAddress: string): void {
+    if (storeId !== this.o.storeId) this.transport.setPeer(storeId, raftAddress);
+  }
+
+  private addPeer(log: GroupLog, region: RegionDescriptor | undefined, applied: number): RegionPeer {
+    const ctx = {
+      db: this.o.db,
+      storeId: this.o.storeId,
+      peerOf: (id: number) => this.peers.get(id),
+    };
+    const p = new RegionPeer(log.regionId, log, region, applied, ctx, this.o.random);
+    p.createSibling = (l, r) => new RegionPeer(l.regionId, l, r, 1, ctx, this.o.random);
+    this.peers.set(p.id, p);
+    return p;
+  }
+
+  /** A founding replica of a region the placement driver bootstraps. */
+  async bootstrap(region: RegionDescriptor): Promise<void> {
+    if (this.peers.get(region.id)?.region) return;
+    const log = this.peers.get(region.id)?.log ?? new GroupLog(this.o.db, region.id);
+    await this.o.db.root.transaction(() => {
+      log.stageBootstrap(region.peers);
+      this.o.db.regions.putSync(region.id, { region, applied: 1 });
+    });
+    log.commitStaged();
+    this.addPeer(log, region, 1);
+    this.kick();
+  }
+
+  private onMessages(msgs: Message[]): void {
+    for (const m of msgs) {
+      const id = Number(m.groupId);
+      let p = this.peers.get(id);
+      if (!p) {
+        // A leader talks to a replica we do not hold yet (added to us, or the right half of a
+        // split we have not applied): create it empty; it learns the region from a snapshot.
+        if (!["app", "heartbeat", "snap"].includes(m.type) || !Number.isInteger(id) || id < 1) continue;
+        const uninit = [...this.peers.values()].filter((x) => !x.region).length;
+        if (uninit >= MAX_UNINITIALIZED_PEERS) continue;
+        p = this.addPeer(new GroupLog(this.o.db, id), undefined, 0);
+      }
+      if (m.type === "snap" && m.snapshot && !this.snapshotFits(p, m.snapshot.data)) continue;
+      try {
+        p.node.step(m);
+      } catch (err) {
+        this.o.log.warn({ err, region: id }, "flaredb: stepping a raft message failed");
+      }
+    }
+    this.kick();
+  }
+
+  /** A snapshot must not overlap another region this store holds (a split not yet applied here). */
+  private snapshotFits(p: RegionPeer, data: Uint8Array): boolean {
+    let image: RegionSnapshotImage;
+    try {
+      image = JSON.parse(new TextDecoder().decode(data)) as RegionSnapshotImage;
+    } catch {
+      return false;
+    }
+    for (const other of this.peers.values()) {
+      if (other === p || !other.region) continue;
+      if (rangesOverlap(other.region, image.region)) return false;
+    }
+    return true;
+  }
+
+  // ---- client operations ----
+
+  peerFor(id: number): RegionPeer | undefined {
+    const p = this.peers.get(id);
+    return p && !p.destroyed ? p : undefined;
+  }
+
+  propose(p: RegionPeer, entry: RegionEntry): Promise<unknown> {
+    const data = new TextEncoder().encode(JSON.stringify(entry));
+    let at: { index: number; term: number };
+    try {
+      at = p.node.propose(data);
+    } catch (err) {
+      return Promise.reject(this.dropped(p, err));
+    }
+    this.kick();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        p.proposals.delete(at.index);
+        reject(
+          new ApiError(
+            "DeadlineExceeded",
+            `region ${p.id}: write not applied within ${PROPOSAL_TIMEOUT_MS} ms; its outcome is unknown`,
+          ),
+        );
+      }, PROPOSAL_TIMEOUT_MS);
+      p.proposals.set(at.index, { term: at.term, resolve, reject, timer });
+    });
+  }
+
+  proposeConfChange(p: RegionPeer, cc: ConfChange): void {
+    p.node.proposeConfChange(cc);
+    this.kick();
+  }
+
+  transferLeader(p: RegionPeer, to: string): void {
+    p.node.transferLeadership(to);
+    this.kick();
+  }
+
+  /** Resolves when reading the region's local state is linearizable (leader lease or ReadIndex). */
+  async readIndex(p: RegionPeer): Promise<void> {
+    const ctx = `${this.o.storeId}:${++this.nextRead}`;
+    const index = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        p.reads.delete(ctx);
+        reject(
+          new ApiError(
+            "Unavailable",
+            `region ${p.id}: read index not confirmed within ${READ_TIMEOUT_MS} ms`,
+          ),
+        );
+      }, READ_TIMEOUT_MS);
+      p.reads.set(ctx, { resolve, reject, timer });
+      try {
+        p.node.readIndex(ctx);
+      } catch (err) {
+        clearTimeout(timer);
+        p.reads.delete(ctx);
+        reject(err instanceof ReadIndexDroppedError ? new ApiError("Unavailable", err.message) : err);
+        return;
+      }
+      this.kick();
+    });
+    if (p.applied >= index) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new ApiError("Unavailable", `region ${p.id}: not caught up to the read index`)),
+        READ_TIMEOUT_MS,
+      );
+      p.appliedWaiters.push({ index, resolve, reject, timer });
+    });
+  }
+
+  private dropped(p: RegionPeer, err: unknown): Error {
+    if (err instanceof ProposalDroppedError) {
+      if (err.reason === "notLeader" || err.reason === "transferring" || err.reason === "removed") {
+        return new ApiError("FailedPrecondition", `region ${p.id}: this store is not the leader`, {
+          reason: "NotLeader",
+          regionId: p.id,
+          leader: err.leaderHint || undefined,
+        });
+      }
+      return new ApiError("Unavailable", `region ${p.id}: ${err.message}; retry`);
+    }
+    return err as Error;
+  }
+
+  // ---- the Ready loop ----
+
+  kick(): void {
+    if (this.scheduled || this.running || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running || this.closed) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const batch: Array<{ p: RegionPeer; rd: Ready }> = [];
+        for (const p of this.peers.values())
+          if (!p.destroyed && p.node.hasReady()) batch.push({ p, rd: p.node.ready() });
+        if (batch.length === 0 || this.closed) break;
+        await this.process(batch);
+      }
+    } catch (err) {
+      this.fatal = err as Error;
+      this.o.log.fatal({ err }, "flaredb: processing a batch of Readies failed; this store stops serving");
+      this.closed = true;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async process(batch: Array<{ p: RegionPeer; rd: Ready }>): Promise<void> {
+    const results = new Map<RegionPeer, Map<number, unknown>>();
+    const followUps: FollowUp[] = [];
+    const needsWrite = batch.some(
+      ({ rd }) => rd.snapshot || rd.entries.length || rd.hardState || rd.committedEntries.length,
+    );
+    if (needsWrite) {
+      try {
+        await this.o.db.root.transaction(() => {
+          for (const { p, rd } of batch) {
+            if (rd.snapshot) p.stageSnapshot(rd.snapshot);
+            p.log.stageEntries(rd.entries);
+            if (rd.hardState) p.log.stageHardState(rd.hardState);
+            if (rd.committedEntries.length) {
+              const r = new Map<number, unknown>();
+              p.stageApply(rd.committedEntries, r, followUps);
+              results.set(p, r);
+              if (p.applied - p.log.firstIndex() > COMPACT_LOG_ENTRIES)
+                p.log.stageCompact(p.applied, p.node.confState());
+            }
+          }
+        });
+      } catch (err) {
+        for (const { p } of batch) p.log.dropStaged();
+        throw err;
+      }
+    }
+    for (const { p } of batch) p.log.commitStaged();
+    for (const { p, rd } of batch) {
+      if (rd.softState) p.lead = rd.softState.lead;
+      this.transport.send(rd.messages);
+      const r = results.get(p);
+      if (r) this.settleProposals(p, rd, r);
+      for (const rs of rd.readStates) {
+        const w = p.reads.get(rs.requestCtx);
+        if (!w) continue;
+        clearTimeout(w.timer);
+        p.reads.delete(rs.requestCtx);
+        w.resolve(rs.index);
+      }
+      p.node.advance(rd);
+      for (let i = p.appliedWaiters.length - 1; i >= 0; i--) {
+        const w = p.appliedWaiters[i]!;
+        if (w.index <= p.applied) {
+          clearTimeout(w.timer);
+          p.appliedWaiters.splice(i, 1);
+          w.resolve();
+        }
+      }
+    }
+    for (const f of followUps) {
+      if (f.type === "created") {
+        const old = this.peers.get(f.peer.id);
+        if (old) this.failWaiters(old, "replaced by the split that created it");
+        this.peers.set(f.peer.id, f.peer);
+      } else await this.destroy(f.id);
+    }
+  }
+
+  private settleProposals(p: RegionPeer, rd: Ready, results: Map<number, unknown>): void {
+    for (const e of rd.committedEntries) {
+      const w = p.proposals.get(e.index);
+      if (!w) continue;
+      p.proposals.delete(e.index);
+      clearTimeout(w.timer);
+      if (w.term !== e.term) {
+        // Another leader's entry took this index: ours was never committed, so retrying is safe.
+        w.reject(
+          new ApiError(
+            "FailedPrecondition",
+            `region ${p.id}: leadership changed before the write committed`,
+            { reason: "NotLeader", regionId: p.id, leader: p.lead || undefined },
+          ),
+        );
+        continue;
+      }
+      const r = results.get(e.index) as
+        | { result?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } }
+        | undefined;
+      if (r?.error) w.reject(new ApiError(r.error.code as "Internal", r.error.message, r.error.details));
+      else w.resolve(r?.result ?? r);
+    }
+  }
+
+  private failWaiters(p: RegionPeer, why: string): void {
+    const err = new ApiError("FailedPrecondition", `region ${p.id}: ${why}`, {
+      reason: "RegionNotFound",
+      regionId: p.id,
+    });
+    for (const w of p.proposals.values()) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+    p.proposals.clear();
+    for (const r of p.reads.values()) {
+      clearTimeout(r.timer);
+      r.reject(err);
+    }
+    p.reads.clear();
+    for (const w of p.appliedWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+
+  /** Removes a replica from this store: its log, its state and (if no other region holds it) its data. */
+  async destroy(id: number): Promise<void> {
+    const p = this.peers.get(id);
+    if (!p) return;
+    p.destroyed = true;
+    this.peers.delete(id);
+    this.failWaiters(p, "replica removed from this store");
+    const region = p.region;
+    const overlapped =
+      region && [...this.peers.values()].some((o) => o.region && rangesOverlap(o.region, region));
+    await this.o.db.root.transaction(() => {
+      p.log.stageDestroy();
+      this.o.db.regions.removeSync(id);
+      if (region && !overlapped) {
+        const kv = new LmdbKv(this.o.db.data);
+        for (const [s, e] of p.ranges(region))
+          for (const [k] of [...kv.scan(s, e, Number.MAX_SAFE_INTEGER, false)]) kv.delete(k);
+      }
+    });
+    this.o.log.info({ region: id }, "flaredb: replica destroyed");
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.ticker);
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+    for (const p of this.peers.values()) this.failWaiters(p, "store shutting down");
+    await this.transport.close();
+  }
+}

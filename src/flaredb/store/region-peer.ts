@@ -1,0 +1,263 @@
+// One replica of one region on this store: its Raft node and log, its descriptor (key range,
+// epoch, peers), the proposals and reads waiting on it, and its statistics. The apply step
+// runs inside the store's batch transaction; everything it must do afterwards (create the
+// right half of a split, destroy a removed replica) is returned as a follow-up.
+
+import { ApiError } from "../../core/errors.ts";
+import {
+  applyConfChangeTo,
+  decodeConfChange,
+  type Entry,
+  RaftNode,
+  type Snapshot,
+} from "../../core/raft/index.ts";
+import { b64ToKey, keyToB64, type RegionDescriptor } from "../api.ts";
+import { applyBytes, storageRange } from "./engine-binding.ts";
+import { GroupLog } from "./group-log.ts";
+import { keyInRegion } from "./key-range.ts";
+import { LmdbKv } from "./kv-view.ts";
+import type { StoreDb } from "./store-db.ts";
+
+/** Raft timing: 100 ms ticks, elections after 1–2 s, heartbeats every 200 ms. */
+export const TICK_MS = 100;
+export const ELECTION_TICKS = 10;
+export const HEARTBEAT_TICKS = 2;
+/** Compact a region's log once this many applied entries sit in it. */
+export const COMPACT_LOG_ENTRIES = 2_000;
+/** Write keys sampled per statistics window for the load-split key. */
+export const LOAD_SAMPLE_KEYS = 512;
+/** Keys scanned at most when measuring a region's real size and middle key. */
+export const MAX_SIZE_SCAN_KEYS = 500_000;
+
+/** A replicated entry of a region's log. */
+export type RegionEntry =
+  | { t: "c"; k: string[]; c: string; n: number }
+  | { t: "s"; key: string; id: number; v: number };
+
+export interface Pending {
+  term: number;
+  resolve: (result: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface ApplyContext {
+  db: StoreDb;
+  storeId: string;
+  /** The replica of a region on this store, if any. */
+  peerOf(id: number): RegionPeer | undefined;
+}
+
+export type FollowUp = { type: "created"; peer: RegionPeer } | { type: "destroy"; id: number };
+
+export interface RegionSnapshotImage {
+  region: RegionDescriptor;
+  pairs: Array<[string, string]>;
+}
+
+export class RegionPeer {
+  region: RegionDescriptor | undefined;
+  applied: number;
+  readonly node: RaftNode;
+  readonly proposals = new Map<number, Pending>();
+  readonly reads = new Map<
+    string,
+    { resolve: (i: number) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
+  readonly appliedWaiters: Array<{
+    index: number;
+    resolve: () => void;
+    reject: (e: Error) => void;
+    timer: NodeJS.Timeout;
+  }> = [];
+  lead = "";
+  destroyed = false;
+  // statistics
+  writes = 0;
+  reads_ = 0;
+  sampleKeys: string[] = [];
+  sizeEstimateBytes = 0;
+  measured:
+    | { sizeBytes: number; keys: number; middleKey: string | undefined; atEstimate: number }
+    | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly log: GroupLog,
+    region: RegionDescriptor | undefined,
+    applied: number,
+    private readonly ctx: ApplyContext,
+    random: () => number,
+  ) {
+    this.region = region;
+    this.applied = applied;
+    this.node = new RaftNode({
+      groupId: String(id),
+      id: ctx.storeId,
+      storage: log,
+      random,
+      electionTicks: ELECTION_TICKS,
+      heartbeatTicks: HEARTBEAT_TICKS,
+      readOnlyOption: "leaseBased",
+      checkQuorum: true,
+      preVote: true,
+      ...(applied > 0 ? { applied: Math.max(applied, log.firstIndex() - 1) } : {}),
+    });
+    log.makeSnapshot = () => this.snapshotImage();
+  }
+
+  get isLeader(): boolean {
+    return this.node.status().role === "leader";
+  }
+
+  /** The region's data at the applied index, for a follower that fell behind the log. */
+  private snapshotImage(): Snapshot | undefined {
+    const state = this.ctx.db.regions.get(this.id);
+    if (!state) return undefined;
+    let term: number;
+    try {
+      term = this.log.term(state.applied);
+    } catch {
+      return undefined;
+    }
+    const pairs: Array<[string, string]> = [];
+    const kv = new LmdbKv(this.ctx.db.data);
+    for (const [s, e] of this.ranges(state.region)) {
+      for (const [k, v] of kv.scan(s, e, Number.MAX_SAFE_INTEGER, false))
+        pairs.push([keyToB64(k), keyToB64(v)]);
+    }
+    const image: RegionSnapshotImage = { region: state.region, pairs };
+    return {
+      metadata: { index: state.applied, term, confState: { voters: state.region.peers, learners: [] } },
+      data: new TextEncoder().encode(JSON.stringify(image)),
+    };
+  }
+
+  ranges(r: RegionDescriptor): Array<[Uint8Array | undefined, Uint8Array | undefined]> {
+    return [storageRange(b64ToKey(r.start), r.end ? b64ToKey(r.end) : undefined)];
+  }
+
+  /** Loads a snapshot from the leader: replaces the region's key range and its descriptor. */
+  stageSnapshot(snap: Snapshot): void {
+    const image = JSON.parse(new TextDecoder().decode(snap.data)) as RegionSnapshotImage;
+    const kv = new LmdbKv(this.ctx.db.data);
+    for (const [s, e] of this.ranges(image.region)) {
+      for (const [k] of [...kv.scan(s, e, Number.MAX_SAFE_INTEGER, false)]) kv.delete(k);
+    }
+    for (const [k, v] of image.pairs) kv.put(b64ToKey(k), b64ToKey(v));
+    this.log.stageSnapshot({
+      index: snap.metadata.index,
+      term: snap.metadata.term,
+      voters: [...snap.metadata.confState.voters],
+      learners: [...snap.metadata.confState.learners],
+    });
+    this.ctx.db.regions.putSync(this.id, { region: image.region, applied: snap.metadata.index });
+    this.region = image.region;
+    this.applied = snap.metadata.index;
+    this.sizeEstimateBytes = snap.data.length;
+    this.measured = undefined;
+  }
+
+  /** Applies committed entries inside the batch transaction; returns results by index. */
+  stageApply(entries: readonly Entry[], results: Map<number, unknown>, followUps: FollowUp[]): void {
+    const kv = new LmdbKv(this.ctx.db.data);
+    let changed = false;
+    for (const e of entries) {
+      if (e.index <= this.applied) continue;
+      this.applied = e.index;
+      changed = true;
+      if (!this.region) continue;
+      if (e.type === "confChange") {
+        const cc = decodeConfChange(e.data);
+        const next = applyConfChangeTo({ voters: this.region.peers, learners: [] }, cc);
+        this.region = {
+          ...this.region,
+          peers: [...next.voters],
+          epoch: { ...this.region.epoch, confVer: this.region.epoch.confVer + 1 },
+        };
+        if (cc.type === "removeNode" && cc.nodeId === this.ctx.storeId)
+          followUps.push({ type: "destroy", id: this.id });
+        results.set(e.index, { ok: true });
+        continue;
+      }
+      if (e.data.length === 0) continue; // a new leader's empty entry
+      let entry: RegionEntry;
+      try {
+        entry = JSON.parse(new TextDecoder().decode(e.data)) as RegionEntry;
+      } catch {
+        results.set(e.index, { error: { code: "Internal", message: "undecodable entry" } });
+        continue;
+      }
+      if (entry.t === "c") {
+        const region = this.region;
+        if (!entry.k.every((k) => keyInRegion(region, b64ToKey(k)))) {
+          // Proposed before a split moved the key elsewhere: the client must route again.
+          results.set(e.index, { error: epochStale(region) });
+          continue;
+        }
+        try {
+          const bytes = b64ToKey(entry.c);
+          results.set(e.index, { result: applyBytes(kv, bytes, entry.n) });
+          this.writes++;
+          this.sizeEstimateBytes += bytes.length;
+          if (this.sampleKeys.length < LOAD_SAMPLE_KEYS) this.sampleKeys.push(entry.k[0]!);
+          else this.sampleKeys[(this.writes * 7919) % LOAD_SAMPLE_KEYS] = entry.k[0]!;
+        } catch (err) {
+          results.set(e.index, {
+            error: { code: "Internal", message: `apply failed: ${(err as Error).message}` },
+          });
+        }
+        continue;
+      }
+      if (entry.t === "s") this.stageSplit(entry, e.index, results, followUps);
+    }
+    if (changed && this.region)
+      this.ctx.db.regions.putSync(this.id, { region: this.region, applied: this.applied });
+  }
+
+  private stageSplit(
+    s: { key: string; id: number; v: number },
+    index: number,
+    results: Map<number, unknown>,
+    followUps: FollowUp[],
+  ): void {
+    const r = this.region!;
+    const key = b64ToKey(s.key);
+    const inside =
+      keyInRegion(r, key) && Buffer.compare(Buffer.from(key), Buffer.from(b64ToKey(r.start))) > 0;
+    if (r.epoch.version !== s.v || !inside || this.ctx.peerOf(s.id)?.region) {
+      results.set(index, { error: epochStale(r) });
+      return;
+    }
+    const epoch = { confVer: r.epoch.confVer, version: r.epoch.version + 1 };
+    const left: RegionDescriptor = { ...r, end: s.key, epoch };
+    const right: RegionDescriptor = { id: s.id, start: s.key, end: r.end, epoch, peers: [...r.peers] };
+    this.region = left;
+    // A replica of the new region may already exist here, uninitialized (its leader wrote to
+    // us first): it keeps its hard state (term and vote) and takes the founding log.
+    const log = this.ctx.peerOf(s.id)?.log ?? new GroupLog(this.ctx.db, s.id);
+    log.stageBootstrap(right.peers);
+    this.ctx.db.regions.putSync(s.id, { region: right, applied: 1 });
+    followUps.push({ type: "created", peer: this.createSibling(log, right) });
+    this.sizeEstimateBytes = Math.floor(this.sizeEstimateBytes / 2);
+    this.measured = undefined;
+    this.sampleKeys = [];
+    results.set(index, { left, right });
+  }
+
+  /** Set by the multi-raft so the right half of a split is built the same way as any replica. */
+  createSibling: (log: GroupLog, region: RegionDescriptor) => RegionPeer = () => {
+    throw new Error("createSibling not wired");
+  };
+}
+
+export function epochStale(region: RegionDescriptor) {
+  return new ApiError(
+    "FailedPrecondition",
+    `region ${region.id} changed (epoch ${region.epoch.confVer}/${region.epoch.version}); locate the key again`,
+    {
+      reason: "EpochStale",
+      region,
+    },
+  ).toBody().error;
+}
