@@ -28,7 +28,7 @@ export async function startCluster(
     port: 0,
     log,
     storage: new LmdbPdStorage(join(dir, "pd")),
-    config: { bootstrapWaitMs: 0, storeDownMs: 3_000, ...config },
+    config: { bootstrapWaitMs: 10_000, storeDownMs: 3_000, ...config },
   });
   const stores: FlareStore[] = [];
   for (let i = 0; i < n; i++) {

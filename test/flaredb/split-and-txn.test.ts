@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { runTxn, TxnClient } from "../../src/flaredb/txn/txn-client.ts";
 import { type InProcessCluster, startCluster, waitFor } from "./in-process-cluster.ts";
 
@@ -19,7 +19,8 @@ describe("flaredb splits and transactions across regions", () => {
     const value = "x".repeat(200);
     const keys: string[] = [];
     for (let i = 0; i < 300; i++) keys.push(`k/${String(i).padStart(4, "0")}`);
-    for (let i = 0; i < keys.length; i += 20) await Promise.all(keys.slice(i, i + 20).map((k) => c.client.put(k, value)));
+    for (let i = 0; i < keys.length; i += 20)
+      await Promise.all(keys.slice(i, i + 20).map((k) => c.client.put(k, value)));
     const regions = await waitFor("at least 3 regions", async () => {
       const { regions } = await c.client.regions();
       return regions.length >= 3 && regions.every((r) => r.leader) ? regions : undefined;
@@ -30,7 +31,10 @@ describe("flaredb splits and transactions across regions", () => {
     const all = await c.client.scan("k/", "k0", { limit: 1_000 });
     assert.equal(all.length, keys.length);
     const rev = await c.client.scan("k/", "k0", { limit: 1_000, reverse: true });
-    assert.deepEqual(rev.map(([k]) => text(k)), [...keys].reverse());
+    assert.deepEqual(
+      rev.map(([k]) => text(k)),
+      [...keys].reverse(),
+    );
   });
 
   it("the transaction layer runs over the network: a transfer across regions keeps the total", async () => {
@@ -44,18 +48,25 @@ describe("flaredb splits and transactions across regions", () => {
       const from = accounts[i % accounts.length]!;
       const to = accounts[(i + 1) % accounts.length]!;
       transfers.push(
-        runTxn(txn, async (tx) => {
-          const f = Number(text(await tx.get(enc(from))));
-          const t = Number(text(await tx.get(enc(to))));
-          tx.put(enc(from), enc(String(f - 5)));
-          tx.put(enc(to), enc(String(t + 5)));
-        }, 30),
+        runTxn(
+          txn,
+          async (tx) => {
+            const f = Number(text(await tx.get(enc(from))));
+            const t = Number(text(await tx.get(enc(to))));
+            tx.put(enc(from), enc(String(f - 5)));
+            tx.put(enc(to), enc(String(t + 5)));
+          },
+          30,
+        ),
       );
     }
     await Promise.all(transfers);
     const snap = await txn.snapshot();
     const values = await snap.batchGet(accounts.map(enc));
-    assert.equal(values.reduce((s, v) => s + Number(text(v)), 0), 400);
+    assert.equal(
+      values.reduce((s, v) => s + Number(text(v)), 0),
+      400,
+    );
   });
 
   it("the TSO hands out increasing timestamps", async () => {

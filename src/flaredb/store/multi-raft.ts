@@ -95,7 +95,6 @@ export class MultiRaft {
       peerOf: (id: number) => this.peers.get(id),
     };
     const p = new RegionPeer(log.regionId, log, region, applied, ctx, this.o.random);
-    p.createSibling = (l, r) => new RegionPeer(l.regionId, l, r, 1, ctx, this.o.random);
     this.peers.set(p.id, p);
     return p;
   }
@@ -321,9 +320,13 @@ export class MultiRaft {
     }
     for (const f of followUps) {
       if (f.type === "created") {
-        const old = this.peers.get(f.peer.id);
+        f.log.commitStaged();
+        const old = this.peers.get(f.log.regionId);
         if (old) this.failWaiters(old, "replaced by the split that created it");
-        this.peers.set(f.peer.id, f.peer);
+        const p = this.addPeer(f.log, f.region, 1);
+        // The parent's leader campaigns at once, so the new region serves without waiting
+        // out an election timeout (its peers hold the same log and vote for it).
+        if (f.parentLeader) p.node.campaign();
       } else await this.destroy(f.id);
     }
   }

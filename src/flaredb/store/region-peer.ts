@@ -48,7 +48,9 @@ export interface ApplyContext {
   peerOf(id: number): RegionPeer | undefined;
 }
 
-export type FollowUp = { type: "created"; peer: RegionPeer } | { type: "destroy"; id: number };
+export type FollowUp =
+  | { type: "created"; log: GroupLog; region: RegionDescriptor; parentLeader: boolean }
+  | { type: "destroy"; id: number };
 
 export interface RegionSnapshotImage {
   region: RegionDescriptor;
@@ -209,7 +211,15 @@ export class RegionPeer {
         }
         continue;
       }
-      if (entry.t === "s") this.stageSplit(entry, e.index, results, followUps);
+      if (entry.t === "s") {
+        try {
+          this.stageSplit(entry, e.index, results, followUps);
+        } catch (err) {
+          results.set(e.index, {
+            error: { code: "Internal", message: `split failed: ${(err as Error).message}` },
+          });
+        }
+      }
     }
     if (changed && this.region)
       this.ctx.db.regions.putSync(this.id, { region: this.region, applied: this.applied });
@@ -238,17 +248,18 @@ export class RegionPeer {
     const log = this.ctx.peerOf(s.id)?.log ?? new GroupLog(this.ctx.db, s.id);
     log.stageBootstrap(right.peers);
     this.ctx.db.regions.putSync(s.id, { region: right, applied: 1 });
-    followUps.push({ type: "created", peer: this.createSibling(log, right) });
+    // The replica itself is built after the transaction commits, when its log is readable.
+    followUps.push({
+      type: "created",
+      log,
+      region: right,
+      parentLeader: this.node.status().role === "leader",
+    });
     this.sizeEstimateBytes = Math.floor(this.sizeEstimateBytes / 2);
     this.measured = undefined;
     this.sampleKeys = [];
     results.set(index, { left, right });
   }
-
-  /** Set by the multi-raft so the right half of a split is built the same way as any replica. */
-  createSibling: (log: GroupLog, region: RegionDescriptor) => RegionPeer = () => {
-    throw new Error("createSibling not wired");
-  };
 }
 
 export function epochStale(region: RegionDescriptor) {
