@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { ConfChange } from "./conf-change.ts";
 import type { LmdbLogStorage } from "./lmdb-log-storage.ts";
 import type { RaftNode, RaftStatus, Ready } from "./raft-node.ts";
-import type { Entry, Message, Snapshot, SoftState } from "./types.ts";
+import type { Entry, HardState, Message, Snapshot, SoftState } from "./types.ts";
 
 /** Messages a leader may send before its own log is fsynced. */
 function isLeaderBroadcast(m: Message): boolean {
@@ -57,6 +57,7 @@ export class RaftDriver {
   private readonly appliedWaiters: Waiter[] = [];
   private nextRead = 0;
   private leading = false;
+  private deferredHardState: HardState | undefined;
 
   constructor(private readonly o: DriverOptions) {
     this.applied = o.node.status().applied;
@@ -169,11 +170,23 @@ export class RaftDriver {
             late = rd.messages.filter((m) => !isLeaderBroadcast(m));
           }
         }
-        const persisted = this.o.storage.persist({
-          snapshot: rd.snapshot,
-          entries: rd.entries,
-          hardState: rd.hardState,
-        });
+        // A Ready that only moves the commit index writes nothing: losing the commit index in a
+        // crash is harmless (it is re-learned from the leader, and an application that applied
+        // further proves those entries committed), and a write of its own would cost a whole
+        // LMDB commit that the next Ready's entries would queue behind. It rides along with the
+        // next write instead.
+        const commitOnly = !rd.snapshot && rd.entries.length === 0 && !rd.mustSync;
+        let persisted: Promise<void> | undefined;
+        if (commitOnly) {
+          if (rd.hardState) this.deferredHardState = rd.hardState;
+        } else {
+          persisted = this.o.storage.persist({
+            snapshot: rd.snapshot,
+            entries: rd.entries,
+            hardState: rd.hardState ?? this.deferredHardState,
+          });
+          this.deferredHardState = undefined;
+        }
         // Committed entries that are already on disk (always so on a leader) are applied while
         // this Ready's new entries are being fsynced: their clients need not wait for it.
         const applyNow =
@@ -181,17 +194,9 @@ export class RaftDriver {
           rd.committedEntries.length > 0 &&
           rd.committedEntries.at(-1)!.index <= this.o.storage.lastIndex();
         if (applyNow) this.applyCommitted(rd.committedEntries);
-        if (rd.mustSync || rd.snapshot) {
+        if (persisted) {
           await persisted;
           if (this.closed) return;
-        } else {
-          // Only the commit index moved: losing it in a crash is harmless (it is re-learned from
-          // the leader), so nothing waits for this fsync. LMDB still commits it in order.
-          persisted.catch((err: Error) => {
-            this.o.log.fatal({ err }, "raft driver: persisting the hard state failed");
-            this.closed = true;
-            this.o.onFatal?.(err);
-          });
         }
         if (rd.snapshot) {
           this.o.restore?.(rd.snapshot);
@@ -260,5 +265,12 @@ export class RaftDriver {
     }
     // Let a Ready that is mid-fsync finish before the storage is closed underneath it.
     while (this.running) await new Promise((r) => setTimeout(r, 5));
+    if (this.deferredHardState) {
+      const hardState = this.deferredHardState;
+      this.deferredHardState = undefined;
+      await this.o.storage.persist({ entries: [], hardState }).catch((err: Error) => {
+        this.o.log.warn({ err }, "raft driver: the last commit index was not saved (harmless)");
+      });
+    }
   }
 }

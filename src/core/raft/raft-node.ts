@@ -249,6 +249,15 @@ export class RaftNode {
       this.vote = hardState.vote;
       this.bootLeaseGuard = hardState.term > 0;
     }
+    if (
+      cfg.applied !== undefined &&
+      cfg.applied > this.log.committed &&
+      cfg.applied <= this.log.lastIndex()
+    ) {
+      // The application applies only committed entries, so whatever it applied was committed,
+      // even if the hard state saying so was not persisted (drivers may save it lazily).
+      this.log.committed = cfg.applied;
+    }
     if (cfg.applied !== undefined && cfg.applied > this.log.applied) {
       this.log.appliedTo(cfg.applied);
       this.replayAppliedConfChanges();
