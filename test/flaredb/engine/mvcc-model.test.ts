@@ -70,7 +70,9 @@ function run(actions: Action[]): void {
       case "prewrite": {
         const t: ModelTxn = { startTs: ++m.ts, writes: new Map(), state: "new" };
         txns.push(t);
-        a.keys.forEach((k, i) => t.writes.set(k, a.vals[i] === 0 ? null : `t${t.startTs}v${a.vals[i]}`));
+        a.keys.forEach((k, i) => {
+          t.writes.set(k, a.vals[i] === 0 ? null : `t${t.startTs}v${a.vals[i]}`);
+        });
         const keys = [...t.writes.keys()];
         const r = apply({
           type: "prewrite",

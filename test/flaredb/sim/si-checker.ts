@@ -180,7 +180,7 @@ export function checkSnapshotIsolation(history: readonly TxnRecord[]): Anomaly[]
       if (op.kind !== "read") continue;
       for (const e of op.value) {
         const w = byId.get(e);
-        if (!w || !w.ops.some((o) => o.kind === "append" && o.key === op.key)) {
+        if (!w?.ops.some((o) => o.kind === "append" && o.key === op.key)) {
           anomalies.push({
             kind: "garbage",
             message: `txn ${t.id} read element ${e} of key ${op.key}, which no txn appended`,
@@ -238,13 +238,12 @@ export function checkSnapshotIsolation(history: readonly TxnRecord[]): Anomaly[]
     if (ev.begin) addNonRw("rt", node, ev.txn);
     else addNonRw("rt", ev.txn, node);
   });
-  for (const [key, vs] of order) {
+  for (const vs of order.values()) {
     for (let i = 0; i + 1 < vs.length; i++) {
       const a = ix.get(vs[i]!);
       const b = ix.get(vs[i + 1]!);
       if (a !== undefined && b !== undefined) addNonRw("ww", a, b);
     }
-    void key;
   }
   for (const t of txns) {
     const me = ix.get(t.id)!;
@@ -261,7 +260,7 @@ export function checkSnapshotIsolation(history: readonly TxnRecord[]): Anomaly[]
       }
     }
   }
-  const names = (g: Graph, comp: Int32Array, c: number) =>
+  const names = (comp: Int32Array, c: number) =>
     txns
       .filter((_, i) => comp[i] === c)
       .map((t) => t.id)
@@ -271,7 +270,7 @@ export function checkSnapshotIsolation(history: readonly TxnRecord[]): Anomaly[]
     const { comp, sizes } = scc(g);
     sizes.forEach((size, c) => {
       if (size < 2) return;
-      const members = names(g, comp, c);
+      const members = names(comp, c);
       if (members === "" || seen.has(members)) return;
       seen.add(members);
       anomalies.push({ kind, message: `cycle among txns ${members}` });
