@@ -20,11 +20,12 @@ import {
 import {
   allowDecision,
   type Binding,
-  bindingOutcome,
+  conditionsHold,
   denyDecision,
   type PolicyDecision,
   type ResourceRef,
   type RoleRules,
+  roleGrants,
   selfDecision,
   selfPermission,
 } from "./policy.ts";
@@ -34,19 +35,50 @@ export interface AuthzEvent {
   object: AnyResource;
 }
 
-interface SubjectBindings {
-  cluster: Map<string, Binding>;
-  org: Map<string, Map<string, Binding>>;
-  project: Map<string, Map<string, Binding>>;
+/** Permissions remembered per role as granted or not; cleared when full (any string can be asked). */
+export const roleGrantMemoSize = 1024;
+
+/** A role as bindings see it: changed in place when the role changes, so bindings need no update. */
+interface RoleEntry {
+  rules: RoleRules | undefined;
+  /** permission → granted, filled as decisions ask. */
+  grants: Map<string, boolean>;
+}
+
+/**
+ * One binding in the decision index: just what a decision reads, in one small object, and a
+ * link to the next binding of the same principal in the same scope (usually there is none).
+ */
+interface Grant {
+  binding: Binding;
+  role: RoleEntry;
+  conditions: Binding["conditions"];
+  allow: PolicyDecision;
+  next: Grant | undefined;
 }
 
 export interface VerifierKey extends SigningKeyPublic {
   key: KeyObject;
 }
 
+/** scan()'s answer when a grant would allow but for its conditions (the deny reason says so). */
+const conditional = Symbol("conditional");
+
 export class AuthzState {
-  private readonly roles = new Map<string, RoleRules>();
-  private readonly bySubject = new Map<string, SubjectBindings>();
+  private readonly roles = new Map<string, RoleEntry>();
+  /**
+   * The decision index, flat so that a decision costs a few hash lookups whatever the number
+   * of projects: cluster grants by principal, org grants by `org NUL principal`, project
+   * grants by `project NUL principal`. A deeper tree (principal → scope → bindings) costs a
+   * cache miss per level once the state outgrows the CPU caches, i.e. at scale.
+   */
+  private readonly clusterGrants = new Map<string, Grant>();
+  private readonly orgGrants = new Map<string, Grant>();
+  private readonly projectGrants = new Map<string, Grant>();
+  /** Principals holding org-scoped bindings, and how many: only they need the project's org. */
+  private readonly orgBound = new Map<string, number>();
+  /** Every binding of a principal, for whoami (never on the decision path). */
+  private readonly bySubject = new Map<string, Set<Binding>>();
   /** binding id → binding, to find what a MODIFIED/DELETED event replaces. */
   private readonly bindings = new Map<string, Binding>();
   private readonly groupMembers = new Map<string, Set<string>>();
@@ -63,7 +95,7 @@ export class AuthzState {
 
   constructor() {
     // Built-in roles hold even before the feed delivers them (they cannot change anyway).
-    for (const [name, spec] of Object.entries(builtinRoles)) this.roles.set(name, spec);
+    for (const [name, spec] of Object.entries(builtinRoles)) this.setRole(name, spec);
   }
 
   apply(e: AuthzEvent): void {
@@ -74,9 +106,10 @@ export class AuthzState {
       case "Role": {
         if (builtinRoles[o.metadata.name]) return;
         const spec = o.spec as RoleSpec;
-        if (gone) this.roles.delete(o.metadata.name);
-        else
-          this.roles.set(o.metadata.name, { permissions: spec.permissions, excluded: spec.excluded ?? [] });
+        this.setRole(
+          o.metadata.name,
+          gone ? undefined : { permissions: spec.permissions, excluded: spec.excluded ?? [] },
+        );
         return;
       }
       case "RoleBinding": {
@@ -231,13 +264,14 @@ export class AuthzState {
   candidateBindings(subject: string, project: string | undefined): Binding[] {
     const out: Binding[] = [];
     const org = project === undefined ? undefined : this.projects.get(project);
+    const collect = (g: Grant | undefined) => {
+      for (; g; g = g.next) out.push(g.binding);
+    };
     for (const s of [subject, ...this.groupsOf(subject)]) {
-      const sb = this.bySubject.get(s);
-      if (!sb) continue;
-      for (const b of sb.cluster.values()) out.push(b);
+      collect(this.clusterGrants.get(s));
       if (project === undefined) continue;
-      if (org !== undefined) for (const b of sb.org.get(org)?.values() ?? []) out.push(b);
-      for (const b of sb.project.get(project)?.values() ?? []) out.push(b);
+      if (org !== undefined) collect(this.orgGrants.get(`${org}\0${s}`));
+      collect(this.projectGrants.get(`${project}\0${s}`));
     }
     return out;
   }
@@ -245,52 +279,44 @@ export class AuthzState {
   /** Every binding naming the subject directly or through a group (for whoami). */
   bindingsOf(subject: string): Binding[] {
     const out: Binding[] = [];
-    for (const s of [subject, ...this.groupsOf(subject)]) {
-      const sb = this.bySubject.get(s);
-      if (!sb) continue;
-      out.push(...sb.cluster.values());
-      for (const m of sb.org.values()) out.push(...m.values());
-      for (const m of sb.project.values()) out.push(...m.values());
-    }
+    for (const s of [subject, ...this.groupsOf(subject)]) out.push(...(this.bySubject.get(s) ?? []));
     return out;
   }
 
   /**
    * The evaluator's decision over the indexed candidates only: the bindings of the subject and
-   * its groups at cluster level, in the project's organization and in the project. Walks the
-   * index in place (no arrays built), so a decision costs the same at 10 or 10,000 projects.
+   * its groups at cluster level, in the project's organization and in the project — at most
+   * three hash lookups per principal, so a decision costs the same at 10 or 10,000 projects.
+   * Allocates nothing when it allows without conditions.
    */
   authorize(subject: string, permission: string, resource: Omit<ResourceRef, "org">): PolicyDecision {
-    if (selfPermission.test(permission)) return selfDecision;
+    if (permission.startsWith("iam.self.") && selfPermission.test(permission)) return selfDecision;
     const project = resource.project;
     const ref: ResourceRef = { project, org: undefined, name: resource.name, labels: resource.labels };
     let orgKnown = false;
     let sawConditional = false;
-    const check = (bs: Map<string, Binding> | undefined): PolicyDecision | undefined => {
-      if (!bs) return undefined;
-      for (const b of bs.values()) {
-        const o = bindingOutcome(b, this.roles.get(b.role), permission, ref);
-        if (o === "allow") return b.allow;
-        if (o === "conditions") sawConditional = true;
-      }
-      return undefined;
-    };
     const groups = this.memberOf.get(subject)?.values();
     for (let s: string | undefined = subject; s !== undefined; ) {
-      const sb = this.bySubject.get(s);
-      if (sb) {
-        let d = sb.cluster.size ? check(sb.cluster) : undefined;
-        if (!d && project !== undefined) {
-          // The project's organization matters only to subjects with org-scoped bindings.
-          if (sb.org.size && !orgKnown) {
+      const c = this.scan(this.clusterGrants.get(s), permission, ref);
+      if (c === conditional) sawConditional = true;
+      else if (c) return c;
+      if (project !== undefined) {
+        // The project's organization matters only to principals with org-scoped bindings.
+        if (this.orgBound.has(s)) {
+          if (!orgKnown) {
             ref.org = this.projects.get(project);
             orgKnown = true;
           }
-          d =
-            (ref.org === undefined ? undefined : check(sb.org.get(ref.org))) ??
-            check(sb.project.get(project));
+          const o =
+            ref.org === undefined
+              ? undefined
+              : this.scan(this.orgGrants.get(`${ref.org}\0${s}`), permission, ref);
+          if (o === conditional) sawConditional = true;
+          else if (o) return o;
         }
-        if (d) return d;
+        const p = this.scan(this.projectGrants.get(`${project}\0${s}`), permission, ref);
+        if (p === conditional) sawConditional = true;
+        else if (p) return p;
       }
       const next = groups?.next();
       s = next && !next.done ? `group:${next.value}` : undefined;
@@ -298,39 +324,92 @@ export class AuthzState {
     return denyDecision(subject, permission, ref, sawConditional);
   }
 
+  /** The first grant in the chain that allows; `conditional` if one would but for its conditions. */
+  private scan(
+    g: Grant | undefined,
+    permission: string,
+    ref: ResourceRef,
+  ): PolicyDecision | typeof conditional | undefined {
+    let saw = false;
+    for (; g; g = g.next) {
+      if (!this.grants(g.role, permission)) continue;
+      if (g.conditions === undefined || conditionsHold(g.conditions, ref)) return g.allow;
+      saw = true;
+    }
+    return saw ? conditional : undefined;
+  }
+
+  /** Does the role grant the permission? Memoized per role: roles hold a handful of patterns, asked the same few permissions. */
+  private grants(role: RoleEntry, permission: string): boolean {
+    const known = role.grants.get(permission);
+    if (known !== undefined) return known;
+    const granted = role.rules !== undefined && roleGrants(role.rules, permission);
+    if (role.grants.size >= roleGrantMemoSize) role.grants.clear();
+    role.grants.set(permission, granted);
+    return granted;
+  }
+
+  private roleEntry(name: string): RoleEntry {
+    let e = this.roles.get(name);
+    if (!e) {
+      e = { rules: undefined, grants: new Map() };
+      this.roles.set(name, e);
+    }
+    return e;
+  }
+
+  /** Changes the entry in place (bindings point at it); undefined = the role is gone. */
+  private setRole(name: string, rules: RoleRules | undefined): void {
+    const e = this.roleEntry(name);
+    e.rules = rules;
+    e.grants = new Map();
+  }
+
+  private grantIndex(b: Binding): [Map<string, Grant>, string] {
+    switch (b.scope.type) {
+      case "cluster":
+        return [this.clusterGrants, b.principal];
+      case "org":
+        return [this.orgGrants, `${b.scope.org}\0${b.principal}`];
+      case "project":
+        return [this.projectGrants, `${b.scope.project}\0${b.principal}`];
+    }
+  }
+
   private addBinding(b: Binding): void {
     b.allow = allowDecision(b);
     this.bindings.set(b.id, b);
-    const sb: SubjectBindings = this.bySubject.get(b.principal) ?? {
-      cluster: new Map(),
-      org: new Map(),
-      project: new Map(),
-    };
-    this.bySubject.set(b.principal, sb);
-    if (b.scope.type === "cluster") sb.cluster.set(b.id, b);
-    else {
-      const [map, key] = b.scope.type === "org" ? [sb.org, b.scope.org] : [sb.project, b.scope.project];
-      const inner = map.get(key) ?? new Map<string, Binding>();
-      map.set(key, inner);
-      inner.set(b.id, b);
-    }
+    const set = this.bySubject.get(b.principal) ?? new Set<Binding>();
+    this.bySubject.set(b.principal, set);
+    set.add(b);
+    const [map, key] = this.grantIndex(b);
+    map.set(key, {
+      binding: b,
+      role: this.roleEntry(b.role),
+      conditions: b.conditions,
+      allow: b.allow,
+      next: map.get(key),
+    });
+    if (b.scope.type === "org") this.orgBound.set(b.principal, (this.orgBound.get(b.principal) ?? 0) + 1);
   }
 
   private removeBinding(id: string): void {
     const b = this.bindings.get(id);
     if (!b) return;
     this.bindings.delete(id);
-    const sb = this.bySubject.get(b.principal);
-    if (!sb) return;
-    if (b.scope.type === "cluster") sb.cluster.delete(id);
-    else {
-      const [map, key] = b.scope.type === "org" ? [sb.org, b.scope.org] : [sb.project, b.scope.project];
-      const inner = map.get(key);
-      inner?.delete(id);
-      if (inner?.size === 0) map.delete(key);
+    const set = this.bySubject.get(b.principal);
+    set?.delete(b);
+    if (set?.size === 0) this.bySubject.delete(b.principal);
+    const [map, key] = this.grantIndex(b);
+    let kept: Grant | undefined;
+    for (let g = map.get(key); g; g = g.next) if (g.binding !== b) kept = { ...g, next: kept };
+    if (kept) map.set(key, kept);
+    else map.delete(key);
+    if (b.scope.type === "org") {
+      const n = (this.orgBound.get(b.principal) ?? 1) - 1;
+      if (n > 0) this.orgBound.set(b.principal, n);
+      else this.orgBound.delete(b.principal);
     }
-    if (sb.cluster.size === 0 && sb.org.size === 0 && sb.project.size === 0)
-      this.bySubject.delete(b.principal);
   }
 
   private forgetRevocation(spec: RevocationSpec): void {

@@ -22,6 +22,46 @@ import { verifyAccessToken } from "./token-verifier.ts";
 /** Verified tokens remembered, so a token seen again skips the signature check. */
 export const verifiedCacheSize = 10_000;
 
+/**
+ * A bounded map of verified tokens in two generations: new entries go into the young one;
+ * when it holds half the bound it becomes the old one and the previous old one is dropped
+ * whole. A hit in the old generation moves the entry up, so tokens in use stay. O(1) per
+ * operation, where evicting the first key of one big Map walks over the holes its earlier
+ * deletions left behind.
+ */
+class VerifiedTokens {
+  private young = new Map<string, AccessTokenClaims>();
+  private old = new Map<string, AccessTokenClaims>();
+
+  get(token: string): AccessTokenClaims | undefined {
+    const hit = this.young.get(token);
+    if (hit !== undefined) return hit;
+    const aged = this.old.get(token);
+    if (aged !== undefined) {
+      this.old.delete(token);
+      this.set(token, aged);
+    }
+    return aged;
+  }
+
+  set(token: string, claims: AccessTokenClaims): void {
+    if (this.young.size >= verifiedCacheSize / 2) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(token, claims);
+  }
+
+  delete(token: string): void {
+    this.young.delete(token);
+    this.old.delete(token);
+  }
+
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+}
+
 export interface VerifierOptions {
   /** The current state (swapped whole on a resync). */
   state: () => AuthzState;
@@ -38,7 +78,7 @@ export interface VerifierOptions {
 }
 
 export class Verifier implements Authenticator, Authorizer {
-  private readonly verified = new Map<string, AccessTokenClaims>();
+  private readonly verified = new VerifiedTokens();
   constructor(private readonly o: VerifierOptions) {}
 
   async authenticate(req: AuthRequest): Promise<Principal | undefined> {
@@ -67,8 +107,6 @@ export class Verifier implements Authenticator, Authorizer {
         clockSkewSeconds: this.o.clockSkewSeconds,
         nowSeconds,
       });
-      if (this.verified.size >= verifiedCacheSize)
-        this.verified.delete(this.verified.keys().next().value as string);
       this.verified.set(token, claims);
     }
     const revoked = state.revoked(claims);
@@ -76,6 +114,11 @@ export class Verifier implements Authenticator, Authorizer {
     const active = state.subjectActive(claims.sub);
     if (!active.active) throw new ApiError("Unauthenticated", `invalid token: ${active.reason}`);
     return claims;
+  }
+
+  /** Tokens in the verified cache (at most verifiedCacheSize). */
+  cachedTokens(): number {
+    return this.verified.size;
   }
 
   async authorize(principal: Principal, req: AccessRequest): Promise<Decision> {

@@ -2,54 +2,60 @@
 // the number of projects (the timing comparison lives in bench/iam, never in a test).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { populatedState } from "../../bench/iam/population.ts";
+import { bindingsPerPrincipal, boundProject, boundRole, populatedState } from "../../bench/iam/population.ts";
 
 describe("authorization at 10,000 projects × 10 bindings", () => {
   const small = populatedState(10);
   const large = populatedState(10_000);
 
-  test("the state holds every binding", () => {
+  test("the state holds every binding, 10 per principal at both scales", () => {
     assert.equal(large.bindingCount(), 100_000);
     assert.equal(large.projectCount(), 10_000);
+    assert.equal(small.bindingCount(), 100);
+    for (const k of [0, 7, 9]) {
+      assert.equal(small.bindingsOf(`user:u-${k}`).length, bindingsPerPrincipal);
+      assert.equal(large.bindingsOf(`user:u-${k}`).length, bindingsPerPrincipal);
+    }
   });
 
   test("a decision examines the same number of bindings at 10 and at 10,000 projects", () => {
-    for (const p of ["p-0", "p-1", "p-5", "p-9"]) {
-      assert.equal(
-        large.candidateBindings("user:alice", p).length,
-        small.candidateBindings("user:alice", p).length,
-      );
-      assert.equal(
-        large.candidateBindings("user:alice", p).length,
-        1,
-        "alice's own binding in that project, nothing else",
-      );
+    for (const k of [0, 1, 5, 9]) {
+      for (let i = 0; i < bindingsPerPrincipal; i++) {
+        const subject = `user:u-${k}`;
+        assert.equal(large.candidateBindings(subject, boundProject(k, i, 10_000)).length, 1);
+        assert.equal(small.candidateBindings(subject, boundProject(k, i, 10)).length, 1);
+      }
+      assert.equal(large.candidateBindings(`user:u-${k}`, "p-5000").length, 0, "not bound there");
+      assert.equal(large.candidateBindings(`user:u-${k}`, undefined).length, 0, "no cluster bindings");
     }
-    assert.equal(
-      large.candidateBindings("user:alice", undefined).length,
-      0,
-      "no cluster bindings: nothing to examine at cluster level",
-    );
   });
 
-  test("decisions are the same at both scales, and bindings stay inside their projects", () => {
-    for (const [p, perm] of [
-      ["p-0", "creditservice.quotas.get"],
-      ["p-1", "creditservice.quotas.update"],
-      ["p-2", "iam.rolebindings.create"],
-      ["p-0", "creditservice.quotas.update"],
-    ] as const) {
-      assert.deepEqual(
-        large.authorize("user:alice", perm, { project: p }).allowed,
-        small.authorize("user:alice", perm, { project: p }).allowed,
-        `${perm} in ${p}`,
+  test("decisions follow each principal's role, and bindings stay inside their projects", () => {
+    const can = { viewer: [true, false], editor: [true, true], admin: [true, true] } as const;
+    for (const k of [0, 1, 2, 4242, 9999]) {
+      for (let i = 0; i < bindingsPerPrincipal; i++) {
+        const project = boundProject(k, i, 10_000);
+        const [get, update] = can[boundRole(k, i) as keyof typeof can];
+        assert.equal(large.authorize(`user:u-${k}`, "creditservice.quotas.get", { project }).allowed, get);
+        assert.equal(
+          large.authorize(`user:u-${k}`, "creditservice.quotas.update", { project }).allowed,
+          update,
+        );
+        assert.equal(
+          large.authorize(`user:u-${k}`, "iam.rolebindings.create", { project }).allowed,
+          boundRole(k, i) === "admin",
+          "only admins manage bindings",
+        );
+      }
+      const elsewhere = boundProject(k, bindingsPerPrincipal, 10_000);
+      assert.equal(
+        large.authorize(`user:u-${k}`, "creditservice.quotas.get", { project: elsewhere }).allowed,
+        false,
+        "the next project over is not theirs",
       );
     }
-    // u-1 is bound in p-0 only (as (p*7+i) % 5000 with i=1); not in p-1.
-    assert.equal(large.authorize("user:u-1", "creditservice.quotas.get", { project: "p-0" }).allowed, true);
-    assert.equal(large.authorize("user:u-1", "creditservice.quotas.get", { project: "p-1" }).allowed, false);
     assert.equal(
-      large.authorize("user:alice", "creditservice.quotas.get", { project: "p-10000" }).allowed,
+      large.authorize("user:u-1", "creditservice.quotas.get", { project: "p-10000" }).allowed,
       false,
       "unknown project",
     );
