@@ -2,13 +2,14 @@
 // socket, decides (own endpoint, CORS preflight, route, token, rate limit, body limit) and
 // hands the request to an UpstreamExchange, or answers itself with the standard error body.
 // Requests on one connection are served in order; bytes of the next one wait in `buf`.
-import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
-import { type Authenticator, anonymous, type Principal } from "../core/api/auth.ts";
+import { anonymous, type Principal } from "../core/api/auth.ts";
 import { ApiError } from "../core/errors.ts";
+import type { AuthMemo } from "./auth-memo.ts";
 import { ChunkedFraming } from "./chunked-framing.ts";
 import { headLimits, parseRequestHead, type RequestHead } from "./http-head.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
+import type { RequestIds } from "./request-id.ts";
 import type { RouteMatch, RouteTable } from "./route-table.ts";
 import { type ExchangeClient, UpstreamExchange } from "./upstream-exchange.ts";
 import type { UpstreamPool } from "./upstream-pool.ts";
@@ -34,7 +35,8 @@ export interface OwnResponse {
 export interface EdgePolicy {
   table(): RouteTable;
   pool(component: string): UpstreamPool | undefined;
-  auth: Authenticator;
+  auth: AuthMemo;
+  requestIds: RequestIds;
   limiter: RateLimiter;
   /** The gateway's own endpoints (health, metrics, OpenAPI, internal routes), served by its ApiServer. */
   isOwnPath(path: string): boolean;
@@ -61,6 +63,7 @@ export class EdgeConnection implements ExchangeClient {
   component = "none";
   subject: string | undefined;
   startedMs = 0;
+  private idleSinceMs: number;
   exchange: UpstreamExchange | undefined;
   private buf: Buffer | undefined;
   private busy = false;
@@ -90,13 +93,16 @@ export class EdgeConnection implements ExchangeClient {
       this.exchange?.abort();
       this.collectedDone?.(undefined);
     });
-    socket.setTimeout(clientIdleTimeoutMs, () => {
-      if (!this.busy) socket.destroy();
-    });
+    this.idleSinceMs = p.now();
   }
 
   get idle(): boolean {
     return !this.busy && this.buf === undefined;
+  }
+
+  /** Called by the sweeper: a connection with no request in progress for too long is closed (a partial head counts as none). */
+  expireIdle(nowMs: number): void {
+    if (!this.busy && nowMs - this.idleSinceMs > clientIdleTimeoutMs) this.socket.destroy();
   }
 
   /** Ends the connection after the current request (on shutdown). */
@@ -145,7 +151,7 @@ export class EdgeConnection implements ExchangeClient {
       if (buf.length > headLimits.maxHeadBytes || idx > headLimits.maxHeadBytes) {
         this.busy = true;
         this.startedMs = this.p.now();
-        this.requestId = randomUUID();
+        this.requestId = this.p.requestIds.next();
         this.keepAlive = false;
         this.sendError(
           new ApiError("InvalidArgument", `request head longer than ${headLimits.maxHeadBytes} bytes`),
@@ -170,14 +176,16 @@ export class EdgeConnection implements ExchangeClient {
       head = parseRequestHead(text);
     } catch (err) {
       this.head = undefined;
-      this.requestId = randomUUID();
+      this.requestId = this.p.requestIds.next();
       this.keepAlive = false;
       return void this.sendError(err as ApiError);
     }
     this.head = head;
     this.keepAlive = head.keepAlive && !this.p.draining();
     this.requestId =
-      head.requestId !== undefined && requestIdRe.test(head.requestId) ? head.requestId : randomUUID();
+      head.requestId !== undefined && requestIdRe.test(head.requestId)
+        ? head.requestId
+        : this.p.requestIds.next();
     this.cors = this.corsHeaders(head.origin);
     this.bodyPending = head.chunked || head.contentLength > 0;
     this.handle(head).catch((err: unknown) =>
@@ -217,7 +225,7 @@ export class EdgeConnection implements ExchangeClient {
     this.component = match.component;
     let principal: Principal = anonymous;
     if (!match.isPublic) {
-      const who = await p.auth.authenticate({ authorization: head.authorization });
+      const who = p.auth.cached(head.authorization) ?? (await p.auth.authenticate(head.authorization));
       if (!who)
         throw new ApiError(
           "Unauthenticated",
@@ -354,6 +362,7 @@ export class EdgeConnection implements ExchangeClient {
       return;
     }
     this.busy = false;
+    this.idleSinceMs = this.startedMs;
     if (this.socket.isPaused()) this.socket.resume();
     // Pipelined requests wait a turn so a long pipeline cannot grow the stack.
     if (this.buf) setImmediate(() => this.busy || this.readHead());

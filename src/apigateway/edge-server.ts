@@ -9,24 +9,35 @@ export const edgeLimits = {
   maxConnections: 10_000,
   /** How often route timeouts are checked (their resolution). */
   sweepIntervalMs: 20,
+  /** Idle client connections are looked for every this many sweeps (1 s). */
+  idleSweepEvery: 50,
 };
 
 export class EdgeServer {
-  private readonly server: net.Server;
+  /** The listening socket; worker processes accept on the same one. */
+  server: net.Server;
   private readonly connections = new Set<EdgeConnection>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly onConnection: (socket: net.Socket) => void;
 
   constructor(policy: EdgePolicy) {
-    this.server = net.createServer({ noDelay: true }, (socket) => {
+    this.onConnection = (socket) => {
+      socket.setNoDelay(true);
       const c = new EdgeConnection(socket, policy);
       this.connections.add(c);
       socket.once("close", () => this.connections.delete(c));
       if (policy.draining()) c.closeWhenIdle();
-    });
+    };
+    this.server = net.createServer({ noDelay: true }, this.onConnection);
     this.server.maxConnections = edgeLimits.maxConnections;
+    let ticks = 0;
     this.sweeper = setInterval(() => {
       const now = policy.now();
-      for (const c of this.connections) c.exchange?.expire(now);
+      const idleCheck = ++ticks % edgeLimits.idleSweepEvery === 0;
+      for (const c of this.connections) {
+        c.exchange?.expire(now);
+        if (idleCheck) c.expireIdle(now);
+      }
     }, edgeLimits.sweepIntervalMs);
     this.sweeper.unref();
   }
@@ -39,6 +50,14 @@ export class EdgeServer {
         resolve(this.server.address() as net.AddressInfo);
       });
     });
+  }
+
+  /** Accepts on a listening socket another process opened (a gateway worker). */
+  adopt(server: net.Server): void {
+    this.server.off("connection", this.onConnection);
+    this.server = server;
+    server.maxConnections = edgeLimits.maxConnections;
+    server.on("connection", this.onConnection);
   }
 
   url(): string {

@@ -9,6 +9,8 @@ export interface RateLimiterOptions {
   principal: BucketPolicy;
   project: BucketPolicy;
   peers: string[];
+  /** Other processes of this same gateway (--workers), reached over IPC rather than HTTP. */
+  siblings?: ((deltas: Record<string, number>) => void) | undefined;
   syncIntervalMs: number;
   serviceToken: () => Promise<string | undefined>;
   log: Logger;
@@ -22,6 +24,7 @@ export class RateLimiter {
   private readonly principals: BucketSet;
   private readonly projects: BucketSet;
   private pending = new Map<string, number>();
+  private pendingSiblings = new Map<string, number>();
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly peers: HttpClient[];
   private readonly clock: () => number;
@@ -33,7 +36,7 @@ export class RateLimiter {
     this.peers = o.peers.map(
       (baseUrl) => new HttpClient({ baseUrl, token: o.serviceToken, timeoutMs: 1000, attempts: 1 }),
     );
-    if (this.peers.length) {
+    if (this.peers.length || o.siblings) {
       this.timer = setInterval(() => void this.flush(), o.syncIntervalMs);
       this.timer.unref();
     }
@@ -53,12 +56,18 @@ export class RateLimiter {
     return p;
   }
 
-  /** Applies what a peer let through. */
-  absorb(deltas: Record<string, number>): void {
+  /**
+   * Applies what a peer or sibling let through. `passToPeers` when it came from a sibling
+   * process: this process then tells the HTTP peers too, as if it had let it through itself.
+   */
+  absorb(deltas: Record<string, number>, passToPeers = false): void {
     const now = this.clock();
     for (const [key, n] of Object.entries(deltas)) {
       if (key.startsWith("u:")) this.principals.charge(key, now, n);
       else if (key.startsWith("j:")) this.projects.charge(key, now, n);
+      else continue;
+      if (passToPeers && this.peers.length && this.pending.size < maxKeysPerSync)
+        this.pending.set(key, (this.pending.get(key) ?? 0) + n);
     }
   }
 
@@ -68,9 +77,16 @@ export class RateLimiter {
 
   private note(key: string): void {
     if (this.peers.length) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    if (this.o.siblings && (this.pendingSiblings.size < maxKeysPerSync || this.pendingSiblings.has(key)))
+      this.pendingSiblings.set(key, (this.pendingSiblings.get(key) ?? 0) + 1);
   }
 
   private async flush(): Promise<void> {
+    if (this.o.siblings && this.pendingSiblings.size) {
+      const batch = this.pendingSiblings;
+      this.pendingSiblings = new Map();
+      this.o.siblings(Object.fromEntries(batch));
+    }
     if (this.pending.size === 0) return;
     const batch = [...this.pending.entries()].sort((a, b) => b[1] - a[1]).slice(0, maxKeysPerSync);
     this.pending = new Map();

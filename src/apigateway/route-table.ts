@@ -2,6 +2,11 @@
 // gateway never keeps a hand-written route list. Pure: documents in, a matcher out.
 // Literal path segments win over parameters, as in every router operators know.
 
+/** Distinct "METHOD path" lookups remembered per table. */
+export const matchCacheSize = 10_000;
+/** Longer paths are looked up every time, so the cache holds at most ~2.5 MB of keys. */
+const matchCacheKeyBytes = 256;
+
 export interface OpenApiDoc {
   paths?: Record<string, Record<string, unknown>>;
 }
@@ -9,8 +14,8 @@ export interface OpenApiDoc {
 interface Node {
   literal: Map<string, Node>;
   param: Node | undefined;
-  /** method → the operation served there */
-  methods: Map<string, Operation>;
+  /** method → the operation served there (one shared object per route: lookups allocate nothing) */
+  methods: Map<string, RouteMatch>;
   /** the template that ends here, for metrics labels and timeouts */
   template: string | undefined;
 }
@@ -40,6 +45,8 @@ export interface RouteConflict {
 
 export class RouteTable {
   private readonly root = newNode();
+  /** Lookups remembered by "METHOD path"; the table never changes after it is built, only replaced. */
+  private readonly cache = new Map<string, RouteMatch | null>();
   readonly conflicts: RouteConflict[] = [];
 
   /** Adds every operation of a component's OpenAPI document. */
@@ -53,6 +60,7 @@ export class RouteTable {
   }
 
   add(component: string, method: string, template: string, isPublic = false): void {
+    this.cache.clear();
     let node = this.root;
     for (const seg of segments(template)) {
       if (/^\{[^}]+\}$/.test(seg)) node = node.param ??= newNode();
@@ -65,14 +73,21 @@ export class RouteTable {
     const owner = node.methods.get(method)?.component;
     if (owner && owner !== component)
       this.conflicts.push({ method, template, components: [owner, component] });
-    else node.methods.set(method, { component, isPublic });
+    else node.methods.set(method, { component, isPublic, template });
     node.template = template;
   }
 
   /** The component for a request path (no query string), or undefined. */
   match(method: string, path: string): RouteMatch | undefined {
-    const segs = segments(path);
-    const found = walk(this.root, segs, 0, method === "HEAD" ? "GET" : method);
+    const key = `${method} ${path}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = walk(this.root, segments(path), 0, method === "HEAD" ? "GET" : method);
+    // Busy paths repeat; a full cache starts over rather than tracking recency per lookup.
+    if (path.length <= matchCacheKeyBytes) {
+      if (this.cache.size >= matchCacheSize) this.cache.clear();
+      this.cache.set(key, found ?? null);
+    }
     return found;
   }
 
@@ -95,8 +110,7 @@ export class RouteTable {
 
 function walk(node: Node, segs: string[], i: number, method: string): RouteMatch | undefined {
   if (i === segs.length) {
-    const op = node.methods.get(method);
-    return op && node.template ? { ...op, template: node.template } : undefined;
+    return node.methods.get(method);
   }
   const lit = node.literal.get(segs[i]!);
   if (lit) {

@@ -1,19 +1,24 @@
 // `photon apigateway`: the one front door. Learns each component's routes from its own
 // OpenAPI document, verifies tokens at the edge, applies rate limits, and streams requests
 // to healthy instances; the components still authorize every call themselves.
+import type { Server } from "node:net";
 import { z } from "zod";
 import { defineRoute } from "../core/api/route.ts";
 import { ApiServer } from "../core/api/server.ts";
 import { commonOptions, option } from "../core/config.ts";
 import { HttpClient } from "../core/http-client.ts";
-import { Counter, createRegistry, Histogram, latencyBuckets } from "../core/metrics.ts";
+import { createRegistry, latencyBuckets } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { AccessLog } from "./access-log.ts";
+import { AuthMemo } from "./auth-memo.ts";
 import { EdgeServer } from "./edge-server.ts";
+import { GatewayMetrics } from "./gateway-metrics.ts";
 import { aggregateOpenApi } from "./openapi-aggregate.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { RequestIds } from "./request-id.ts";
 import { type OpenApiDoc, RouteTable } from "./route-table.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
+import { maxWorkers, type WorkerMessage, WorkerPool } from "./worker-processes.ts";
 
 const urlList = z.string().transform((s) =>
   s
@@ -64,6 +69,11 @@ export const apigatewayOptions = {
     z.record(z.string(), z.number().int().min(0)),
     {},
     "per component or per 'METHOD /template': bytes",
+  ),
+  workers: option(
+    z.number().int().min(1).max(maxWorkers),
+    1,
+    "processes accepting on the gateway's port, like nginx's worker_processes (rate limits stay shared)",
   ),
   refreshMs: option(z.number().int().min(100).max(600_000), 10_000, "how often backends' routes are re-read"),
 };
@@ -119,7 +129,17 @@ export const apigatewayRole = defineRole({
     const refresher = setInterval(() => void refresh(), config.refreshMs);
     refresher.unref();
 
+    // A worker process of a --workers gateway: the parent hands it the listening socket and
+    // relays rate-limit usage.
+    const isWorker = process.env.PHOTON_GATEWAY_WORKER === "1" && typeof process.send === "function";
+    let workers: WorkerPool | undefined;
+    const toParent = (m: WorkerMessage) => process.send?.(m);
     const limiter = new RateLimiter({
+      siblings: isWorker
+        ? (deltas) => toParent({ t: "rate", deltas })
+        : config.workers > 1
+          ? (deltas) => workers?.broadcast(deltas)
+          : undefined,
       principal: { ratePerSecond: config.ratePerSecond, burst: config.rateBurst },
       project: { ratePerSecond: config.projectRatePerSecond, burst: config.projectRateBurst },
       peers: config.peers,
@@ -127,20 +147,6 @@ export const apigatewayRole = defineRole({
       serviceToken: deps.serviceToken,
       log,
     });
-    const proxied = new Counter({
-      name: "photon_gateway_requests_total",
-      help: "Requests proxied, by component and status",
-      labelNames: ["component", "status"],
-      registers: [registry],
-    });
-    const upstreamLatency = new Histogram({
-      name: "photon_gateway_request_duration_seconds",
-      help: "Time to proxy a request",
-      labelNames: ["component"],
-      buckets: latencyBuckets,
-      registers: [registry],
-    });
-
     const api = new ApiServer({
       name: "apigateway",
       logger: log,
@@ -162,6 +168,8 @@ export const apigatewayRole = defineRole({
         permission: "apigateway.ratelimits.update",
         handler: ({ body }) => {
           limiter.absorb(body.deltas);
+          if (isWorker) toParent({ t: "rate", deltas: body.deltas, fromPeer: true });
+          else workers?.broadcast(body.deltas);
           return { ok: true };
         },
       }),
@@ -182,9 +190,7 @@ export const apigatewayRole = defineRole({
     );
 
     const accessLog = new AccessLog(log, config.accessLog);
-    // Metric children looked up once per label set, not per request.
-    const counters = new Map<string, ReturnType<typeof proxied.labels>>();
-    const latencies = new Map<string, ReturnType<typeof upstreamLatency.labels>>();
+    const metrics = new GatewayMetrics(registry, latencyBuckets);
     const ownPaths = new Set([
       "/healthz",
       "/readyz",
@@ -196,7 +202,8 @@ export const apigatewayRole = defineRole({
     const edge = new EdgeServer({
       table: () => table,
       pool: (component) => pools.get(component),
-      auth: deps.auth,
+      auth: new AuthMemo(deps.auth, () => performance.now()),
+      requestIds: new RequestIds(),
       limiter,
       isOwnPath: (path) => ownPaths.has(path),
       serveOwn: async (head, requestId, body) => {
@@ -225,20 +232,8 @@ export const apigatewayRole = defineRole({
       draining: () => draining,
       now: () => performance.now(),
       done: (c, status) => {
-        const key = `${c.component} ${status}`;
-        let counter = counters.get(key);
-        if (!counter) {
-          counter = proxied.labels(c.component, String(status));
-          counters.set(key, counter);
-        }
-        counter.inc();
-        let latency = latencies.get(c.component);
-        if (!latency) {
-          latency = upstreamLatency.labels(c.component);
-          latencies.set(c.component, latency);
-        }
         const ms = performance.now() - c.startedMs;
-        latency.observe(ms / 1000);
+        metrics.observe(c.component, status, ms / 1000);
         if (status >= 500) log.warn({ status, component: c.component, reqId: c.requestId }, "proxy failed");
         if (accessLog.enabled)
           accessLog.add({
@@ -256,13 +251,37 @@ export const apigatewayRole = defineRole({
     });
 
     await api.app.ready();
-    await edge.listen(config.listen, config.port);
+    if (isWorker) {
+      process.on("message", (m: WorkerMessage, handle: unknown) => {
+        if (m.t === "listen") edge.adopt(handle as Server);
+        else if (m.t === "rate") limiter.absorb(m.deltas);
+      });
+      toParent({ t: "ready" });
+    } else {
+      await edge.listen(config.listen, config.port);
+      if (config.workers > 1)
+        workers = new WorkerPool({
+          count: config.workers,
+          server: edge.server,
+          env: {
+            PHOTON_GATEWAY_WORKER: "1",
+            PHOTON_GATEWAY_WORKER_CONFIG: JSON.stringify({ ...config, workers: 1 }),
+            PHOTON_GATEWAY_WORKER_ENDPOINTS: JSON.stringify(deps.endpoints),
+          },
+          log,
+          onRate: (deltas, fromPeer, from) => {
+            limiter.absorb(deltas, !fromPeer);
+            workers?.broadcast(deltas, from);
+          },
+        });
+    }
     return {
-      endpoints: { api: edge.url() },
+      endpoints: { api: isWorker ? "worker" : edge.url() },
       async close() {
         clearInterval(refresher);
         draining = true;
         limiter.close();
+        await workers?.close();
         await edge.close(config.shutdownGraceMs);
         accessLog.close();
         await api.close();

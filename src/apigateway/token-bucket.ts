@@ -32,9 +32,25 @@ export function take(state: BucketState | undefined, policy: BucketPolicy, nowMs
   };
 }
 
-/** Buckets by key with a bound on how many are kept (least recently used go first). */
+/** A kept bucket is moved to the recent end of the eviction order at most this often. */
+const recencyRefreshMs = 1_000;
+
+interface KeptBucket extends BucketState {
+  touchedMs: number;
+}
+
+const allowed: Take = Object.freeze({
+  allowed: true,
+  retryAfterSeconds: 0,
+  state: Object.freeze({ tokens: 0, updatedMs: 0 }),
+});
+
+/**
+ * Buckets by key with a bound on how many are kept (least recently used go first). Updated in
+ * place: this runs once or twice per request on the gateway's hot path.
+ */
 export class BucketSet {
-  private readonly buckets = new Map<string, BucketState>();
+  private readonly buckets = new Map<string, KeptBucket>();
   constructor(
     private readonly policy: BucketPolicy,
     readonly maxKeys = 100_000,
@@ -42,16 +58,44 @@ export class BucketSet {
 
   /** Consumes what another gateway replica let through, even into debt, so the shared rate holds. */
   charge(key: string, nowMs: number, cost: number): void {
-    const t = take(this.buckets.get(key), this.policy, nowMs, 0);
-    this.buckets.delete(key);
-    this.buckets.set(key, { tokens: Math.max(-this.policy.burst, t.state.tokens - cost), updatedMs: nowMs });
+    const b = this.bucket(key, nowMs);
+    this.refill(b, nowMs);
+    b.tokens = Math.max(-this.policy.burst, b.tokens - cost);
   }
 
+  /** Takes `cost` tokens if there are enough. An allowed answer is a shared frozen object. */
   take(key: string, nowMs: number, cost = 1): Take {
-    const t = take(this.buckets.get(key), this.policy, nowMs, cost);
-    this.buckets.delete(key);
-    this.buckets.set(key, t.state);
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return t;
+    const b = this.bucket(key, nowMs);
+    this.refill(b, nowMs);
+    if (b.tokens >= cost) {
+      b.tokens -= cost;
+      return allowed;
+    }
+    const wait = (cost - b.tokens) / this.policy.ratePerSecond;
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil(wait)),
+      state: { tokens: b.tokens, updatedMs: b.updatedMs },
+    };
+  }
+
+  private refill(b: KeptBucket, nowMs: number): void {
+    const elapsed = Math.max(0, nowMs - b.updatedMs) / 1000;
+    b.tokens = Math.min(this.policy.burst, b.tokens + elapsed * this.policy.ratePerSecond);
+    b.updatedMs = Math.max(b.updatedMs, nowMs);
+  }
+
+  private bucket(key: string, nowMs: number): KeptBucket {
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = { tokens: this.policy.burst, updatedMs: nowMs, touchedMs: nowMs };
+      this.buckets.set(key, b);
+      if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+    } else if (nowMs - b.touchedMs > recencyRefreshMs) {
+      this.buckets.delete(key);
+      this.buckets.set(key, b);
+      b.touchedMs = nowMs;
+    }
+    return b;
   }
 }

@@ -11,6 +11,8 @@ import type { ConnectionOwner, Instance, UpstreamConnection, UpstreamPool } from
 const crlfcrlf = Buffer.from("\r\n\r\n");
 /** Request body bytes queued while a backend connection opens, before the client is paused. */
 export const pendingBodyBytes = 65_536;
+/** Answers up to this size go to the client in the same write as their head. */
+const smallBodyBytes = 16_384;
 
 export interface ExchangeRequest {
   component: string;
@@ -205,16 +207,26 @@ export class UpstreamExchange implements ConnectionOwner {
         else if (head.contentLength >= 0) this.remaining = head.contentLength;
         else this.untilClose = true;
       }
-      sock.cork();
-      corked = true;
-      sock.write(
-        `HTTP/1.1 ${head.statusText}\r\n${head.forwarded}${this.client.responseHeaders(this.untilClose)}\r\n`,
-        "latin1",
-      );
+      const text = `HTTP/1.1 ${head.statusText}\r\n${head.forwarded}${this.client.responseHeaders(this.untilClose)}\r\n`;
       if (noBody || (!this.chunked && !this.untilClose && this.remaining === 0)) {
-        sock.uncork();
+        sock.write(text, "latin1");
         return void this.complete(start === buf.length);
       }
+      if (
+        !this.chunked &&
+        !this.untilClose &&
+        this.remaining <= smallBodyBytes &&
+        buf.length - start >= this.remaining
+      ) {
+        // The common case, a small answer that arrived whole: one write, one syscall.
+        const stop = start + this.remaining;
+        this.remaining = 0;
+        sock.write(text + buf.toString("latin1", start, stop), "latin1");
+        return void this.complete(stop === buf.length);
+      }
+      sock.cork();
+      corked = true;
+      sock.write(text, "latin1");
     }
     let ok = true;
     let ended = false;
@@ -250,13 +262,12 @@ export class UpstreamExchange implements ConnectionOwner {
   private sendHead(conn: UpstreamConnection): void {
     const s = conn.socket;
     const r = this.r;
-    s.cork();
-    s.write(
-      `${r.method} ${r.target} HTTP/1.${r.minor}\r\nhost: ${conn.instance.authority}\r\n${r.headTail}`,
-      "latin1",
-    );
-    if (r.body) s.write(r.body);
+    const head = `${r.method} ${r.target} HTTP/1.${r.minor}\r\nhost: ${conn.instance.authority}\r\n${r.headTail}`;
     const pending = this.pending;
+    if (!r.body && !pending) return void s.write(head, "latin1");
+    s.cork();
+    s.write(head, "latin1");
+    if (r.body) s.write(r.body);
     if (pending) {
       this.pending = undefined;
       this.pendingSize = 0;
