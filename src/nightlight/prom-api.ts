@@ -416,7 +416,7 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
       // A peer's forwarded copy is stored here only; anything else goes through the quorum write.
       const out =
         unrestricted && req.headers[replicaHeader] === "1"
-          ? await o.ingest.storeReplica(tenant, wr.series)
+          ? await o.ingest.storeReplica(tenant, wr.series, body)
           : await o.ingest.write(tenant, wr.series, body);
       if (out.status === 204) return reply.code(204).send();
       // remote_write clients retry 429 and 5xx, and drop batches answered with another 4xx.

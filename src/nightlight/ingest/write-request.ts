@@ -244,14 +244,24 @@ export function decodeWriteRequest(bytes: Uint8Array): WriteRequest {
 }
 
 class Writer {
-  private buf = Buffer.alloc(1024);
+  private buf: Buffer;
   len = 0;
+
+  constructor(initialBytes = 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Writes a string whose UTF-8 length `bytes` the caller already knows. */
+  utf8(s: string, bytes: number): void {
+    this.ensure(bytes);
+    this.len += this.buf.write(s, this.len, bytes, "utf8");
+  }
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
-    const next = Buffer.alloc(size);
+    const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
@@ -302,26 +312,64 @@ class Writer {
   }
 }
 
+/** Bytes of `v` as a protobuf varint (negative int64s take ten). */
+function varintLen(v: number): number {
+  if (v < 0) return 10;
+  let n = 1;
+  for (let x = v; x >= 128; x = Math.floor(x / 128)) n++;
+  return n;
+}
+
+/**
+ * Encodes in two passes (sizes, then bytes into one buffer): replicas answer reads and forward
+ * scrapes with it, so it must not allocate per sample.
+ */
 export function encodeWriteRequest(req: { series: WriteSeries[]; metadata?: WriteMetadata[] }): Uint8Array {
-  const w = new Writer();
+  const seriesLens: number[] = [];
+  const labelLens: number[] = [];
+  let total = 0;
   for (const s of req.series) {
-    const ts = new Writer();
+    let len = 0;
     for (const [n, v] of s.labels) {
-      const l = new Writer();
-      l.string(1, n);
-      l.string(2, v);
-      ts.bytes(1, l.done());
+      const nb = Buffer.byteLength(n);
+      const vb = Buffer.byteLength(v);
+      const lab = 1 + varintLen(nb) + nb + 1 + varintLen(vb) + vb;
+      labelLens.push(nb, vb, lab);
+      len += 1 + varintLen(lab) + lab;
     }
-    const stale = new Set(s.stale ?? []);
-    for (let i = 0; i < s.ts.length; i++) {
-      const sm = new Writer();
-      sm.double(1, s.vs[i]!, stale.has(i));
-      sm.varint(16);
-      sm.varint(s.ts[i]!);
-      ts.bytes(2, sm.done());
-    }
-    w.bytes(1, ts.done());
+    // Sample: double (1 + 8 bytes) and timestamp (1 + varint): always under 128 bytes.
+    for (let i = 0; i < s.ts.length; i++) len += 2 + 10 + varintLen(s.ts[i]!);
+    seriesLens.push(len);
+    total += 1 + varintLen(len) + len;
   }
+  const w = new Writer(total + 1024);
+  let li = 0;
+  req.series.forEach((s, si) => {
+    w.varint((1 << 3) | 2);
+    w.varint(seriesLens[si]!);
+    for (const [n, v] of s.labels) {
+      const nb = labelLens[li++]!;
+      const vb = labelLens[li++]!;
+      w.varint((1 << 3) | 2);
+      w.varint(labelLens[li++]!);
+      w.varint((1 << 3) | 2);
+      w.varint(nb);
+      w.utf8(n, nb);
+      w.varint((2 << 3) | 2);
+      w.varint(vb);
+      w.utf8(v, vb);
+    }
+    const stale = s.stale && s.stale.length > 0 ? new Set(s.stale) : undefined;
+    for (let i = 0; i < s.ts.length; i++) {
+      const t = s.ts[i]!;
+      const isStale = stale?.has(i) ?? false;
+      w.varint((2 << 3) | 2);
+      w.varint(10 + varintLen(t));
+      w.double(1, s.vs[i]!, isStale);
+      w.varint(16);
+      w.varint(t);
+    }
+  });
   for (const m of req.metadata ?? []) {
     const mw = new Writer();
     mw.varint(8);

@@ -24,9 +24,9 @@ export class ReplicatedWrite {
   ) {}
 
   /** A write forwarded by a peer: admitted there, stored here only. */
-  async storeReplica(tenant: string, series: WriteSeries[]): Promise<IngestOutcome> {
+  async storeReplica(tenant: string, series: WriteSeries[], wire?: Uint8Array): Promise<IngestOutcome> {
     if (!this.accepting) return notAccepting;
-    return this.db.write(tenant, series, { admitted: true });
+    return this.db.write(tenant, series, { admitted: true, ...(wire ? { wire } : {}) });
   }
 
   /**
@@ -35,12 +35,12 @@ export class ReplicatedWrite {
    */
   async write(tenant: string, series: WriteSeries[], wire?: Uint8Array): Promise<IngestOutcome> {
     if (!this.accepting) return notAccepting;
-    if (!this.replicas?.replicated) return this.db.write(tenant, series);
+    if (!this.replicas?.replicated) return this.db.write(tenant, series, wire ? { wire } : {});
     const refused = this.db.admit(tenant, series);
     if (refused) return refused as IngestOutcome;
     const body = wire ?? snappyCompress(encodeWriteRequest({ series }));
     let local: WriteOutcome | undefined;
-    const localWrite = this.db.write(tenant, series, { admitted: true }).then(
+    const localWrite = this.db.write(tenant, series, { admitted: true, wire: body }).then(
       (out) => {
         local = out;
         return true;
