@@ -30,6 +30,11 @@ export const etcdErrors = {
   memberExist: e(status.FAILED_PRECONDITION, "etcdserver: member ID already exist"),
   peerURLExist: e(status.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists"),
   memberNotFound: e(status.NOT_FOUND, "etcdserver: member not found"),
+  memberNotLearner: e(status.FAILED_PRECONDITION, "etcdserver: can only promote a learner member"),
+  learnerNotReady: e(
+    status.FAILED_PRECONDITION,
+    "etcdserver: can only promote a learner member which is in sync with leader",
+  ),
   memberBadURLs: e(status.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
   requestTooLarge: e(status.INVALID_ARGUMENT, "etcdserver: request is too large"),
   tooManyRequests: e(status.RESOURCE_EXHAUSTED, "etcdserver: too many requests"),

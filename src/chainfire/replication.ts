@@ -10,7 +10,7 @@ import { RaftNode } from "../core/raft/raft-node.ts";
 import { TcpTransport } from "../core/raft/transport.ts";
 import type { Entry, SoftState } from "../core/raft/types.ts";
 import { EtcdError, etcdErrors } from "./etcd-errors.ts";
-import type { RaftView } from "./grpc/context.ts";
+import type { MembershipChange, RaftView } from "./grpc/context.ts";
 import type { KvStore, Replicator } from "./kv-store.ts";
 import { decodeCommand, encodeCommand } from "./mvcc/command-codec.ts";
 import type { ApplyOutcome } from "./mvcc/state-machine.ts";
@@ -28,6 +28,11 @@ export const LEADER_WAIT_MS = 3_000;
 const RECENT_OUTCOMES = 4_096;
 /** Forwarded requests in flight per member. */
 const MAX_FORWARDED = 10_000;
+/**
+ * A learner is promoted only once its log holds this share of the leader's (etcd's 90 %), so a
+ * new voter that is far behind cannot make the quorum wait for its catch-up.
+ */
+export const LEARNER_READY_FRACTION = 0.9;
 
 export interface InitialMember {
   name: string;
@@ -73,7 +78,7 @@ type Forward =
   | { t: "propose"; rid: number; data: string }
   | { t: "proposed"; rid: number; index: number; term: number }
   | { t: "keepalive"; rid: number; id: number }
-  | { t: "conf"; rid: number; type: "addVoter" | "removeNode"; nodeId: string }
+  | { t: "conf"; rid: number; type: MembershipChange; nodeId: string }
   | { t: "ttl"; rid: number; ttl: number }
   | { t: "error"; rid: number; code: number; message: string };
 
@@ -331,16 +336,29 @@ export class RaftReplication implements Replicator, RaftView {
     }
   }
 
-  /** Adds or removes a Raft voter (after the member list records the change); via the leader. */
-  async changeMembership(type: "addVoter" | "removeNode", nodeId: string): Promise<void> {
+  /** Proposes a membership change on the leader; a learner must be caught up to be promoted. */
+  private proposeConf(type: MembershipChange, nodeId: string): { index: number; term: number } {
+    if (type === "promoteLearner") {
+      const st = this.driver.status();
+      const pr = st.progress.get(nodeId);
+      if (!pr) throw etcdErrors.memberNotFound();
+      // Already a voter (an earlier promote got this far): only the member list is left to do.
+      if (!pr.isLearner) return { index: st.commit, term: st.term };
+      if (pr.match < st.lastIndex * LEARNER_READY_FRACTION) throw etcdErrors.learnerNotReady();
+    }
+    try {
+      return this.driver.proposeConfChange({ type, nodeId });
+    } catch {
+      throw etcdErrors.timeout();
+    }
+  }
+
+  /** Adds, promotes or removes a Raft member (after the member list records it); via the leader. */
+  async changeMembership(type: MembershipChange, nodeId: string): Promise<void> {
     await this.awaitLeader();
     let index: number;
     if (this.leading) {
-      try {
-        index = this.driver.proposeConfChange({ type, nodeId }).index;
-      } catch {
-        throw etcdErrors.timeout();
-      }
+      index = this.proposeConf(type, nodeId).index;
     } else {
       const reply = await this.forward({ t: "conf", rid: 0, type, nodeId });
       if (reply.t !== "proposed") throw etcdErrors.timeout();
@@ -402,7 +420,7 @@ export class RaftReplication implements Replicator, RaftView {
         let reply: Forward;
         try {
           if (!this.leading) throw etcdErrors.noLeader();
-          const at = this.driver.proposeConfChange({ type: f.type, nodeId: f.nodeId });
+          const at = this.proposeConf(f.type, f.nodeId);
           reply = { t: "proposed", rid: f.rid, ...at };
         } catch (err) {
           const e = err instanceof EtcdError ? err : etcdErrors.timeout();

@@ -1,5 +1,5 @@
-// etcdserverpb.Cluster. Membership is replicated state; while chainfire runs one Raft member
-// an added member is recorded (and listed as unstarted) but does not take part in consensus.
+// etcdserverpb.Cluster. The member list is replicated state; each change is recorded there and
+// made in Raft (voter, learner, promotion, removal). A single member without Raft only records.
 import { randomBytes } from "node:crypto";
 import { etcdErrors } from "../etcd-errors.ts";
 import type { Member } from "../mvcc/types.ts";
@@ -59,7 +59,7 @@ export function clusterService(ctx: ServiceContext) {
         isLearner: !!m.isLearner,
       };
       const { result, revision } = await store.propose({ op: "memberAdd", member });
-      await ctx.membership?.("addVoter", member.id);
+      await ctx.membership?.(member.isLearner ? "addLearner" : "addVoter", member.id);
       const members = result.op === "member" ? result.members : [];
       return { header: header(ctx, revision), member: fromMember(member), members: list(members) };
     }),
@@ -74,8 +74,16 @@ export function clusterService(ctx: ServiceContext) {
       const { result, revision } = await store.propose(cmd);
       return { header: header(ctx, revision), members: list(result.op === "member" ? result.members : []) };
     }),
-    MemberPromote: unary(ctx, async () => {
-      throw etcdErrors.notCapable();
+    MemberPromote: unary(ctx, async (m: Msg) => {
+      const id = memberId(m.ID);
+      const member = store.view.memberList().find((x) => x.id === id);
+      if (!member) throw etcdErrors.memberNotFound();
+      if (!member.isLearner) throw etcdErrors.memberNotLearner();
+      if (!ctx.membership) throw etcdErrors.notCapable();
+      // Raft first (the leader refuses a learner that is not caught up), then the member list.
+      await ctx.membership("promoteLearner", id);
+      const { result, revision } = await store.propose({ op: "memberPromote", id });
+      return { header: header(ctx, revision), members: list(result.op === "member" ? result.members : []) };
     }),
   };
 }

@@ -7,6 +7,9 @@ import type { KvStore } from "../kv-store.ts";
 import type { WatchHub } from "../watch-hub.ts";
 import type { Msg } from "./codec.ts";
 
+/** The Raft side of a member change (the member list itself is a replicated command). */
+export type MembershipChange = "addVoter" | "addLearner" | "promoteLearner" | "removeNode";
+
 export interface ServiceContext {
   store: KvStore;
   hub: WatchHub;
@@ -16,7 +19,7 @@ export interface ServiceContext {
   /** What Raft says about this member (constant values while it runs alone). */
   raft: RaftView;
   /** Changes the Raft voters after the member list changed (replicated mode only). */
-  membership?: (type: "addVoter" | "removeNode", memberId: string) => Promise<void>;
+  membership?: (type: MembershipChange, memberId: string) => Promise<void>;
   /** Interval for watch progress notifications. */
   progressNotifyIntervalMs: number;
 }

@@ -286,6 +286,8 @@ export class MvccState {
         return this.memberUpdate(cmd.id, cmd.peerURLs, ctx);
       case "memberAttrs":
         return this.memberAttrs(cmd.id, cmd.name, cmd.clientURLs, ctx);
+      case "memberPromote":
+        return this.memberPromote(cmd.id, ctx);
     }
   }
 
@@ -472,6 +474,16 @@ export class MvccState {
     this.members.set(id, updated);
     ctx.changes.push({ type: "member", member: updated });
     return { op: "member", members: this.memberList() };
+  }
+
+  private memberPromote(id: string, ctx: WriteCtx): CommandResult {
+    const m = this.members.get(id);
+    if (!m) throw etcdErrors.memberNotFound();
+    if (!m.isLearner) throw etcdErrors.memberNotLearner();
+    const updated = { ...m, isLearner: false };
+    this.members.set(id, updated);
+    ctx.changes.push({ type: "member", member: updated });
+    return { op: "member", members: this.memberList(), member: updated };
   }
 
   private memberUpdate(id: string, peerURLs: string[], ctx: WriteCtx): CommandResult {

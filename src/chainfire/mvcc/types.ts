@@ -120,6 +120,8 @@ export type Command =
   | { op: "memberAdd"; member: Member }
   | { op: "memberRemove"; id: string }
   | { op: "memberUpdate"; id: string; peerURLs: string[] }
+  /** A learner becomes a voting member (etcd's MemberPromote). */
+  | { op: "memberPromote"; id: string }
   /** A started member publishes its name and client URLs (etcd's member attributes). */
   | { op: "memberAttrs"; id: string; name: string; clientURLs: string[] };
 
