@@ -33,7 +33,6 @@ import {
   scanInRegion,
 } from "../../../src/flaredb/txn/region-scan.ts";
 import type { ReadRequest, ReadResponse, RegionRouter } from "../../../src/flaredb/txn/router.ts";
-import type { Transaction } from "../../../src/flaredb/txn/transaction.ts";
 import { TxnClient } from "../../../src/flaredb/txn/txn-client.ts";
 import { type Anomaly, checkSnapshotIsolation, type Op, type TxnRecord } from "./si-checker.ts";
 
@@ -69,7 +68,7 @@ const STORES = ["s1", "s2", "s3"];
 const KEYS = ["k0", "k1", "k2", "k3", "k4", "k5"];
 const SPLITS = ["k2", "k4"];
 const RPC_TIMEOUT_MS = 250;
-const QUIET_MS = 2000;
+const QUIET_MS = 1000;
 const COMPACT_EVERY_ENTRIES = 40;
 const LOCK_TTL_MS = 300;
 /** Hard bound on events per run, so a livelock fails loudly instead of hanging the test. */
@@ -155,6 +154,7 @@ export class TxnSimulation {
   private tsoCounter = 0;
   private events = 0;
   private microtaskWork = false;
+  private finalError: unknown;
   private readonly stats = {
     committed: 0,
     aborted: 0,
@@ -261,11 +261,11 @@ export class TxnSimulation {
     if (!raft) return;
     while (raft.hasReady()) {
       const rd = raft.ready();
-      this.finishReady(store, rep, raft, rd);
+      this.finishReady(rep, raft, rd);
     }
   }
 
-  private finishReady(store: Store, rep: Replica, raft: RaftNode, rd: Ready): void {
+  private finishReady(rep: Replica, raft: RaftNode, rd: Ready): void {
     if (rd.snapshot) {
       rep.storage.applySnapshot(rd.snapshot);
       rep.kv = restoreKv(rd.snapshot.data);
@@ -306,7 +306,6 @@ export class TxnSimulation {
       const to = rep.applied - 5;
       if (to > rep.storage.firstIndex()) rep.storage.compact(to);
     }
-    void store;
   }
 
   // ---- RPC: a client call to one store -----------------------------------------------------------
@@ -491,13 +490,17 @@ export class TxnSimulation {
 
   private async runOneTxn(client: TxnClient, id: string, final = false): Promise<void> {
     const ops: Op[] = [];
-    const beginMs = this.now;
-    let status: TxnRecord["status"] = "aborted";
-    let endMs: number | undefined;
-    let tx: Transaction | undefined;
-    let crashedMidway = true;
+    // Recorded up front as unknown: a client that crashes mid-way never comes back to finish it.
+    const rec: { -readonly [K in keyof TxnRecord]: TxnRecord[K] } = {
+      id,
+      status: "unknown",
+      beginMs: this.now,
+      ops,
+      ...(final ? { final } : {}),
+    };
+    this.history.push(rec);
     try {
-      tx = final ? await client.snapshot() : await client.begin();
+      const tx = final ? await client.snapshot() : await client.begin();
       const shape = final ? "scan" : this.rng.pick(["rw", "rw", "rw", "scan", "batch"] as const);
       if (shape === "rw") {
         const keys = this.rng.pick([1, 2, 2, 3]);
@@ -529,24 +532,14 @@ export class TxnSimulation {
         });
       }
       await tx.commit();
-      status = "committed";
-      endMs = this.now;
-      crashedMidway = false;
+      rec.status = "committed";
+      rec.endMs = this.now;
     } catch (e) {
-      crashedMidway = false;
-      status = e instanceof CommitUnknownError ? "unknown" : "aborted";
-    } finally {
-      // A crashed client never returns here; the record below is completed by the caller's bookkeeping.
+      // Before the primary commit nothing can commit the txn; after it was sent, only an
+      // unanswered primary commit leaves the outcome open.
+      rec.status = e instanceof CommitUnknownError ? "unknown" : "aborted";
+      if (final) this.finalError = e;
     }
-    void crashedMidway;
-    this.history.push({
-      id,
-      status,
-      beginMs,
-      ...(endMs !== undefined ? { endMs } : {}),
-      ops,
-      ...(final ? { final } : {}),
-    });
   }
 
   // ---- faults -----------------------------------------------------------------------------------
@@ -680,8 +673,6 @@ export class TxnSimulation {
       else if (t.status === "aborted") this.stats.aborted++;
       else this.stats.unknown++;
     }
-    // Txns of crashed clients never finished: the checker treats them as unknown (their writes
-    // count if someone saw them).
     this.stats.events = this.events;
     this.stats.virtualMs = this.now;
     return {
