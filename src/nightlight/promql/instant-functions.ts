@@ -205,14 +205,31 @@ export function evalInstantFunction(name: string, args: Value[], tMs: number): V
   throw new FunctionError(`function "${name}" is not implemented`);
 }
 
+/**
+ * A bucket series' bound and group, per label set: the evaluator hands the same label objects
+ * at every step of a range query, so this is worked out once per series, not once per step.
+ */
+const bucketInfo = new WeakMap<Labels, { upper: number | undefined; labels: Labels; key: string }>();
+
+function bucketOf(l: Labels): { upper: number | undefined; labels: Labels; key: string } {
+  let info = bucketInfo.get(l);
+  if (!info) {
+    const labels = l.filter(([n]) => n !== "le" && n !== metricNameLabel);
+    info = {
+      upper: parseGoFloat(labelValue(l, "le")),
+      labels,
+      key: labels.map(([n, v]) => `${n}\xfe${v}`).join("\xff"),
+    };
+    bucketInfo.set(l, info);
+  }
+  return info;
+}
+
 function histogramQuantile(q: number, samples: Sample[]): Sample[] {
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of samples) {
-    const le = labelValue(s.labels, "le");
-    const upper = parseGoFloat(le);
+    const { upper, labels, key } = bucketOf(s.labels);
     if (upper === undefined) continue;
-    const labels = s.labels.filter(([n]) => n !== "le" && n !== metricNameLabel);
-    const key = labels.map(([n, v]) => `${n}\xfe${v}`).join("\xff");
     let g = groups.get(key);
     if (!g) {
       g = { labels, buckets: [] };
