@@ -673,6 +673,9 @@ export class TxnSimulation {
       else if (t.status === "aborted") this.stats.aborted++;
       else this.stats.unknown++;
     }
+    if (this.finalError !== undefined) {
+      throw new Error(`seed ${this.o.seed}: the final read failed: ${String(this.finalError)}`);
+    }
     this.stats.events = this.events;
     this.stats.virtualMs = this.now;
     return {
