@@ -316,6 +316,12 @@ async function streamVersion(
   end: number,
 ): Promise<void> {
   const res = call.res;
+  const only = v.segments.length === 1 ? v.segments[0] : undefined;
+  if (only?.inline) {
+    // A small object kept inline: one write, no stream machinery.
+    res.end(Buffer.from(only.inline.buffer, only.inline.byteOffset + start, end - start));
+    return;
+  }
   try {
     for await (const buf of readVersion(deps, v, start, end)) {
       if (res.destroyed) return;

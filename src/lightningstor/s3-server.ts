@@ -137,6 +137,12 @@ export class S3Server {
   private server: Server | undefined;
   private readonly requests: Counter;
   private readonly latency: Histogram;
+  /** Request ids: a random per-process prefix and a counter (unique, and no RNG call per request). */
+  private readonly idPrefix = randomBytes(4).toString("hex").toUpperCase();
+  private idCounter = 0;
+  /** Metric children by label values, so a request does not hash its labels twice. */
+  private readonly requestCounters = new Map<string, ReturnType<Counter["labels"]>>();
+  private readonly latencyChildren = new Map<string, ReturnType<Histogram["labels"]>>();
 
   constructor(private readonly opts: S3ServerOptions) {
     this.requests = new Counter({
@@ -152,6 +158,27 @@ export class S3Server {
       buckets: latencyBuckets,
       registers: [opts.registry],
     });
+  }
+
+  private nextRequestId(): string {
+    this.idCounter = (this.idCounter + 1) % 0x100000000;
+    return `${this.idPrefix}${this.idCounter.toString(16).toUpperCase().padStart(8, "0")}`;
+  }
+
+  private record(op: string, status: number, seconds: number): void {
+    const key = `${op} ${status}`;
+    let c = this.requestCounters.get(key);
+    if (!c) {
+      c = this.requests.labels({ op, status: String(status) });
+      this.requestCounters.set(key, c);
+    }
+    c.inc();
+    let h = this.latencyChildren.get(op);
+    if (!h) {
+      h = this.latency.labels({ op });
+      this.latencyChildren.set(op, h);
+    }
+    h.observe(seconds);
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -186,7 +213,7 @@ export class S3Server {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = randomBytes(8).toString("hex").toUpperCase();
+    const requestId = this.nextRequestId();
     res.setHeader("x-amz-request-id", requestId);
     res.setHeader("x-amz-id-2", requestId);
     res.setHeader("server", "PhotonCloud-lightningstor");
@@ -261,10 +288,7 @@ export class S3Server {
       this.sendError(req, res, err, requestId, rawPath);
     } finally {
       call?.body.discard();
-      res.once("finish", () => {
-        this.requests.inc({ op, status: String(res.statusCode) });
-        this.latency.observe({ op }, (performance.now() - started) / 1000);
-      });
+      res.once("finish", () => this.record(op, res.statusCode, (performance.now() - started) / 1000));
     }
   }
 
