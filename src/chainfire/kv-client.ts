@@ -99,11 +99,22 @@ function toKv(m: Msg): KeyValue {
   };
 }
 
+/**
+ * range_end only when there is one. A present but empty range_end is not "no range" to etcd:
+ * its decoder turns it into a non-nil empty slice, which etcd 3.4 reads as "every key from
+ * `key` on" — a get would scan (and return) the rest of the keyspace, a delete delete it.
+ */
+function rangeEndField(k: Buffer, o: { prefix?: boolean; rangeEnd?: Bytes }): { range_end?: Buffer } {
+  if (o.prefix) return { range_end: prefixEnd(k) };
+  if (o.rangeEnd !== undefined && buf(o.rangeEnd).length > 0) return { range_end: buf(o.rangeEnd) };
+  return {};
+}
+
 function rangeMsg(key: Bytes, o: RangeOptions = {}): Msg {
   const k = buf(key);
   return {
     key: k,
-    range_end: o.prefix ? prefixEnd(k) : o.rangeEnd ? buf(o.rangeEnd) : Buffer.alloc(0),
+    ...rangeEndField(k, o),
     limit: o.limit ?? 0,
     revision: o.revision ?? 0,
     sort_order: o.sort?.order ?? "NONE",
@@ -132,7 +143,7 @@ function opMsg(op: Op): Msg {
     return {
       request_delete_range: {
         key: k,
-        range_end: op.delete.prefix ? prefixEnd(k) : Buffer.alloc(0),
+        ...(op.delete.prefix ? { range_end: prefixEnd(k) } : {}),
         prev_kv: !!op.delete.prevKv,
       },
     };
@@ -298,7 +309,7 @@ export class ChainfireClient {
     stream.write({
       create_request: {
         key: k,
-        range_end: o.prefix ? prefixEnd(k) : o.rangeEnd ? buf(o.rangeEnd) : Buffer.alloc(0),
+        ...rangeEndField(k, o),
         start_revision: o.startRevision ?? 0,
         prev_kv: !!o.prevKv,
         filters,
