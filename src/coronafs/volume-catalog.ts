@@ -156,12 +156,18 @@ export class VolumeCatalog {
    * Freezes the volume's current contents as a snapshot: its top layer becomes the snapshot's
    * and the volume continues on a new empty layer. No chunk is copied.
    */
-  async snapshotVolume(volumeId: string, snapshotId: string): Promise<SnapshotManifest> {
+  async snapshotVolume(
+    volumeId: string,
+    snapshotId: string,
+    /** Runs while no write is in flight, before the local switch: the replicas snapshot here. */
+    alsoOnReplicas?: () => Promise<void>,
+  ): Promise<SnapshotManifest> {
     const existing = this.snapshots.get(snapshotId);
     if (existing) return existing;
     const v = this.volumes.get(volumeId);
     if (!v) throw new CatalogError("NotFound", `volume ${volumeId} is not on this server`);
     return v.data.quiesced(async () => {
+      await alsoOnReplicas?.();
       await v.data.flush();
       const frozen = [...v.manifest.layers];
       // The volume moves to its new layer first: a crash before the snapshot manifest is

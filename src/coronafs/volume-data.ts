@@ -49,10 +49,12 @@ export class VolumeData {
     return out;
   }
 
-  /** `guard` runs inside the write gate and may throw to refuse (fencing). */
-  write(offset: number, data: Buffer, fua: boolean, guard?: () => void): Promise<void> {
-    return this.gate.shared(async () => {
-      guard?.();
+  /**
+   * Writes run concurrently with each other; callers that must not overlap a snapshot or an
+   * attachment switch run them inside `gate.shared` (the volume server does, with fencing).
+   */
+  async write(offset: number, data: Buffer, fua: boolean): Promise<void> {
+    {
       const pieces = chunkPieces(offset, data.length, this.chunkSizeBytes);
       await Promise.all(
         pieces.map(async (p) => {
@@ -68,21 +70,15 @@ export class VolumeData {
         }),
       );
       if (fua) await this.syncChunks(pieces.map((p) => p.index));
-    });
+    }
   }
 
   /**
    * Zeroes a range. Whole chunks become sparse (their blocks are released) unless the caller
    * asked for the space to stay allocated (NBD_CMD_FLAG_NO_HOLE); partial chunks get zeros.
    */
-  zero(
-    offset: number,
-    length: number,
-    opts: { fua: boolean; noHole: boolean },
-    guard?: () => void,
-  ): Promise<void> {
-    return this.gate.shared(async () => {
-      guard?.();
+  async zero(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void> {
+    {
       const pieces = chunkPieces(offset, length, this.chunkSizeBytes);
       for (const p of pieces) {
         if (!p.whole || opts.noHole) {
@@ -110,7 +106,7 @@ export class VolumeData {
         this.dirty.add(p.index);
       }
       if (opts.fua) await this.syncChunks(pieces.map((p) => p.index));
-    });
+    }
   }
 
   /** Persists every write that completed before the call: fsync of the touched chunk files. */

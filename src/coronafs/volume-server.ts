@@ -56,6 +56,10 @@ export class VolumeServer {
     return `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
   }
 
+  isAttached(id: string): boolean {
+    return this.attached.has(id);
+  }
+
   private resolve(name: string): StoredVolume | undefined {
     const slash = name.indexOf("/");
     const id = slash < 0 ? name : name.slice(0, slash);
@@ -93,23 +97,31 @@ export class VolumeServer {
         );
     };
     const d = v.data;
+    // Local write and replica forwarding run inside the gate together: a snapshot or a new
+    // attachment waits for both, and a fenced attachment is refused before either starts.
+    const mutate = (local: () => Promise<void>, remote: (r: ReplicaSet) => Promise<void>) =>
+      d.gate.shared(async () => {
+        fenced();
+        await Promise.all([local(), replicas ? remote(replicas) : undefined]);
+      });
     return {
       read: (o, n) => d.read(o, n),
-      write: async (o, data, fua) => {
-        fenced();
-        await Promise.all([d.write(o, data, fua, fenced), replicas?.write(o, data, fua)]);
-      },
-      writeZeroes: async (o, n, opts) => {
-        fenced();
-        await Promise.all([d.zero(o, n, opts, fenced), replicas?.zero(o, n, opts)]);
-      },
-      trim: async (o, n, fua) => {
-        fenced();
-        const opts = { fua, noHole: false };
-        await Promise.all([d.zero(o, n, opts, fenced), replicas?.zero(o, n, opts)]);
-      },
+      write: (o, data, fua) =>
+        mutate(
+          () => d.write(o, data, fua),
+          (r) => r.write(o, data, fua),
+        ),
+      writeZeroes: (o, n, opts) =>
+        mutate(
+          () => d.zero(o, n, opts),
+          (r) => r.zero(o, n, opts),
+        ),
+      trim: (o, n, fua) =>
+        mutate(
+          () => d.zero(o, n, { fua, noHole: false }),
+          (r) => r.zero(o, n, { fua, noHole: false }),
+        ),
       flush: async () => {
-        fenced();
         await Promise.all([d.flush(), replicas?.flush()]);
       },
       release: () => {

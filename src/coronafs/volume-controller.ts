@@ -1,0 +1,341 @@
+// Drives each Volume toward its spec: places its copies, creates them on the volume servers
+// (empty, or cloned copy-on-write from an image base or a snapshot), sets the first
+// attachment epoch, grows them on resize, fails the primary over to an in-sync replica when
+// its server is down, and on delete removes the copies and gives the quota back.
+import type { Logger } from "pino";
+import type { ApiError } from "../core/errors.ts";
+import type { Registry } from "../core/metrics.ts";
+import { setCondition } from "../core/resource/conditions.ts";
+import { Controller } from "../core/resource/controller.ts";
+import type { AnyResource, Resource } from "../core/resource/model.ts";
+import type { ResourceStore } from "../core/resource/store.ts";
+import {
+  gib,
+  type SnapshotSpec,
+  type SnapshotStatus,
+  snapshotKind,
+  type VolumeCopy,
+  type VolumeSpec,
+  type VolumeStatus,
+  volumeKind,
+} from "./api.ts";
+import type { Fleet } from "./fleet.ts";
+import { placeCopies } from "./placement.ts";
+
+export type Volume = Resource<VolumeSpec, VolumeStatus>;
+export type VolumeSnapshot = Resource<SnapshotSpec, SnapshotStatus>;
+
+export const volumeFinalizer = "coronafs.photon/copies";
+
+/** The part of creditservice's client used here. */
+export interface CreditPort {
+  withReservation<T>(
+    project: string,
+    requestId: string,
+    amounts: Record<string, number>,
+    create: () => Promise<T>,
+  ): Promise<T>;
+  releaseUsage(project: string, requestId: string, amounts: Record<string, number>): Promise<unknown>;
+}
+
+/** Where image bytes come from (lightningstor's registry). */
+export interface ImageSource {
+  describe(
+    project: string,
+    name: string,
+  ): Promise<{ sha256: string; sizeBytes: number; format: "raw" | "qcow2" }>;
+  open(project: string, name: string): Promise<import("node:stream").Readable>;
+}
+
+export interface VolumeControllerOptions {
+  store: ResourceStore;
+  fleet: Fleet;
+  log: Logger;
+  registry?: Registry;
+  images?: ImageSource | undefined;
+  credit?: CreditPort | undefined;
+  chunkSizeBytes: number;
+  newToken: () => string;
+  clock: () => number;
+  resyncMs: number;
+}
+
+const now = (clock: () => number) => new Date(clock()).toISOString();
+
+export function imageBaseId(sha256: string): string {
+  return `img-${sha256.slice(0, 40)}`;
+}
+
+export class VolumeReconciler {
+  constructor(private readonly o: VolumeControllerOptions) {}
+
+  controller(): Controller {
+    return new Controller({
+      name: "coronafs-volumes",
+      kind: volumeKind.kind,
+      store: this.o.store,
+      log: this.o.log,
+      resyncMs: this.o.resyncMs,
+      ...(this.o.registry ? { registry: this.o.registry } : {}),
+      reconcile: async (_key, obj) => {
+        if (!obj) return undefined;
+        return this.reconcile(obj as Volume);
+      },
+    });
+  }
+
+  private async save(v: Volume): Promise<Volume> {
+    return (await this.o.store.update(v as AnyResource, { revision: v.metadata.revision })) as Volume;
+  }
+
+  private fail(v: Volume, reason: string, message: string): Promise<Volume> {
+    const t = now(this.o.clock);
+    return this.save({
+      ...v,
+      status: {
+        ...v.status,
+        phase: v.status.copies.length ? v.status.phase : "Failed",
+        message,
+        conditions: setCondition(v.status.conditions, { type: "Ready", status: "False", reason, message }, t),
+      },
+    });
+  }
+
+  async reconcile(v: Volume): Promise<{ requeueAfterMs?: number } | undefined> {
+    if (v.metadata.deletionTimestamp) return this.remove(v);
+    const volumeId = v.metadata.uid;
+    // 1. Placement, recorded before anything is created so a retry finds the same servers.
+    if (v.status.copies.length === 0) {
+      let allowed: string[] | undefined;
+      if (v.spec.source?.snapshot) {
+        const snap = (await this.o.store.get({
+          kind: snapshotKind.kind,
+          project: v.metadata.project,
+          name: v.spec.source.snapshot,
+        })) as VolumeSnapshot | undefined;
+        if (snap?.status.phase !== "Ready") {
+          await this.fail(v, "SourceNotReady", `snapshot ${v.spec.source.snapshot} is not Ready yet`);
+          return { requeueAfterMs: 2000 };
+        }
+        allowed = snap.status.servers;
+      }
+      const placed = placeCopies(this.o.fleet.loads(), v.spec.replicas, allowed);
+      if ("error" in placed) {
+        await this.fail(v, "Unschedulable", placed.error);
+        return { requeueAfterMs: 5000 };
+      }
+      const copies: VolumeCopy[] = placed.servers.map((id, i) => ({
+        server: id,
+        nbd: this.o.fleet.get(id)?.nbd ?? "",
+        role: i === 0 ? "primary" : "replica",
+        inSync: true,
+      }));
+      await this.save({
+        ...v,
+        status: { ...v.status, phase: "Creating", volumeId, copies, message: "placing copies" },
+      });
+      return undefined; // the write wakes us again
+    }
+
+    // 2. Fail over first: nothing else can proceed while the primary is down.
+    const failedOver = await this.failoverIfNeeded(v);
+    if (failedOver) return undefined;
+
+    // 3. Every copy exists on its server, with the right size.
+    const sizeBytes = v.spec.sizeGib * gib;
+    let baseId: string | undefined;
+    if (v.spec.source?.image) {
+      if (!this.o.images) {
+        await this.fail(v, "NoImageRegistry", "volumes from images need lightningstor; it is not configured");
+        return { requeueAfterMs: 10_000 };
+      }
+      const project = v.spec.source.image.project ?? v.metadata.project!;
+      const img = await this.o.images
+        .describe(project, v.spec.source.image.name)
+        .catch(async (e: ApiError) => {
+          await this.fail(
+            v,
+            "ImageUnavailable",
+            `image ${project}/${v.spec.source?.image?.name}: ${e.message}`,
+          );
+          return undefined;
+        });
+      if (!img) return { requeueAfterMs: 5000 };
+      if (img.sizeBytes > sizeBytes && img.format === "raw") {
+        await this.fail(
+          v,
+          "TooSmall",
+          `the image is ${img.sizeBytes} bytes; the volume is only ${sizeBytes}`,
+        );
+        return undefined;
+      }
+      baseId = imageBaseId(img.sha256);
+      for (const c of v.status.copies.filter((c) => c.inSync)) {
+        const s = this.member(c.server);
+        const has = await s.client.getSnapshot(baseId).catch(() => undefined);
+        if (!has) {
+          this.o.log.info({ server: c.server, image: v.spec.source.image.name }, "importing image base");
+          await s.client.importImage(
+            baseId,
+            img.format,
+            this.o.chunkSizeBytes,
+            await this.o.images.open(project, v.spec.source.image.name),
+          );
+        }
+      }
+    }
+    let snapshotId: string | undefined;
+    if (v.spec.source?.snapshot) {
+      const snap = (await this.o.store.get({
+        kind: snapshotKind.kind,
+        project: v.metadata.project,
+        name: v.spec.source.snapshot,
+      })) as VolumeSnapshot | undefined;
+      snapshotId = snap?.status.snapshotId;
+      if (!snapshotId) {
+        await this.fail(v, "SourceGone", `snapshot ${v.spec.source.snapshot} no longer exists`);
+        return undefined;
+      }
+    }
+    const from = baseId ?? snapshotId;
+    for (const c of v.status.copies.filter((c) => c.inSync)) {
+      const s = this.member(c.server);
+      const existing = await s.client.getVolume(volumeId).catch(() => undefined);
+      if (!existing) {
+        try {
+          await s.client.createVolume(volumeId, {
+            sizeBytes,
+            chunkSizeBytes: this.o.chunkSizeBytes,
+            ...(from ? { fromSnapshot: from } : {}),
+          });
+        } catch (e) {
+          if ((e as ApiError).code === "InvalidArgument") {
+            await this.fail(v, "InvalidSource", (e as Error).message);
+            return undefined;
+          }
+          throw e;
+        }
+      } else if (existing.sizeBytes < sizeBytes) await s.client.resize(volumeId, sizeBytes);
+    }
+
+    // 4. The first attachment generation: a secret nobody holds, so the export is closed.
+    let status = v.status;
+    if (status.epoch === 0) {
+      status = { ...status, epoch: 1 };
+      await this.pushAttachment(volumeId, status.copies, 1, this.o.newToken());
+    }
+    const t = now(this.o.clock);
+    const next: VolumeStatus = {
+      ...status,
+      phase: status.attachment ? "Attached" : "Available",
+      sizeBytes,
+      copies: status.copies.map((c) => ({ ...c, nbd: this.o.fleet.get(c.server)?.nbd ?? c.nbd })),
+      conditions: setCondition(
+        status.conditions,
+        {
+          type: "Ready",
+          status: "True",
+          reason: "CopiesReady",
+          message: `${status.copies.filter((c) => c.inSync).length} in-sync copies`,
+        },
+        t,
+      ),
+    };
+    delete next.message;
+    if (JSON.stringify(next) !== JSON.stringify(v.status)) await this.save({ ...v, status: next });
+    return { requeueAfterMs: this.o.resyncMs };
+  }
+
+  /** Sends an attachment generation to every in-sync copy: replicas first, the primary last. */
+  async pushAttachment(volumeId: string, copies: VolumeCopy[], epoch: number, token: string): Promise<void> {
+    const inSync = copies.filter((c) => c.inSync);
+    const replicas = inSync.filter((c) => c.role === "replica");
+    for (const c of replicas)
+      await this.member(c.server).client.setAttachment(volumeId, { epoch, token, replicas: [] });
+    const primary = inSync.find((c) => c.role === "primary");
+    if (primary)
+      await this.member(primary.server).client.setAttachment(volumeId, {
+        epoch,
+        token,
+        replicas: replicas.map((c) => this.o.fleet.get(c.server)?.nbd ?? c.nbd),
+      });
+  }
+
+  /**
+   * When the primary's server is down and an in-sync replica's is up: the replica becomes the
+   * primary at a new epoch, so the old primary (should it return) is fenced everywhere.
+   * The holder must attach again to learn the new address (plasmavmc's worker does).
+   */
+  private async failoverIfNeeded(v: Volume): Promise<boolean> {
+    const primary = v.status.copies.find((c) => c.role === "primary");
+    if (!primary || this.o.fleet.get(primary.server)?.healthy !== false) return false;
+    const candidate = v.status.copies.find(
+      (c) => c.role === "replica" && c.inSync && this.o.fleet.get(c.server)?.healthy,
+    );
+    if (!candidate) {
+      if (v.status.phase !== "Failed")
+        await this.fail(
+          v,
+          "PrimaryDown",
+          `the primary's server ${primary.server} is down and no in-sync replica is reachable`,
+        );
+      return true;
+    }
+    const epoch = v.status.epoch + 1;
+    const copies: VolumeCopy[] = v.status.copies.map((c) =>
+      c === primary
+        ? { ...c, role: "replica", inSync: false }
+        : c === candidate
+          ? { ...c, role: "primary" }
+          : c,
+    );
+    await this.pushAttachment(v.metadata.uid, copies, epoch, this.o.newToken());
+    const t = now(this.o.clock);
+    const message = `failed over from ${primary.server} (down) to ${candidate.server} at epoch ${epoch}`;
+    this.o.log.warn({ volume: v.metadata.name, project: v.metadata.project, epoch }, message);
+    await this.save({
+      ...v,
+      status: {
+        ...v.status,
+        epoch,
+        copies,
+        message,
+        conditions: setCondition(
+          v.status.conditions,
+          { type: "FailedOver", status: "True", reason: "PrimaryDown", message },
+          t,
+        ),
+      },
+    });
+    return true;
+  }
+
+  private async remove(v: Volume): Promise<undefined> {
+    if (v.status.phase !== "Deleting") {
+      await this.save({ ...v, status: { ...v.status, phase: "Deleting" } });
+      return undefined;
+    }
+    for (const c of v.status.copies) await this.member(c.server).client.deleteVolume(v.metadata.uid);
+    if (this.o.credit && v.status.chargedGib > 0)
+      await this.o.credit.releaseUsage(v.metadata.project!, `coronafs-volume-${v.metadata.uid}-delete`, {
+        volume_gib: v.status.chargedGib,
+      });
+    await this.o.store.update(
+      {
+        ...v,
+        metadata: {
+          ...v.metadata,
+          finalizers: (v.metadata.finalizers ?? []).filter((f) => f !== volumeFinalizer),
+        },
+      } as AnyResource,
+      { revision: v.metadata.revision },
+    );
+    return undefined;
+  }
+
+  member(id: string) {
+    const m = this.o.fleet.get(id);
+    if (!m) throw new Error(`volume server ${id} is not in the fleet (was it removed from --servers?)`);
+    return m;
+  }
+}
