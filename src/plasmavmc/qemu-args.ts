@@ -1,0 +1,95 @@
+// The QEMU command line for one VM, pure: the same launch spec always gives the same argv.
+// Guests see virtio disks and NICs, a serial console on a socket the worker reads, QMP on
+// another socket, and the metadata service's URL as an SMBIOS OEM string (type 11).
+
+export type Accel = "kvm" | "tcg";
+
+export type DiskSource =
+  | { kind: "file"; path: string; format: "raw" | "qcow2" }
+  | { kind: "nbd"; host: string; port: number; exportName: string };
+
+export interface PortForward {
+  /** Host address the forward listens on (loopback unless the operator says otherwise). */
+  hostAddress: string;
+  hostPort: number;
+  guestPort: number;
+  protocol: "tcp" | "udp";
+}
+
+export interface LaunchSpec {
+  name: string;
+  vcpus: number;
+  memoryMib: number;
+  accel: Accel;
+  disks: DiskSource[];
+  /** QEMU user-mode networking until prismnet gives VMs taps on a VPC bridge. */
+  portForwards: PortForward[];
+  /** Where the guest fetches its metadata; reachable from user-mode networking. */
+  metadataUrl?: string;
+  qmpSocket: string;
+  serialSocket: string;
+  /** Sent as the guest's SMBIOS system UUID. */
+  uuid?: string;
+}
+
+function driveArgs(d: DiskSource, i: number): string[] {
+  const id = `disk${i}`;
+  const source =
+    d.kind === "file"
+      ? `driver=${d.format},file.driver=file,file.filename=${d.path}`
+      : `driver=raw,file.driver=nbd,file.server.type=inet,file.server.host=${d.host},file.server.port=${d.port},file.export=${d.exportName}`;
+  return [
+    "-blockdev",
+    `node-name=${id},cache.direct=off,${source}`,
+    "-device",
+    `virtio-blk-pci,drive=${id},id=${id}-dev${i === 0 ? ",bootindex=0" : ""}`,
+  ];
+}
+
+/** QEMU splits option values at commas; a path with one would be misread, so refuse it. */
+function plain(value: string, what: string): string {
+  if (value.includes(",")) throw new Error(`${what} must not contain a comma: ${value}`);
+  return value;
+}
+
+export function qemuArgs(spec: LaunchSpec): string[] {
+  for (const d of spec.disks) if (d.kind === "file") plain(d.path, "disk path");
+  plain(spec.qmpSocket, "QMP socket path");
+  plain(spec.serialSocket, "serial socket path");
+  if (spec.metadataUrl) plain(spec.metadataUrl, "metadata URL");
+  const fwd = spec.portForwards
+    .map((p) => `,hostfwd=${p.protocol}:${p.hostAddress}:${p.hostPort}-:${p.guestPort}`)
+    .join("");
+  return [
+    "-name",
+    `${spec.name},process=photon-vm-${spec.name}`,
+    "-machine",
+    `q35,accel=${spec.accel}`,
+    ...(spec.accel === "kvm" ? ["-cpu", "host"] : []),
+    "-smp",
+    String(spec.vcpus),
+    "-m",
+    String(spec.memoryMib),
+    "-nodefaults",
+    "-no-user-config",
+    "-display",
+    "none",
+    "-vga",
+    "none",
+    "-chardev",
+    `socket,id=serial0,path=${spec.serialSocket},server=on,wait=on`,
+    "-serial",
+    "chardev:serial0",
+    "-chardev",
+    `socket,id=qmp0,path=${spec.qmpSocket},server=on,wait=off`,
+    "-mon",
+    "chardev=qmp0,mode=control",
+    ...spec.disks.flatMap(driveArgs),
+    "-netdev",
+    `user,id=net0${fwd}`,
+    "-device",
+    "virtio-net-pci,netdev=net0,id=net0-dev",
+    ...(spec.metadataUrl ? ["-smbios", `type=11,value=photon-metadata=${spec.metadataUrl}`] : []),
+    ...(spec.uuid ? ["-uuid", spec.uuid] : []),
+  ];
+}

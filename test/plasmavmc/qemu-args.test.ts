@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type LaunchSpec, qemuArgs } from "../../src/plasmavmc/qemu-args.ts";
+
+const spec: LaunchSpec = {
+  name: "web-1",
+  vcpus: 2,
+  memoryMib: 512,
+  accel: "tcg",
+  disks: [
+    { kind: "file", path: "/var/lib/vm/root.raw", format: "raw" },
+    { kind: "nbd", host: "127.0.0.1", port: 10809, exportName: "vol-1" },
+  ],
+  portForwards: [{ hostAddress: "127.0.0.1", hostPort: 8080, guestPort: 80, protocol: "tcp" }],
+  metadataUrl: "http://10.0.2.2:9000/v1/tok",
+  qmpSocket: "/run/vm/qmp.sock",
+  serialSocket: "/run/vm/serial.sock",
+};
+
+const after = (args: string[], flag: string) => args.filter((_, i) => args[i - 1] === flag);
+
+test("the command line carries the flavor, disks, forwards, metadata URL and sockets", () => {
+  const args = qemuArgs(spec);
+  assert.deepEqual(after(args, "-machine"), ["q35,accel=tcg"]);
+  assert.deepEqual(after(args, "-smp"), ["2"]);
+  assert.deepEqual(after(args, "-m"), ["512"]);
+  assert.ok(!args.includes("-cpu"), "TCG uses QEMU's default CPU model");
+  const blockdevs = after(args, "-blockdev");
+  assert.match(blockdevs[0]!, /driver=raw,file.driver=file,file.filename=\/var\/lib\/vm\/root.raw/);
+  assert.match(blockdevs[1]!, /file.driver=nbd,.*file.server.port=10809,file.export=vol-1/);
+  assert.match(after(args, "-device")[0]!, /bootindex=0/);
+  assert.match(after(args, "-netdev")[0]!, /hostfwd=tcp:127.0.0.1:8080-:80/);
+  assert.deepEqual(after(args, "-smbios"), ["type=11,value=photon-metadata=http://10.0.2.2:9000/v1/tok"]);
+  assert.ok(after(args, "-chardev").some((c) => c.includes("path=/run/vm/serial.sock,server=on,wait=on")));
+});
+
+test("KVM guests get the host CPU model", () => {
+  assert.deepEqual(after(qemuArgs({ ...spec, accel: "kvm" }), "-cpu"), ["host"]);
+});
+
+test("a path with a comma is refused rather than misread by QEMU", () => {
+  assert.throws(
+    () => qemuArgs({ ...spec, disks: [{ kind: "file", path: "/tmp/a,b.raw", format: "raw" }] }),
+    /must not contain a comma/,
+  );
+});
