@@ -17,13 +17,9 @@ import type { Message } from "../../../src/core/raft/types.ts";
 import { applyCommand } from "../../../src/flaredb/engine/apply.ts";
 import { BinaryReader, BinaryWriter } from "../../../src/flaredb/engine/binary-codec.ts";
 import type { EngineBugs } from "../../../src/flaredb/engine/bugs.ts";
-import {
-  type Command,
-  type CommandResult,
-  decodeCommand,
-  encodeCommand,
-} from "../../../src/flaredb/engine/commands.ts";
+import type { Command, CommandResult } from "../../../src/flaredb/engine/commands.ts";
 import { MemoryKv } from "../../../src/flaredb/engine/kv.ts";
+import { decodeProposal, encodeProposal } from "../../../src/flaredb/engine/proposal.ts";
 import { txnBatchGet, txnGet } from "../../../src/flaredb/engine/read.ts";
 import { CommitUnknownError } from "../../../src/flaredb/txn/errors.ts";
 import {
@@ -129,16 +125,6 @@ function restoreKv(b: Uint8Array): MemoryKv {
   const n = r.uint();
   for (let i = 0; i < n; i++) kv.put(r.bytes(), r.bytes());
   return kv;
-}
-
-/** A raft entry: the proposer's clock (so every replica applies with the same `now`) and the command. */
-function encodeEntry(nowMs: number, cmd: Command): Uint8Array {
-  return new BinaryWriter().uint(nowMs).bytes(encodeCommand(cmd)).finish();
-}
-
-function decodeEntry(b: Uint8Array): { nowMs: number; cmd: Command } {
-  const r = new BinaryReader(b);
-  return { nowMs: r.uint(), cmd: decodeCommand(r.bytes()) };
 }
 
 export class TxnSimulation {
@@ -285,8 +271,8 @@ export class TxnSimulation {
         waiting?.reply({ ok: false, dropped: true });
         continue;
       }
-      const { nowMs, cmd } = decodeEntry(e.data);
-      const result = applyCommand(rep.kv, cmd, nowMs, { bugs: this.o.bugs ?? {} });
+      const { nowMs, command } = decodeProposal(e.data);
+      const result = applyCommand(rep.kv, command, nowMs, { bugs: this.o.bugs ?? {} });
       if (waiting)
         waiting.reply(waiting.term === e.term ? { ok: true, value: result } : { ok: false, dropped: true });
     }
@@ -347,7 +333,7 @@ export class TxnSimulation {
     const rep = store.replicas.get(region.id)!;
     const raft = rep.raft!;
     try {
-      const { index, term } = raft.propose(encodeEntry(this.now, cmd));
+      const { index, term } = raft.propose(encodeProposal({ nowMs: this.now, command: cmd }));
       rep.pending.set(index, { term, reply });
     } catch (e) {
       if (!(e instanceof ProposalDroppedError)) throw e;
