@@ -5,6 +5,7 @@ import { ApiError } from "../core/errors.ts";
 import { Lifecycle } from "../core/lifecycle.ts";
 import { createLogger } from "../core/log.ts";
 import { cliEnv } from "./cli-env.ts";
+import { registerApi } from "./commands/api.ts";
 import { registerCompletion } from "./commands/completion.ts";
 import { registerContext } from "./commands/context.ts";
 import { registerDns } from "./commands/dns.ts";
@@ -69,6 +70,7 @@ export async function buildProgram(argv: string[]): Promise<Command> {
   registerImage(program, env);
   registerIam(program, env);
   registerResources(program, env);
+  registerApi(program, env);
   registerContext(program, env);
   registerMetrics(program, env);
   registerCompletion(program);
