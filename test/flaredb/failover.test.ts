@@ -5,15 +5,15 @@ import { test } from "node:test";
 import { runFailover } from "./failover-scenario.ts";
 
 test("five stores: splits stay balanced, a SIGKILLed store's regions re-replicate within 30 s, no acknowledged write lost", {
-  timeout: 150_000,
+  timeout: 180_000,
 }, async () => {
   const r = await runFailover({
     writers: 8,
     valueBytes: 512,
-    writesBeforeKill: 1_500,
-    writesAfterKill: 400,
+    writesBeforeKill: 900,
+    writesAfterKill: 300,
     minRegions: 6,
-    regionSplitBytes: 96 * 1024,
+    regionSplitBytes: 48 * 1024,
     storeDownMs: 4_000,
   });
   console.log(

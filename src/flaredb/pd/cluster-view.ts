@@ -46,8 +46,8 @@ export const defaultPlacementConfig: PlacementConfig = {
   storeDownMs: 10_000,
   regionSplitBytes: 64 * 1024 * 1024,
   loadSplitWritesPerSec: 2_000,
-  operatorTimeoutMs: 10_000,
-  maxConcurrentMoves: 4,
+  operatorTimeoutMs: 5_000,
+  maxConcurrentMoves: 2,
   bootstrapWaitMs: 5_000,
 };
 

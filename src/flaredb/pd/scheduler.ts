@@ -24,17 +24,26 @@ export function schedule(
   const replicas = replicaCounts(v);
   const leaders = leaderCounts(v);
   const up = (s: string) => storeIsUp(v, s, nowMs, cfg);
-  let moves = [...v.regions.values()].filter(
-    (r) =>
-      r.pending &&
-      r.pending.untilMs > nowMs &&
-      epochKey(r.region) === r.pending.epochKey &&
-      (r.pending.op.type === "addPeer" || r.pending.op.type === "removePeer"),
-  ).length;
+  // Moves asked for but not yet reported count as done, so concurrent decisions (from other
+  // stores' heartbeats) do not all pick the same emptiest store and overshoot.
+  let moves = 0;
+  for (const r of v.regions.values()) {
+    const p = r.pending;
+    if (!p || p.untilMs <= nowMs || epochKey(r.region) !== p.epochKey) continue;
+    if (p.op.type === "addPeer") replicas.set(p.op.storeId, (replicas.get(p.op.storeId) ?? 0) + 1);
+    else if (p.op.type === "removePeer") replicas.set(p.op.storeId, (replicas.get(p.op.storeId) ?? 0) - 1);
+    else continue;
+    moves++;
+  }
 
   for (const r of v.regions.values()) {
     if (r.leader !== storeId) continue;
-    if (r.pending && r.pending.untilMs > nowMs && r.pending.epochKey === epochKey(r.region)) continue;
+    if (r.pending && r.pending.untilMs > nowMs && r.pending.epochKey === epochKey(r.region)) {
+      // Repair outranks whatever was asked before a store died (a transfer to it never lands).
+      const downPeer = r.region.peers.some((s) => !up(s));
+      const isRepair = r.pending.op.type === "removePeer" && !up(r.pending.op.storeId);
+      if (!downPeer || isRepair) continue;
+    }
     const op = decide(v, r, up, replicas, leaders, cfg, allocId, moves);
     if (!op) continue;
     if (op.type === "addPeer" || op.type === "removePeer") moves++;

@@ -425,7 +425,10 @@ export class FlareStore {
     this.pdClient.close();
     await this.rpc?.close();
     await this.raft?.close();
-    if (this.http) await new Promise<void>((r) => this.http!.close(() => r()));
+    if (this.http) {
+      this.http.closeAllConnections();
+      await new Promise<void>((r) => this.http!.close(() => r()));
+    }
     await this.db.close();
   }
 }
