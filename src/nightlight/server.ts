@@ -117,6 +117,24 @@ export const nightlightRole = defineRole({
         this.set(db.stats().samplesAppended);
       },
     });
+    if (replicas) {
+      new Gauge({
+        name: "nightlight_replicas_live",
+        help: "replicas (this one included) that answered the last probe",
+        registers: [registry],
+        collect() {
+          this.set(replicas.liveReplicas().length);
+        },
+      });
+      new Gauge({
+        name: "nightlight_replica_forwards_failed",
+        help: "writes not stored by a peer since start (it catches up at its next restart)",
+        registers: [registry],
+        collect() {
+          this.set(replicas.forwardsFailed);
+        },
+      });
+    }
     const api = new ApiServer({ name: "nightlight", logger: log, registry, auth: deps.auth });
     api.add(...resourceRoutes(scrapeTargetKind, store));
     registerPromApi(api.app, {

@@ -15,9 +15,6 @@ export interface IngestOutcome {
 }
 
 export class ReplicatedWrite {
-  /** False while the replica backfills after a start: writes get 503 and go to the others. */
-  accepting = true;
-
   constructor(
     private readonly db: Tsdb,
     private readonly replicas: ReplicaSet | undefined,
@@ -25,7 +22,6 @@ export class ReplicatedWrite {
 
   /** A write forwarded by a peer: admitted there, stored here only. */
   async storeReplica(tenant: string, series: WriteSeries[], wire?: Uint8Array): Promise<IngestOutcome> {
-    if (!this.accepting) return notAccepting;
     return this.db.write(tenant, series, { admitted: true, ...(wire ? { wire } : {}) });
   }
 
@@ -34,7 +30,6 @@ export class ReplicatedWrite {
    * for the peers).
    */
   async write(tenant: string, series: WriteSeries[], wire?: Uint8Array): Promise<IngestOutcome> {
-    if (!this.accepting) return notAccepting;
     if (!this.replicas?.replicated) return this.db.write(tenant, series, wire ? { wire } : {});
     const refused = this.db.admit(tenant, series);
     if (refused) return refused as IngestOutcome;
@@ -59,8 +54,3 @@ export class ReplicatedWrite {
     return local ?? { status: 204 };
   }
 }
-
-const notAccepting: IngestOutcome = {
-  status: 503,
-  message: "this replica is catching up from its peers after a restart; retry",
-};
