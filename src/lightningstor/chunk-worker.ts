@@ -14,7 +14,7 @@ if (!port) throw new Error("chunk-worker.ts runs only as a worker thread");
 async function serve(msg: WorkerRequest): Promise<WorkerReply> {
   switch (msg.op) {
     case "put":
-      await store.put(msg.id, new Uint8Array(msg.data as ArrayBuffer, msg.offset, msg.length));
+      await store.put(msg.id, msg.data);
       return { seq: msg.seq, state: "ok" };
     case "get":
     case "check": {

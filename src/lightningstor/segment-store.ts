@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { ChunkClient } from "./chunk-client.ts";
-import { encode, reconstruct } from "./reed-solomon.ts";
+import { type CodeParams, encode, reconstruct } from "./reed-solomon.ts";
 import { S3Error } from "./s3-error.ts";
 import {
   chunkId,
@@ -46,12 +46,22 @@ export interface ScrubResult {
   nodes?: string[];
 }
 
+/** Computes the parity shards of a stripe (on this thread, or a worker pool's). */
+export type ParityEncoder = (params: CodeParams, data: Uint8Array[]) => Promise<Uint8Array[]>;
+
 export class SegmentStore {
   constructor(
     private readonly chunks: ChunkClient,
     private readonly coding: CodingConfig,
     private readonly log: Logger,
+    private readonly parity: ParityEncoder = async (p, d) => encode(p, d),
+    /** Stripe buffers in shared memory, so parity and storage threads read them in place. */
+    private readonly sharedStripes = false,
   ) {}
+
+  private stripeBuffer(bytes: number): Buffer {
+    return this.sharedStripes ? Buffer.from(new SharedArrayBuffer(bytes)) : Buffer.allocUnsafe(bytes);
+  }
 
   /**
    * Streams `source` into a new segment; `maxBytes` bounds it (EntityTooLarge past it).
@@ -112,7 +122,7 @@ export class SegmentStore {
       nodes: placeShards(id, this.chunks.liveNodeIds(), k + m),
     };
     const full = stripeBytes(seg);
-    let buf = Buffer.allocUnsafe(full);
+    let buf = this.stripeBuffer(full);
     let fill = 0;
     let stripe = 0;
     const inflight = new Set<Promise<void>>();
@@ -141,7 +151,7 @@ export class SegmentStore {
           off += take;
           if (fill === full) {
             await flush(buf, stripe++);
-            buf = Buffer.allocUnsafe(full);
+            buf = this.stripeBuffer(full);
             fill = 0;
           }
         }
@@ -160,12 +170,17 @@ export class SegmentStore {
   private async writeStripe(seg: Segment, stripe: number, data: Buffer): Promise<void> {
     const { k, m } = seg;
     const shardLen = Math.ceil(data.length / k);
+    // A short last stripe is padded with zeros: in place in its own (shared) stripe buffer.
     const padded =
-      data.length === shardLen * k ? data : Buffer.concat([data, Buffer.alloc(shardLen * k - data.length)]);
+      data.length === shardLen * k
+        ? data
+        : data.buffer instanceof SharedArrayBuffer && data.buffer.byteLength - data.byteOffset >= shardLen * k
+          ? Buffer.from(data.buffer, data.byteOffset, shardLen * k).fill(0, data.length)
+          : Buffer.concat([data, Buffer.alloc(shardLen * k - data.length)]);
     const shards: Uint8Array[] = Array.from({ length: k }, (_, j) =>
       padded.subarray(j * shardLen, (j + 1) * shardLen),
     );
-    shards.push(...encode({ k, m }, shards));
+    shards.push(...(await this.parity({ k, m }, shards)));
     const results = await Promise.allSettled(
       shards.map((s, i) => this.chunks.put(seg.nodes[i] as string, chunkId(seg.id, stripe, i), s)),
     );

@@ -17,6 +17,7 @@ import { ChunkNode } from "./chunk-node.ts";
 import { ImageRegistry, imageRoutes } from "./image-registry.ts";
 import { expireAll, type ScrubReport, scrubAll } from "./maintenance.ts";
 import { MetaStore } from "./meta-store.ts";
+import { ParityPool } from "./parity-pool.ts";
 import { CreditQuotaGate, noQuota, type QuotaGate } from "./quota-gate.ts";
 import { validateParams } from "./reed-solomon.ts";
 import type { S3Deps } from "./s3-call.ts";
@@ -119,7 +120,15 @@ export const lightningstorRole = defineRole({
       const [k, m] = config.coding.split("+").map(Number) as [number, number];
       const chunks = new ChunkClient(nodes, clock);
       closers.push(() => chunks.close());
-      const segments = new SegmentStore(chunks, { k, m, shardSize: config.shardSizeKib * 1024 }, log);
+      const parity = new ParityPool();
+      closers.push(() => parity.close());
+      const segments = new SegmentStore(
+        chunks,
+        { k, m, shardSize: config.shardSizeKib * 1024 },
+        log,
+        (p, d) => parity.encode(p, d),
+        true,
+      );
       const meta = new MetaStore(join(dataDir, "meta"));
       closers.push(() => meta.close());
       let quota: QuotaGate = noQuota;

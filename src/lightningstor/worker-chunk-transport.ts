@@ -2,19 +2,20 @@
 // event loop only posts messages and transfers buffers; the node hashes, writes and
 // fsyncs on its own thread. A crashed worker fails its pending calls as "node down" and
 // is started again on the next call.
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import {
   type ChunkState,
   type ChunkTransport,
   ChunkUnavailable,
   chunkCallTimeoutMs,
 } from "./chunk-transport.ts";
+import { startWorker } from "./ts-worker.ts";
 
 /** Calls one worker may have outstanding; past it a call fails fast instead of queueing without end. */
 export const maxPendingCallsPerWorker = 1024;
 
 export type WorkerRequest =
-  | { seq: number; op: "put"; id: string; data: ArrayBuffer; offset: number; length: number }
+  | { seq: number; op: "put"; id: string; data: Uint8Array }
   | { seq: number; op: "get" | "check" | "delete"; id: string };
 
 export interface WorkerReply {
@@ -32,17 +33,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/**
- * Under tsx (the CLI runs from source) a worker does not inherit the TypeScript loader, so
- * a .ts entry is loaded through a tiny bootstrap that registers it first.
- */
-function spawnWorker(workerData: unknown): Worker {
-  const entry = new URL(`./chunk-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-  if (entry.pathname.endsWith(".js")) return new Worker(entry, { workerData });
-  const boot = `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
 export class WorkerChunkTransport implements ChunkTransport {
   private worker: Worker | undefined;
   private seq = 0;
@@ -56,18 +46,19 @@ export class WorkerChunkTransport implements ChunkTransport {
   ) {}
 
   async put(id: string, data: Uint8Array): Promise<void> {
-    // Transfer needs a buffer this view owns alone; a view into a larger one (a data shard
-    // of a stripe, a pooled small Buffer) is copied once into its own.
-    const owned =
-      data.byteOffset === 0 &&
-      data.byteLength === data.buffer.byteLength &&
-      data.buffer instanceof ArrayBuffer
-        ? data
-        : new Uint8Array(data);
-    const r = await this.send(
-      { seq: 0, op: "put", id, data: owned.buffer as ArrayBuffer, offset: 0, length: owned.length },
-      [owned.buffer as ArrayBuffer],
-    );
+    // A view into shared memory (a data shard of a stripe) is posted as it is: the worker
+    // reads the same memory. Otherwise the bytes are transferred, which needs a buffer the
+    // view owns alone; a view into a larger one (a pooled small Buffer) is copied first.
+    let msg: WorkerRequest;
+    let transfer: ArrayBuffer[] = [];
+    if (data.buffer instanceof SharedArrayBuffer) msg = { seq: 0, op: "put", id, data };
+    else {
+      const owned =
+        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
+      msg = { seq: 0, op: "put", id, data: owned };
+      transfer = [owned.buffer as ArrayBuffer];
+    }
+    const r = await this.send(msg, transfer);
     if (r.state !== "ok")
       throw new ChunkUnavailable(
         "unreachable",
@@ -109,7 +100,7 @@ export class WorkerChunkTransport implements ChunkTransport {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = spawnWorker({ dir: this.dir, fsync: this.fsync });
+    const w = startWorker("chunk-worker", { dir: this.dir, fsync: this.fsync });
     w.on("message", (r: WorkerReply) => {
       const p = this.pending.get(r.seq);
       if (!p) return;
