@@ -22,6 +22,8 @@ export interface LocalRouterOptions {
 export class LocalRouter implements RegionRouter {
   readonly regions: RegionRange[];
   private lastTs = 0;
+  /** The highest GC safe point applied (one for all regions: they share the KvWriter). */
+  private safePoint = 0;
 
   constructor(private readonly o: LocalRouterOptions) {
     const splits = [...(o.splitKeys ?? [])].sort(compareBytes);
@@ -54,11 +56,20 @@ export class LocalRouter implements RegionRouter {
     for (const k of commandKeys(cmd)) {
       if (!regionHolds(r, k)) throw new Error("command keys span regions; group them again");
     }
-    return applyCommand(this.o.kv, cmd, this.o.nowMs(), this.o.apply);
+    const result = applyCommand(this.o.kv, cmd, this.o.nowMs(), {
+      ...this.o.apply,
+      safePoint: this.safePoint,
+    });
+    if (cmd.type === "gc" && result.ok) this.safePoint = Math.max(this.safePoint, cmd.safePoint);
+    return result;
   }
 
   async read<R extends ReadRequest>(req: R): Promise<ReadResponse<R>> {
-    const opts = { ignoreLocksOf: req.ignoreLocksOf ?? [], bugs: this.o.apply?.bugs ?? {} };
+    const opts = {
+      ignoreLocksOf: req.ignoreLocksOf ?? [],
+      bugs: this.o.apply?.bugs ?? {},
+      safePoint: this.safePoint,
+    };
     const kv = this.o.kv;
     switch (req.op) {
       case "get":

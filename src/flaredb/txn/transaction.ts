@@ -44,6 +44,9 @@ export interface ScanOptions {
 
 const hexOf = (k: Uint8Array) => Buffer.from(k).toString("hex");
 
+/** Rounds of lock resolution one read or prewrite goes through before it gives up. */
+export const MAX_LOCK_ROUNDS = 64;
+
 function validKey(key: Uint8Array): Uint8Array {
   const r = keySchema.safeParse(key);
   if (!r.success) throw new ApiError("InvalidArgument", `bad key: ${r.error.issues[0]?.message}`);
@@ -59,7 +62,15 @@ export class Transaction implements KvTransaction {
     private readonly resolver: LockResolver,
     readonly startTs: number,
     private readonly readOnly = false,
+    /** Told once when the txn commits, fails or is rolled back (the client's active-txn registry). */
+    private readonly onClose: (startTs: number) => void = () => {},
   ) {}
+
+  private finish(): void {
+    if (this.state === "done") return;
+    this.state = "done";
+    this.onClose(this.startTs);
+  }
 
   // ---- reads ----------------------------------------------------------------------------------
 
@@ -71,18 +82,32 @@ export class Transaction implements KvTransaction {
   private async withLocks<T>(
     read: () => Promise<{ ok: true; v: T } | { ok: false; error: ReadError }>,
   ): Promise<T> {
-    let waitedMs = 0;
+    const waited = { ms: 0 };
     for (let attempt = 0; ; attempt++) {
       const r = await read();
       if (r.ok) return r.v;
       if (r.error.kind === "snapshotTooOld") throw new SnapshotTooOldError(r.error.ts, r.error.safePoint);
-      const pending = await this.resolver.resolve(r.error.locks);
-      if (pending.length === 0) continue;
-      if (waitedMs >= this.calls.o.maxLockWaitMs) throw lockConflict(pending[0]!);
-      const ms = this.calls.backoff(attempt);
-      waitedMs += ms;
-      await this.calls.o.sleep(ms);
+      await this.resolveOrWait(r.error.locks, attempt, waited);
     }
+  }
+
+  /**
+   * Resolves the locks met; if some belong to live txns, backs off. Gives up with a
+   * LockConflictError after maxLockWaitMs of waiting or MAX_LOCK_ROUNDS rounds (new locks may
+   * keep appearing on a hot key even when each one is resolvable).
+   */
+  private async resolveOrWait(
+    locks: readonly LockInfo[],
+    attempt: number,
+    waited: { ms: number },
+  ): Promise<void> {
+    if (attempt >= MAX_LOCK_ROUNDS) throw lockConflict(locks[0]!);
+    const pending = await this.resolver.resolve(locks);
+    if (pending.length === 0) return;
+    if (waited.ms >= this.calls.o.maxLockWaitMs) throw lockConflict(pending[0]!);
+    const ms = this.calls.backoff(attempt);
+    waited.ms += ms;
+    await this.calls.o.sleep(ms);
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | null> {
@@ -219,7 +244,7 @@ export class Transaction implements KvTransaction {
 
   rollback(): void {
     // Nothing reached the store before commit(), so dropping the buffer is the whole rollback.
-    this.state = "done";
+    this.finish();
     this.buffer.clear();
   }
 
@@ -231,7 +256,7 @@ export class Transaction implements KvTransaction {
     this.state = "committing";
     const mutations = [...this.buffer.values()].sort((a, b) => compareBytes(a.key, b.key));
     if (mutations.length === 0) {
-      this.state = "done";
+      this.finish();
       return this.startTs;
     }
     const primary = mutations[0]!.key;
@@ -256,7 +281,7 @@ export class Transaction implements KvTransaction {
       throw e;
     }
     await this.commitPrimary(primary, commitTs, allKeys);
-    this.state = "done";
+    this.finish();
     const secondaries = allKeys.filter((k) => compareBytes(k, primary) !== 0);
     if (secondaries.length > 0) {
       // The txn is committed now; a secondary that fails here is rolled forward by readers.
@@ -276,7 +301,7 @@ export class Transaction implements KvTransaction {
     byKey: Map<string, Mutation>,
   ): Promise<void> {
     await this.calls.grouped(keys, async (group) => {
-      let waitedMs = 0;
+      const waited = { ms: 0 };
       for (let attempt = 0; ; attempt++) {
         const r = await this.calls.execute(group[0]!, {
           type: "prewrite",
@@ -291,12 +316,7 @@ export class Transaction implements KvTransaction {
           if (err.kind === "locked") locks.push(err.lock);
           else throw this.keyErrorToTxnError(err);
         }
-        const pending = await this.resolver.resolve(locks);
-        if (pending.length === 0) continue;
-        if (waitedMs >= this.calls.o.maxLockWaitMs) throw lockConflict(pending[0]!);
-        const ms = this.calls.backoff(attempt);
-        waitedMs += ms;
-        await this.calls.o.sleep(ms);
+        await this.resolveOrWait(locks, attempt, waited);
       }
     });
   }
@@ -328,13 +348,13 @@ export class Transaction implements KvTransaction {
         commitTs,
       });
     } catch (e) {
-      this.state = "done";
+      this.finish();
       if (e instanceof RegionUnavailableError)
         throw new CommitUnknownError(this.startTs, commitTs, e.message);
       throw e;
     }
     if (!r.ok) {
-      this.state = "done";
+      this.finish();
       await this.abandon(allKeys);
       throw this.keyErrorToTxnError(r.errors[0]!);
     }
@@ -342,7 +362,7 @@ export class Transaction implements KvTransaction {
 
   /** Best-effort cleanup of a txn that will not commit: its locks would otherwise wait for TTL. */
   private async abandon(keys: readonly Uint8Array[]): Promise<void> {
-    this.state = "done";
+    this.finish();
     await this.calls
       .grouped(keys, async (group) => {
         await this.calls.execute(group[0]!, { type: "rollback", keys: group, startTs: this.startTs });

@@ -17,17 +17,42 @@ export class TxnClient {
     this.resolver = new LockResolver(this.calls);
   }
 
+  /** Start ts → how many open txns use it (a snapshot may be opened twice at one ts). */
+  private readonly active = new Map<number, number>();
+
+  private track(startTs: number): (startTs: number) => void {
+    this.active.set(startTs, (this.active.get(startTs) ?? 0) + 1);
+    return (ts) => {
+      const n = (this.active.get(ts) ?? 1) - 1;
+      if (n <= 0) this.active.delete(ts);
+      else this.active.set(ts, n);
+    };
+  }
+
   /** A read-write transaction at a fresh start ts. */
   async begin(): Promise<Transaction> {
-    return new Transaction(this.calls, this.resolver, await this.calls.tso());
+    const ts = await this.calls.tso();
+    return new Transaction(this.calls, this.resolver, ts, false, this.track(ts));
   }
 
   /**
    * A read-only snapshot at `ts` (default: now). It never expires by itself: long scans and
-   * exports read at the same ts for as long as GC's safe point stays below it.
+   * exports read at the same ts for as long as GC's safe point stays below it. Release it with
+   * rollback() (commit() works too) so it stops holding the safe point back.
    */
   async snapshot(ts?: number): Promise<Transaction> {
-    return new Transaction(this.calls, this.resolver, ts ?? (await this.calls.tso()), true);
+    const at = ts ?? (await this.calls.tso());
+    return new Transaction(this.calls, this.resolver, at, true, this.track(at));
+  }
+
+  /**
+   * The oldest start ts among this client's open transactions and snapshots: what it reports to
+   * the placement driver so the GC safe point stays below it. Undefined when none are open.
+   */
+  oldestActiveTs(): number | undefined {
+    let min: number | undefined;
+    for (const ts of this.active.keys()) if (min === undefined || ts < min) min = ts;
+    return min;
   }
 }
 

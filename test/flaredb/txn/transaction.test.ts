@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MemoryKv } from "../../../src/flaredb/engine/kv.ts";
-import { LockConflictError, TxnClosedError, WriteConflictError } from "../../../src/flaredb/txn/errors.ts";
+import {
+  LockConflictError,
+  SnapshotTooOldError,
+  TxnClosedError,
+  WriteConflictError,
+} from "../../../src/flaredb/txn/errors.ts";
 import { LocalRouter } from "../../../src/flaredb/txn/local-router.ts";
 import { runTxn, TxnClient } from "../../../src/flaredb/txn/txn-client.ts";
 
@@ -183,5 +188,41 @@ describe("transactions", () => {
     for (let i = 1; i <= 20; i++) await runTxn(client, async (tx) => tx.put(e("k"), e(`v${i}`)));
     assert.equal(d(await snap.get(e("k"))), "v0");
     assert.throws(() => snap.put(e("k"), e("x")), /read-only/);
+  });
+
+  it("GC at the oldest open snapshot keeps it readable; older snapshots get SnapshotTooOld", async () => {
+    const { client, router } = setup();
+    await runTxn(client, async (tx) => tx.put(e("k"), e("v0")));
+    const old = await client.snapshot();
+    const older = old.startTs - 1;
+    for (let i = 1; i <= 5; i++) await runTxn(client, async (tx) => tx.put(e("k"), e(`v${i}`)));
+    const safePoint = client.oldestActiveTs();
+    assert.equal(safePoint, old.startTs);
+    const gc = await router.execute(e("k"), {
+      type: "gc",
+      safePoint: safePoint!,
+      start: e(""),
+      end: null,
+      limit: 1000,
+    });
+    assert.ok(
+      gc.ok && gc.type === "gc" && gc.removed === 0,
+      "nothing at or below the oldest snapshot is collectable yet",
+    );
+    assert.equal(d(await old.get(e("k"))), "v0");
+    old.rollback();
+    assert.equal(client.oldestActiveTs(), undefined);
+    const later = await client.begin();
+    const gc2 = await router.execute(e("k"), {
+      type: "gc",
+      safePoint: later.startTs,
+      start: e(""),
+      end: null,
+      limit: 1000,
+    });
+    assert.ok(gc2.ok && gc2.type === "gc" && gc2.removed === 5, "five superseded versions collected");
+    assert.equal(d(await later.get(e("k"))), "v5");
+    const stale = await client.snapshot(older);
+    await assert.rejects(() => stale.get(e("k")), SnapshotTooOldError);
   });
 });
