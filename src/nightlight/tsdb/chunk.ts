@@ -2,13 +2,18 @@
 // variable-width buckets, values as XOR against the previous value with a leading/trailing zero
 // window. Pure: bytes in, samples out. A chunk's sample count travels beside it, not inside.
 import { BitReader, BitWriter } from "./bit-stream.ts";
-import { floatWords, wordsFloat } from "./stale.ts";
+import { wordsFloat } from "./stale.ts";
 
 /** Samples per chunk before the head cuts a new one (Prometheus uses 120). */
 export const samplesPerChunk = 120;
 
 const TWO32 = 4294967296;
 const staleWords: [number, number] = [0x7ff00000, 2];
+const scratchF64 = new Float64Array(1);
+const scratchU32 = new Uint32Array(scratchF64.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const wordHi = littleEndian ? 1 : 0;
+const wordLo = littleEndian ? 0 : 1;
 
 /** Buckets for delta-of-delta: tag bits, tag value, payload bits (two's complement). */
 const dodBuckets = [
@@ -98,7 +103,14 @@ export class ChunkAppender {
    * passed as a flag, not as a NaN payload, because V8 may rewrite NaN bits in plain arrays.
    */
   append(t: number, v: number, stale = false): void {
-    const [hi, lo] = stale ? staleWords : floatWords(v);
+    // The float's words through a shared scratch buffer (no [hi, lo] array per sample).
+    let hi = staleWords[0];
+    let lo = staleWords[1];
+    if (!stale) {
+      scratchF64[0] = v;
+      hi = scratchU32[wordHi]!;
+      lo = scratchU32[wordLo]!;
+    }
     const w = this.w;
     if (this.count === 0) {
       writeVarint(w, t);
