@@ -16,6 +16,12 @@ function showKey(b64: string, edge: string): string {
   return /^[\x20-\x7e]*$/.test(b.toString("latin1")) ? b.toString("latin1") : `0x${b.toString("hex")}`;
 }
 
+/** --pd given to the subcommand, or to `photon flaredb` itself (the store role has the same flag). */
+function pdFlag(cmd: Command): string | undefined {
+  const v = cmd.optsWithGlobals<{ pd?: string }>().pd;
+  return v ? v : undefined;
+}
+
 function pdOf(env: CliEnv, flag: string | undefined): string[] {
   if (flag) return flag.split(",");
   try {
@@ -53,8 +59,8 @@ export function registerFlaredb(program: Command, env: CliEnv): void {
     .command("stores")
     .description("stores: address, state, replicas and leaders held")
     .option(...pdOpt)
-    .action(async (o: { pd?: string }) => {
-      const { stores } = await withClient(env, o.pd, (c) => c.listStores());
+    .action(async (_o: unknown, cmd: Command) => {
+      const { stores } = await withClient(env, pdFlag(cmd), (c) => c.listStores());
       print(env.format(), stores, [
         ["ID", (s: StoreInfo) => s.id],
         ["ADDRESS", (s: StoreInfo) => s.address],
@@ -68,8 +74,8 @@ export function registerFlaredb(program: Command, env: CliEnv): void {
     .command("regions")
     .description("the region map: key ranges in order, replicas, leader, size and load")
     .option(...pdOpt)
-    .action(async (o: { pd?: string }) => {
-      const { regions } = await withClient(env, o.pd, (c) => c.regions());
+    .action(async (_o: unknown, cmd: Command) => {
+      const { regions } = await withClient(env, pdFlag(cmd), (c) => c.regions());
       print(env.format(), regions, [
         ["ID", (r: RegionView) => r.region.id],
         ["START", (r: RegionView) => showKey(r.region.start, "-∞")],
@@ -88,8 +94,8 @@ export function registerFlaredb(program: Command, env: CliEnv): void {
     .description("split a region at --key (text), or at its middle key if the driver knows one")
     .option("--key <key>", "split key (text)")
     .option(...pdOpt)
-    .action(async (region: string, o: { key?: string; pd?: string }) => {
-      const out = await withClient(env, o.pd, (c) =>
+    .action(async (region: string, o: { key?: string }, cmd: Command) => {
+      const out = await withClient(env, pdFlag(cmd), (c) =>
         c.pdCall("/pd/v1/split", {
           regionId: Number(region),
           ...(o.key ? { key: Buffer.from(o.key).toString("base64") } : {}),
@@ -104,8 +110,8 @@ export function registerFlaredb(program: Command, env: CliEnv): void {
     .requiredOption("--from <store>", "store id that holds the replica now")
     .requiredOption("--to <store>", "store id to move it to")
     .option(...pdOpt)
-    .action(async (region: string, o: { from: string; to: string; pd?: string }) => {
-      const out = await withClient(env, o.pd, (c) =>
+    .action(async (region: string, o: { from: string; to: string }, cmd: Command) => {
+      const out = await withClient(env, pdFlag(cmd), (c) =>
         c.pdCall("/pd/v1/move", { regionId: Number(region), from: o.from, to: o.to }),
       );
       print(env.format(), out);
@@ -116,8 +122,8 @@ export function registerFlaredb(program: Command, env: CliEnv): void {
     .description("make the replica on --to the region's leader")
     .requiredOption("--to <store>", "store id")
     .option(...pdOpt)
-    .action(async (region: string, o: { to: string; pd?: string }) => {
-      const out = await withClient(env, o.pd, (c) =>
+    .action(async (region: string, o: { to: string }, cmd: Command) => {
+      const out = await withClient(env, pdFlag(cmd), (c) =>
         c.pdCall("/pd/v1/transfer-leader", { regionId: Number(region), to: o.to }),
       );
       print(env.format(), out);
