@@ -8,6 +8,8 @@ export const roleNames = [
   "iam",
   "creditservice",
   "lightningstor",
+  "coronafs-server",
+  "coronafs",
   "nightlight",
   "flashdns",
   "apigateway",

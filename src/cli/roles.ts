@@ -3,6 +3,7 @@
 import { apigatewayRole } from "../apigateway/server.ts";
 import { chainfireRole } from "../chainfire/server.ts";
 import type { Role } from "../core/role.ts";
+import { coronafsRole, coronafsServerRole } from "../coronafs/server.ts";
 import { creditserviceRole } from "../creditservice/server.ts";
 import { flaredbPdRole, flaredbRole } from "../flaredb/server.ts";
 import { flashdnsRole } from "../flashdns/server.ts";
@@ -18,6 +19,8 @@ export const roles: Role<any>[] = [
   iamRole,
   creditserviceRole,
   lightningstorRole,
+  coronafsServerRole,
+  coronafsRole,
   nightlightRole,
   flashdnsRole,
   apigatewayRole,

@@ -60,7 +60,9 @@ export const coronafsServerRole = defineRole({
       throw e;
     }
     return {
-      endpoints: { api: api.url(), nbd: server.nbdAddress() },
+      // "admin", not "api": these routes are for the control plane only (cluster permission
+      // coronafs.servers.*), never a tenant's front door.
+      endpoints: { admin: api.url(), nbd: server.nbdAddress() },
       async close() {
         await api.close();
         await server.close();
@@ -117,8 +119,8 @@ export const coronafsRole = defineRole({
     };
     try {
       const servers: Record<string, string> = { ...config.servers };
-      if (Object.keys(servers).length === 0 && deps.endpoints["coronafs-server"])
-        servers.local = deps.endpoints["coronafs-server"];
+      const local = deps.endpoints["coronafs-server.admin"];
+      if (Object.keys(servers).length === 0 && local) servers.local = local;
       let embedded: RunningRole | undefined;
       if (Object.keys(servers).length === 0) {
         embedded = await coronafsServerRole.start(
@@ -134,7 +136,7 @@ export const coronafsRole = defineRole({
           deps,
         );
         closers.push(() => embedded?.close());
-        servers.local = embedded.endpoints.api!;
+        servers.local = embedded.endpoints.admin!;
       }
       const clock = Date.now;
       const store = await deps.openStore("coronafs");
@@ -201,7 +203,7 @@ export const coronafsRole = defineRole({
       return {
         endpoints: {
           api: api.url(),
-          ...(embedded ? { nbd: embedded.endpoints.nbd!, server: embedded.endpoints.api! } : {}),
+          ...(embedded ? { nbd: embedded.endpoints.nbd!, server: embedded.endpoints.admin! } : {}),
         },
         close: closeAll,
       };
