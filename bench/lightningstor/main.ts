@@ -1,4 +1,5 @@
-// `npm run bench -- lightningstor [--seconds N] [--sizes 4k,1m,64m] [--clients 1,16] [--no-fsync]`
+// `npm run bench -- lightningstor [--seconds N] [--runs N] [--sizes 4k,1m,64m] [--clients 1,16]
+//   [--ops PUT,GET] [--no-fsync]`; BENCH_LS_NODE_FLAGS="--cpu-prof --cpu-prof-dir DIR" profiles ours.
 // PUT and GET throughput of lightningstor (S3, SigV4, 4+2 erasure coding over six embedded
 // storage nodes, fsynced chunks) against nginx serving and accepting (WebDAV PUT) the same
 // files from disk, in one run, each in its own process on loopback, with each side's CPU.
@@ -19,7 +20,7 @@ import {
 } from "node:fs";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureAdminToken } from "../../src/cli/local-admin.ts";
 import {
@@ -42,6 +43,7 @@ const sizes = arg("sizes", "4k,1m,64m")
   .map((s) => ({ label: s.toUpperCase().replace(/K$/, " KiB").replace(/M$/, " MiB"), bytes: sizeOf(s) }));
 const clients = arg("clients", "1,16").split(",").map(Number);
 const fsync = !args.includes("--no-fsync");
+const runs = Number(arg("runs", "1"));
 const ops = arg("ops", "PUT,GET").split(",") as ("PUT" | "GET")[];
 /** Extra node flags for the lightningstor process, e.g. "--cpu-prof --cpu-prof-dir /tmp/prof". */
 const nodeFlags = (process.env.BENCH_LS_NODE_FLAGS ?? "").split(" ").filter(Boolean);
@@ -332,10 +334,10 @@ try {
   children.push(nginx.child);
   console.log(`raw disk sequential write (write + fdatasync, 512 MiB): ${disk.toFixed(0)} MB/s`);
   console.log(
-    `lightningstor: 4+2 erasure coding, 6 embedded storage nodes, fsync ${fsync ? "on" : "off"}; nginx: 2 workers, WebDAV PUT (no fsync), sendfile GET`,
+    `lightningstor: 4+2 erasure coding, 6 embedded storage nodes (worker threads), fsync ${fsync ? "on" : "off"} (a PUT is acknowledged after fdatasync of ≥ k+1 chunks and the synced metadata commit; objects ≤ 32 KiB are inline in the metadata store); nginx: 2 worker processes, WebDAV PUT that does NOT fsync, sendfile GET; same disk`,
   );
   console.log(
-    `${seconds}s per cell (at most ${maxBytesPerCell / 1024 ** 3} GiB); MB/s = 10^6 bytes/s; CPU = % of one core\n`,
+    `${seconds}s per cell (at most ${maxBytesPerCell / 1024 ** 3} GiB), ${runs} run(s), medians; MB/s = 10^6 bytes/s; CPU = % of one core; load = 1-min load average at the cell's start\n`,
   );
   const header = [
     "op",
@@ -348,55 +350,79 @@ try {
     "nginx ops/s",
     "nginx CPU%",
     "ratio",
+    "vs disk",
+    "load",
   ];
-  const rows: string[][] = [header];
-  for (const { label, bytes: size } of sizes) {
-    const body = randomBytes(size);
-    for (const conc of clients) {
-      // Enough distinct keys for every client, but at most ~512 MiB of them per size.
-      const keys = Array.from(
-        { length: Math.max(Math.min(conc * 2, Math.floor((512 * 1024 * 1024) / size)), 2) },
-        (_, i) => `obj-${size}-${i}`,
-      );
-      for (const op of ops) {
-        if (op === "GET") {
-          // Make sure every key exists on both sides before timing reads.
-          const a = new Agent({ keepAlive: true, maxSockets: 4 });
-          for (const k of keys) {
-            await ours.target.put(a, k, body);
-            await nginx.target.put(a, k, body);
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  };
+  interface Sample {
+    o: Cell;
+    n: Cell;
+    load: number;
+  }
+  const samples = new Map<string, Sample[]>();
+  const order: { op: string; label: string; conc: number }[] = [];
+  for (let run = 1; run <= runs; run++) {
+    for (const { label, bytes: size } of sizes) {
+      const body = randomBytes(size);
+      for (const conc of clients) {
+        // Enough distinct keys for every client, but at most ~512 MiB of them per size.
+        const keys = Array.from(
+          { length: Math.max(Math.min(conc * 2, Math.floor((512 * 1024 * 1024) / size)), 2) },
+          (_, i) => `obj-${size}-${i}`,
+        );
+        for (const op of ops) {
+          if (op === "GET") {
+            // Make sure every key exists on both sides before timing reads.
+            const a = new Agent({ keepAlive: true, maxSockets: 4 });
+            for (const k of keys) {
+              await ours.target.put(a, k, body);
+              await nginx.target.put(a, k, body);
+            }
+            a.destroy();
           }
-          a.destroy();
+          const load = loadavg()[0] as number;
+          const o = await runCell(ours.target, op, size, conc, body, keys);
+          const n = await runCell(nginx.target, op, size, conc, body, keys);
+          const id = `${op} ${label} ${conc}`;
+          if (!samples.has(id)) {
+            samples.set(id, []);
+            order.push({ op, label, conc });
+          }
+          samples.get(id)?.push({ o, n, load });
+          console.log(
+            `run ${run}\t${id}\tours ${o.mbPerSec.toFixed(1)} MB/s ${o.cpuPercent.toFixed(0)}% CPU\tnginx ${n.mbPerSec.toFixed(1)} MB/s ${n.cpuPercent.toFixed(0)}% CPU\tratio ${(o.mbPerSec / n.mbPerSec).toFixed(2)}\tload ${load.toFixed(1)}`,
+          );
         }
-        const o = await runCell(ours.target, op, size, conc, body, keys);
-        const n = await runCell(nginx.target, op, size, conc, body, keys);
-        const row = [
-          op,
-          label,
-          String(conc),
-          o.mbPerSec.toFixed(1),
-          o.opsPerSec.toFixed(0),
-          o.cpuPercent.toFixed(0),
-          n.mbPerSec.toFixed(1),
-          n.opsPerSec.toFixed(0),
-          n.cpuPercent.toFixed(0),
-          (o.mbPerSec / n.mbPerSec).toFixed(2),
-        ];
-        rows.push(row);
-        console.log(row.join("\t"));
       }
     }
   }
-  console.log("\n| " + header.join(" | ") + " |\n|" + header.map(() => "---").join("|") + "|");
-  for (const r of rows.slice(1)) console.log(`| ${r.join(" | ")} |`);
-  const bestPut = Math.max(
-    ...rows
-      .slice(1)
-      .filter((r) => r[0] === "PUT")
-      .map((r) => Number(r[3])),
-  );
+  console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
+  for (const { op, label, conc } of order) {
+    const ss = samples.get(`${op} ${label} ${conc}`) as Sample[];
+    const m = (f: (s: Sample) => number) => median(ss.map(f));
+    const ours = m((s) => s.o.mbPerSec);
+    const row = [
+      op,
+      label,
+      String(conc),
+      ours.toFixed(1),
+      m((s) => s.o.opsPerSec).toFixed(0),
+      m((s) => s.o.cpuPercent).toFixed(0),
+      m((s) => s.n.mbPerSec).toFixed(1),
+      m((s) => s.n.opsPerSec).toFixed(0),
+      m((s) => s.n.cpuPercent).toFixed(0),
+      m((s) => s.o.mbPerSec / s.n.mbPerSec).toFixed(2),
+      op === "PUT" ? (ours / disk).toFixed(2) : "",
+      m((s) => s.load).toFixed(1),
+    ];
+    console.log(`| ${row.join(" | ")} |`);
+  }
   console.log(
-    `\nbest lightningstor PUT: ${bestPut.toFixed(0)} MB/s = ${(bestPut / disk).toFixed(2)}× raw disk write (${disk.toFixed(0)} MB/s); 4+2 writes 1.5× the object bytes`,
+    `\nvs disk = object MB/s ÷ raw disk write (${disk.toFixed(0)} MB/s); 4+2 writes 1.5× the object bytes, so the disk itself saw 1.5× that.`,
   );
 } finally {
   for (const c of children) c.kill("SIGTERM");
