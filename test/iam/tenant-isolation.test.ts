@@ -115,7 +115,15 @@ describe("tenant isolation across every route of every component", () => {
     await iam.close();
   });
 
-  test("every component exposes routes to test", () => {
+  test("every component exposes routes to test", (t0) => {
+    t0.diagnostic(
+      `targets: ${targets.map((t) => `${t.name} (${t.routes.length} routes)`).join(", ")}; roles without a REST API: ${
+        components
+          .map((c) => c.name)
+          .filter((n) => !targets.some((t) => t.name === n))
+          .join(", ") || "none"
+      }`,
+    );
     for (const t of targets)
       assert.ok(
         t.routes.filter((r) => r.permission !== "public").length > 3,
