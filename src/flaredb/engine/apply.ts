@@ -18,7 +18,7 @@ import type {
   RollbackCommand,
   TxnHeartbeatCommand,
 } from "./commands.ts";
-import { lockKey, parseKey, physicalRange, rawKey, writeKey } from "./keys.ts";
+import { KeyParser, lockKey, physicalRange, rawKey, writeKey } from "./keys.ts";
 import type { KvReader, KvWriter } from "./kv.ts";
 import { MAX_TS } from "./limits.ts";
 import { loadLock, lockInfo, ownRecord, writesAtOrBelow } from "./mvcc.ts";
@@ -281,8 +281,9 @@ function gc(kv: KvWriter, cmd: GcCommand, nowMs: number): CommandResult {
   let baseSeen = false;
   let visited = 0;
   let next: Uint8Array | null = null;
+  const parser = new KeyParser();
   for (const [pk, pv] of kv.scan(range.start, range.end, Number.MAX_SAFE_INTEGER, false)) {
-    const p = parseKey(pk);
+    const p = parser.parse(pk);
     if (!p) continue;
     if (current === undefined || !bytesEqual(current, p.key)) {
       // Stop only between user keys (a key's versions are judged together); the first key is

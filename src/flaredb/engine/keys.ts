@@ -133,12 +133,52 @@ export type ParsedKey =
 
 export function parseKey(physical: Uint8Array): ParsedKey | undefined {
   const d = decodeUserKey(physical);
-  if (!d) return undefined;
-  const col = physical[d.columnAt];
-  const rest = physical.length - d.columnAt - 1;
-  if (col === COL_RAW && rest === 0) return { col: "raw", key: d.key };
-  if (col === COL_LOCK && rest === 0) return { col: "lock", key: d.key };
+  return d ? parseColumn(physical, d.columnAt, d.key) : undefined;
+}
+
+/**
+ * parseKey for a sorted stream of physical keys: consecutive keys of one user key share its
+ * encoded prefix, so only the first of them is decoded (scans visit many versions per key).
+ */
+export class KeyParser {
+  private prefix: Uint8Array | undefined;
+  private key: Uint8Array | undefined;
+
+  parse(physical: Uint8Array): ParsedKey | undefined {
+    const pre = this.prefix;
+    if (pre !== undefined && physical.length > pre.length && startsWith(physical, pre)) {
+      return parseColumn(physical, pre.length, this.key!);
+    }
+    const d = decodeUserKey(physical);
+    if (!d) return undefined;
+    this.prefix = physical.slice(0, d.columnAt);
+    this.key = d.key;
+    return parseColumn(physical, d.columnAt, d.key);
+  }
+}
+
+function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
+  for (let i = prefix.length - 1; i >= 0; i--) if (b[i] !== prefix[i]) return false;
+  return true;
+}
+
+function parseColumn(physical: Uint8Array, columnAt: number, key: Uint8Array): ParsedKey | undefined {
+  const col = physical[columnAt];
+  const rest = physical.length - columnAt - 1;
+  if (col === COL_RAW && rest === 0) return { col: "raw", key };
+  if (col === COL_LOCK && rest === 0) return { col: "lock", key };
   if (col === COL_WRITE && rest === TS_BYTES)
-    return { col: "write", key: d.key, commitTs: readTsDesc(physical, d.columnAt + 1) };
+    return { col: "write", key, commitTs: readTsDesc(physical, columnAt + 1) };
   return undefined;
+}
+
+/** The physical range of the write records of `key` with commit ts ≤ maxTs, and where their ts sits. */
+export function writeRange(
+  key: Uint8Array,
+  maxTs: number,
+): { start: Uint8Array; end: Uint8Array; tsAt: number } {
+  const enc = encodeUserKey(key);
+  const start = withColumn(enc, COL_WRITE, TS_BYTES);
+  putTsDesc(start, enc.length + 1, maxTs);
+  return { start, end: withColumn(enc, COL_WRITE + 1), tsAt: enc.length + 1 };
 }

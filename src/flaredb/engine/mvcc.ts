@@ -1,7 +1,7 @@
 // Lookups in one user key's columns, shared by apply and read.
 
 import type { LockInfo } from "./commands.ts";
-import { keyEnd, lockKey, parseKey, writeKey } from "./keys.ts";
+import { lockKey, readTsDesc, writeRange } from "./keys.ts";
 import type { KvReader } from "./kv.ts";
 import { MAX_TS } from "./limits.ts";
 import { decodeLock, decodeWrite, type Lock, type WriteRecord } from "./records.ts";
@@ -29,10 +29,11 @@ export interface VersionedWrite {
 
 /** Write records of `key` with commit ts ≤ maxTs, newest first (lazy). */
 export function* writesAtOrBelow(kv: KvReader, key: Uint8Array, maxTs: number): Iterable<VersionedWrite> {
-  for (const [pk, pv] of kv.scan(writeKey(key, maxTs), keyEnd(key), Number.MAX_SAFE_INTEGER, false)) {
-    const p = parseKey(pk);
-    if (p?.col !== "write") continue;
-    yield { commitTs: p.commitTs, write: decodeWrite(pv) };
+  const range = writeRange(key, maxTs);
+  const len = range.tsAt + 8;
+  for (const [pk, pv] of kv.scan(range.start, range.end, Number.MAX_SAFE_INTEGER, false)) {
+    if (pk.length !== len) continue; // not a write record of this key (a foreign key in the range)
+    yield { commitTs: readTsDesc(pk, range.tsAt), write: decodeWrite(pv) };
   }
 }
 

@@ -6,7 +6,7 @@
 import { type EngineBugs, NO_BUGS } from "./bugs.ts";
 import { bytesEqual } from "./byte-order.ts";
 import type { LockInfo } from "./commands.ts";
-import { lockKey, parseKey, physicalRange, rawKey } from "./keys.ts";
+import { KeyParser, lockKey, physicalRange, rawKey } from "./keys.ts";
 import type { KvReader } from "./kv.ts";
 import { MAX_SCAN_LIMIT, MAX_SCAN_WORK_ENTRIES } from "./limits.ts";
 import { lockInfo, visibleWrite } from "./mvcc.ts";
@@ -136,8 +136,9 @@ export function txnScan(kv: KvReader, req: ScanRequest, ts: number, o: ReadOptio
     candidate = null;
     return pairs.length >= limit;
   };
+  const parser = new KeyParser();
   for (const [pk, pv] of kv.scan(range.start, range.end, MAX_SCAN_WORK_ENTRIES + 1, req.reverse)) {
-    const p = parseKey(pk);
+    const p = parser.parse(pk);
     if (!p) continue;
     if (current === undefined || !bytesEqual(current, p.key)) {
       if (req.reverse && finishReverseKey()) return { ok: true, pairs, resume: current! };
@@ -188,8 +189,9 @@ export function rawScan(kv: KvReader, req: ScanRequest, nowMs: number): ScanResu
   const range = physicalRange(req.start, req.end);
   const pairs: [Uint8Array, Uint8Array][] = [];
   let work = 0;
+  const parser = new KeyParser();
   for (const [pk, pv] of kv.scan(range.start, range.end, MAX_SCAN_WORK_ENTRIES + 1, req.reverse)) {
-    const p = parseKey(pk);
+    const p = parser.parse(pk);
     if (++work > MAX_SCAN_WORK_ENTRIES && p) {
       return { ok: true, pairs, resume: req.reverse ? keyAfter(p.key) : p.key };
     }
