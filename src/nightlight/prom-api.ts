@@ -349,6 +349,30 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     };
   });
 
+  /** Label sets of the series matching any of `sets`, from a read quorum of replicas. */
+  const matchingLabelSets = async (
+    tenant: string,
+    sets: Matcher[][],
+    start: number,
+    end: number,
+  ): Promise<Labels[]> => {
+    const found = new Map<string, Labels>();
+    const replicas = o.replicas;
+    for (const ms of sets) {
+      for (const l of o.db.seriesLabels(tenant, ms, start, end)) found.set(JSON.stringify(l), l);
+      if (!replicas?.replicated) continue;
+      const needed = replicas.quorum.read - 1;
+      const got = await replicas.selectFromPeers(tenant, ms, start, end, needed, { labelsOnly: true });
+      if (got.length < needed)
+        throw new PromError(
+          "unavailable",
+          `only ${1 + got.length} of ${replicas.quorum.replicas} replicas answered (${replicas.quorum.read} needed for a complete answer); retry`,
+        );
+      for (const list of got) for (const s of list) found.set(JSON.stringify(s.labels), s.labels);
+    }
+    return [...found.values()];
+  };
+
   const seriesRoute = handle(async (req) => {
     const tenant = await tenantOf(req, "read");
     const p = params(req);
@@ -356,25 +380,22 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     if (sets.length === 0) throw new PromError("bad_data", "no match[] parameter provided");
     const start = parseTimeParam(p.get("start") ?? undefined, minTimeMs, "start");
     const end = parseTimeParam(p.get("end") ?? undefined, maxTimeMs, "end");
-    const found = new Map<string, Labels>();
-    for (const ms of sets)
-      for (const l of o.db.seriesLabels(tenant, ms, start, end)) found.set(JSON.stringify(l), l);
-    return [...found.values()].sort(compareLabels).map(labelsToObject);
+    return (await matchingLabelSets(tenant, sets, start, end)).sort(compareLabels).map(labelsToObject);
   });
 
-  const labelSets = (tenant: string, p: URLSearchParams): Labels[] => {
+  const labelSets = (tenant: string, p: URLSearchParams): Promise<Labels[]> => {
     const start = parseTimeParam(p.get("start") ?? undefined, minTimeMs, "start");
     const end = parseTimeParam(p.get("end") ?? undefined, maxTimeMs, "end");
     const sets = matchersFrom(p);
     const all: Matcher[][] =
       sets.length > 0 ? sets : [[{ type: "=~", name: "__name__", value: ".+", re: /^(?:.+)$/ }]];
-    return all.flatMap((ms) => o.db.seriesLabels(tenant, ms, start, end));
+    return matchingLabelSets(tenant, all, start, end);
   };
 
   const labels = handle(async (req) => {
     const tenant = await tenantOf(req, "read");
     const names = new Set<string>();
-    for (const l of labelSets(tenant, params(req))) for (const [n] of l) names.add(n);
+    for (const l of await labelSets(tenant, params(req))) for (const [n] of l) names.add(n);
     return [...names].sort();
   });
 
@@ -384,7 +405,8 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
       throw new PromError("bad_data", `invalid label name: "${name}"`);
     const values = new Set<string>();
-    for (const l of labelSets(tenant, params(req))) for (const [n, v] of l) if (n === name) values.add(v);
+    for (const l of await labelSets(tenant, params(req)))
+      for (const [n, v] of l) if (n === name) values.add(v);
     return [...values].sort();
   });
 
@@ -480,6 +502,15 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
         matchers = b.matchers.map((m) => makeMatcher(m.type, m.name, m.value));
       } catch (err) {
         throw new PromError("bad_data", `invalid matcher: ${(err as Error).message}`);
+      }
+      if (b.labelsOnly) {
+        const sets = o.db.seriesLabels(tenant, matchers, b.mint, b.maxt);
+        const body = snappyCompress(
+          encodeWriteRequest({
+            series: sets.map((l) => ({ labels: l.map(([n, v]) => [n, v]), ts: [], vs: [] })),
+          }),
+        );
+        return reply.code(200).header("content-type", "application/x-protobuf").send(Buffer.from(body));
       }
       const found = o.db.select(tenant, matchers, b.mint, b.maxt);
       const max = Math.min(b.maxSamples ?? o.maxSamplesPerQuery, o.maxSamplesPerQuery);

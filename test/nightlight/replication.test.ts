@@ -120,6 +120,8 @@ test("losing one of three replicas loses no acknowledged sample, and the restart
     for (const i of [0, 1]) {
       const missing = await missingFrom(urls[i]!, acked, queryTime);
       assert.equal(missing, 0, `replica ${i}: ${missing} of ${total} acknowledged samples missing`);
+      const values = await promGet(urls[i]!, "/api/v1/label/series/values", {}, { token });
+      assert.equal(values.json.data.length, acked.size, "label values come from a read quorum too");
     }
 
     // The killed replica restarts, replays its WAL and backfills from the two others before it
@@ -146,6 +148,8 @@ test("losing one of three replicas loses no acknowledged sample, and the restart
     const q = await promGet(urls[2]!, "/api/v1/query", { query: "repl_test", time: queryTime }, { token });
     assert.equal(q.status, 503);
     assert.equal(q.json.errorType, "unavailable");
+    const series = await promGet(urls[2]!, "/api/v1/series", { "match[]": "repl_test" }, { token });
+    assert.equal(series.status, 503);
   } finally {
     target.close();
     for (const p of procs) if (p) await killHard(p);

@@ -46,7 +46,9 @@ export async function backfillFromPeers(
         .filter((x) => x.tenants.includes(tenant))
         .map((x) =>
           replicas
-            .selectFrom(x.p, tenant, all, sinceMs, Number.POSITIVE_INFINITY, maxBackfillSamplesPerTenant)
+            .selectFrom(x.p, tenant, all, sinceMs, Number.POSITIVE_INFINITY, {
+              maxSamples: maxBackfillSamplesPerTenant,
+            })
             .catch((err: Error) => {
               log.warn({ peer: x.p, tenant, err: err.message }, "backfill read failed");
               return [];

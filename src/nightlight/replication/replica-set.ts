@@ -34,6 +34,8 @@ export const replicaSelectBodySchema = z.strictObject({
   mint: z.number(),
   maxt: z.number(),
   maxSamples: z.number().int().min(1).optional(),
+  /** Label sets only (no samples), for the series and label endpoints. */
+  labelsOnly: z.boolean().optional(),
 });
 export type ReplicaSelectBody = z.infer<typeof replicaSelectBodySchema>;
 
@@ -148,13 +150,13 @@ export class ReplicaSet {
     matchers: readonly Matcher[],
     mint: number,
     maxt: number,
-    maxSamples?: number,
+    opts: { maxSamples?: number; labelsOnly?: boolean } = {},
   ): Promise<SelectedSeries[]> {
     const body: ReplicaSelectBody = {
       matchers: matchers.map(({ type, name, value }) => ({ type, name, value })),
       mint: clamp(mint),
       maxt: clamp(maxt),
-      ...(maxSamples !== undefined ? { maxSamples } : {}),
+      ...opts,
     };
     const res = await fetch(`${peer}${replicaSelectPath}`, {
       method: "POST",
@@ -178,6 +180,7 @@ export class ReplicaSet {
     mint: number,
     maxt: number,
     needed: number,
+    opts: { labelsOnly?: boolean } = {},
   ): Promise<SelectedSeries[][]> {
     const got: SelectedSeries[][] = [];
     if (needed <= 0 || this.peers.length === 0) return Promise.resolve(got);
@@ -188,7 +191,7 @@ export class ReplicaSet {
         if (got.length >= needed || settled === this.peers.length) resolve(got);
       };
       for (const p of this.peers) {
-        this.selectFrom(p, tenant, matchers, mint, maxt).then(
+        this.selectFrom(p, tenant, matchers, mint, maxt, opts).then(
           (s) => {
             got.push(s);
             settle();
