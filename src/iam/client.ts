@@ -21,6 +21,7 @@ import { type AuditEntry, type TokenResponse, tokenAudience } from "./api.ts";
 import { AuditLog } from "./audit-log.ts";
 import { type AuthzEvent, AuthzState } from "./authz-state.ts";
 import { readSystemCredentials, systemCredentialsPath } from "./bootstrap.ts";
+import { unverifiedClaims } from "./token-verifier.ts";
 import { Verifier } from "./verifier.ts";
 
 /** Posts an OAuth2 token request (form-encoded) and returns the token, or throws with OAuth's error. */
@@ -129,13 +130,29 @@ export const unknownKeyWaitMs = 1000;
 /** Requests allowed to wait that way at once; beyond it they fail at once (no pile-up on forged kids). */
 const maxKeyWaiters = 64;
 
-function kidOf(authorization: string | undefined): string | undefined {
+/**
+ * Only a token issued moments ago can carry a key the feed has not delivered yet (iam creates
+ * a key before it signs with it, and the feed delivers in milliseconds), so only such tokens
+ * wait; the clock-skew tolerance is added for iam's clock being behind ours.
+ */
+const newKeyTokenAgeMs = 5_000;
+
+/** The kid of a token worth waiting for (issued within the last few seconds), else undefined. */
+function kidWorthWaiting(
+  authorization: string | undefined,
+  nowMs: number,
+  skewMs: number,
+): string | undefined {
   const token = authorization?.replace(/^Bearer\s+/i, "");
   try {
     const h = JSON.parse(Buffer.from(token?.split(".")[0] ?? "", "base64url").toString("utf8")) as {
       kid?: unknown;
     };
-    return typeof h.kid === "string" && h.kid.length <= 64 ? h.kid : undefined;
+    if (typeof h.kid !== "string" || h.kid.length > 64) return undefined;
+    const c = unverifiedClaims(token ?? "");
+    const iatMs =
+      typeof c?.iat_ms === "number" ? c.iat_ms : typeof c?.iat === "number" ? c.iat * 1000 : undefined;
+    return iatMs !== undefined && nowMs - iatMs < newKeyTokenAgeMs + skewMs ? h.kid : undefined;
   } catch {
     return undefined;
   }
@@ -220,7 +237,9 @@ export class IamAuth implements Authenticator, Authorizer {
     } catch (e) {
       // A key iam just created (forced rotation) may reach a client before it reaches us over the feed.
       const kid =
-        e instanceof ApiError && /unknown key/.test(e.message) ? kidOf(req.authorization) : undefined;
+        e instanceof ApiError && /unknown key/.test(e.message)
+          ? kidWorthWaiting(req.authorization, this.clock(), (this.o.clockSkewSeconds ?? 30) * 1000)
+          : undefined;
       if (!kid || !(await this.waitForKey(kid))) throw e;
       return this.verifier.authenticate(req);
     }
