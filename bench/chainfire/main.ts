@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { type BenchResult, runBench } from "../../src/chainfire/bench-load.ts";
 import { ChainfireClient } from "../../src/chainfire/client.ts";
 
 const args = process.argv.slice(2);
@@ -24,7 +25,7 @@ const targetNames = strArg("targets", "chainfire,etcd").split(",");
 const only = strArg("only", "");
 /** `--cpu-prof DIR`: chainfire members write V8 CPU profiles there when they stop. */
 const cpuProfDir = strArg("cpu-prof", "");
-const VALUE = Buffer.alloc(256, 0x61);
+const VALUE_BYTES = 256;
 const KEYSPACE = 10_000;
 
 function freePort(): Promise<number> {
@@ -137,53 +138,30 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-interface Result {
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
+type Result = Pick<BenchResult, "opsPerSec" | "p50Ms" | "p99Ms">;
+
+/** The same load generator as `photon chainfire bench`: 4 connections spread over the members. */
+function load(endpoints: string[], w: (typeof workloads)[number]): Promise<BenchResult> {
+  return runBench({
+    endpoints,
+    workload: w.workload,
+    seconds,
+    inFlight: w.inFlight,
+    connections: 4,
+    valueBytes: VALUE_BYTES,
+    keys: KEYSPACE,
+    serializable: w.serializable,
+    keyPrefix: "/bench/",
+  });
 }
 
-async function load(
-  endpoints: string[],
-  inFlight: number,
-  op: (c: ChainfireClient, i: number) => Promise<unknown>,
-): Promise<Result> {
-  // Several connections, as a real fleet of clients would have; each carries inFlight/4 calls.
-  const clients = Array.from({ length: 4 }, (_, i) => new ChainfireClient(endpoints[i % endpoints.length]!));
-  const latencies: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  let n = 0;
-  const worker = async (w: number) => {
-    const c = clients[w % clients.length]!;
-    while (performance.now() < end) {
-      const t = performance.now();
-      await op(c, n++);
-      latencies.push(performance.now() - t);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, (_, w) => worker(w)));
-  const elapsed = (performance.now() - started) / 1000;
-  for (const c of clients) c.close();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { opsPerSec: latencies.length / elapsed, p50Ms: q(0.5), p99Ms: q(0.99) };
-}
-
-const workloads: Array<{
-  name: string;
-  inFlight: number;
-  op: (c: ChainfireClient, i: number) => Promise<unknown>;
-}> = [
-  { name: "put 256B", inFlight: 16, op: (c, i) => c.put(`/bench/${i % KEYSPACE}`, VALUE) },
-  { name: "put 256B", inFlight: 64, op: (c, i) => c.put(`/bench/${i % KEYSPACE}`, VALUE) },
-  { name: "get linearizable", inFlight: 64, op: (c, i) => c.get(`/bench/${i % KEYSPACE}`) },
-  {
-    name: "get serializable",
-    inFlight: 64,
-    op: (c, i) => c.get(`/bench/${i % KEYSPACE}`, { serializable: true }),
-  },
-];
+const workloads: Array<{ name: string; workload: "put" | "range"; inFlight: number; serializable: boolean }> =
+  [
+    { name: "put 256B", workload: "put", inFlight: 16, serializable: false },
+    { name: "put 256B", workload: "put", inFlight: 64, serializable: false },
+    { name: "get linearizable", workload: "range", inFlight: 64, serializable: false },
+    { name: "get serializable", workload: "range", inFlight: 64, serializable: true },
+  ];
 
 const rows: string[] = [];
 const results = new Map<string, Result>();
@@ -194,7 +172,7 @@ for (const start of targetNames.map((t) => starters[t as keyof typeof starters])
   const target = await start(dirs);
   try {
     for (const w of selected) {
-      const r = await load(target.endpoints, w.inFlight, w.op);
+      const r = await load(target.endpoints, w);
       results.set(`${target.name}|${w.name}|${w.inFlight}`, r);
       console.error(
         `${target.name.padEnd(9)} ${w.name.padEnd(17)} x${String(w.inFlight).padEnd(3)} ${r.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms`,

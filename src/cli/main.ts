@@ -6,6 +6,7 @@ import { Lifecycle } from "../core/lifecycle.ts";
 import { createLogger } from "../core/log.ts";
 import { cliEnv } from "./cli-env.ts";
 import { registerApi } from "./commands/api.ts";
+import { registerChainfire } from "./commands/chainfire.ts";
 import { registerCompletion } from "./commands/completion.ts";
 import { registerContext } from "./commands/context.ts";
 import { registerDns } from "./commands/dns.ts";
@@ -68,6 +69,7 @@ export async function buildProgram(argv: string[]): Promise<Command> {
 
   const env = cliEnv(program);
   registerQuota(program, env);
+  registerChainfire(program, env);
   registerDns(program, env);
   registerFlaredb(program, env);
   registerImage(program, env);
