@@ -7,7 +7,7 @@ import { defineRole } from "../core/role.ts";
 import { FLAREDB_PD_PORT, FLAREDB_STORE_PORT } from "./api.ts";
 import { defaultPlacementConfig } from "./pd/cluster-view.ts";
 import { PlacementDriver } from "./pd/pd-server.ts";
-import { ChainfirePdStorage, LmdbPdStorage } from "./pd/pd-storage.ts";
+import { LmdbPdStorage } from "./pd/pd-storage.ts";
 import { DEFAULT_HEARTBEAT_MS, FlareStore } from "./store/store-server.ts";
 
 export { PlacementDriver } from "./pd/pd-server.ts";
@@ -105,8 +105,9 @@ export const flaredbPdRole = defineRole({
   options: flaredbPdOptions,
   async start(config, deps) {
     const chainfire = addresses(config.chainfire || deps.endpoints["chainfire.etcd"] || "");
+    // The chainfire client (gRPC) loads only when it is used.
     const storage = chainfire.length
-      ? new ChainfirePdStorage(chainfire)
+      ? new (await import("./pd/chainfire-pd-storage.ts")).ChainfirePdStorage(chainfire)
       : new LmdbPdStorage(join(resolve(config.dataDir), "flaredb-pd"));
     const pd = await PlacementDriver.start({
       host: config.listen,

@@ -16,6 +16,7 @@ export interface FailoverOptions {
   minRegions: number;
   regionSplitBytes: number;
   storeDownMs: number;
+  launcher?: "photon" | "role";
 }
 
 export interface FailoverResult {
@@ -25,6 +26,7 @@ export interface FailoverResult {
   reReplicatedMs: number;
   balanceAfter: string;
   regionsAfter: number;
+  phasesMs: Record<string, number>;
 }
 
 async function until<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>): Promise<T> {
@@ -86,13 +88,23 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
     storeDownMs: o.storeDownMs,
     regionSplitBytes: o.regionSplitBytes,
     loadSplitWritesPerSec: 200,
+    ...(o.launcher ? { launcher: o.launcher } : {}),
   });
+  const phasesMs: Record<string, number> = {};
+  let mark = Date.now();
+  const phase = (name: string) => {
+    phasesMs[name] = Date.now() - mark;
+    mark = Date.now();
+  };
+  phase("start");
   try {
     const acked = new Map<string, string>();
     await until("the first region's leader", 40_000, async () =>
       (await c.client.regions()).regions.some((r) => r.leader) ? true : undefined,
     );
+    phase("bootstrap");
     await writeLoad(c.client, o, o.writesBeforeKill, 0, acked);
+    phase("writes");
     // Splits and balance.
     const before = await until(`≥ ${o.minRegions} regions balanced within 1.5×`, 40_000, async () => {
       const [{ regions }, { stores }] = await Promise.all([c.client.regions(), c.client.listStores()]);
@@ -102,6 +114,7 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
         ? { regions, spread }
         : undefined;
     });
+    phase("balance");
     // Kill the store holding the most leaders, under load.
     const { stores } = await c.client.listStores();
     const victimInfo = [...stores].sort((a, b) => b.leaderCount - a.leaderCount)[0]!;
@@ -109,19 +122,29 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
     await victim.proc.kill("SIGKILL");
     const killedAt = Date.now();
     const load = writeLoad(c.client, o, o.writesAfterKill, o.writesBeforeKill, acked);
+    let lastView: RegionView[] = [];
     const after = await until("every region re-replicated off the killed store", 30_000, async () => {
       const { regions } = await c.client.regions();
+      lastView = regions;
+      // ≥ 3: a balancing move (add, then remove) may be in flight at any moment.
       const done = regions.every(
         (r) =>
           r.leader &&
           r.leader !== victimInfo.id &&
-          r.region.peers.length === 3 &&
+          r.region.peers.length >= 3 &&
           !r.region.peers.includes(victimInfo.id),
       );
       return done ? regions : undefined;
+    }).catch((err: Error) => {
+      const view = lastView.map(
+        (r) =>
+          `${r.region.id}[${r.region.epoch.confVer}/${r.region.epoch.version}] ${r.region.peers.join(",")} L=${r.leader}`,
+      );
+      throw new Error(`${err.message}; killed ${victimInfo.id}; regions: ${view.join(" | ")}`);
     });
     const reReplicatedMs = Date.now() - killedAt;
     await load;
+    phase("reReplicate");
     // Every acknowledged write is readable.
     const keys = [...acked.keys()];
     for (let i = 0; i < keys.length; i += 200) {
@@ -140,7 +163,9 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
       const spread = replicaSpread(regions, s2);
       return spread.ratio <= 1.5 ? spread : undefined;
     });
+    phase("verify");
     return {
+      phasesMs,
       acked: acked.size,
       regionsBeforeKill: before.regions.length,
       balanceBefore: before.spread.text,

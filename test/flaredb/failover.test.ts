@@ -10,14 +10,14 @@ test("five stores: splits stay balanced, a SIGKILLed store's regions re-replicat
   const r = await runFailover({
     writers: 8,
     valueBytes: 512,
-    writesBeforeKill: 900,
+    writesBeforeKill: 600,
     writesAfterKill: 300,
     minRegions: 6,
-    regionSplitBytes: 48 * 1024,
+    regionSplitBytes: 32 * 1024,
     storeDownMs: 4_000,
   });
   console.log(
     `# ${r.acked} acknowledged writes checked; ${r.regionsBeforeKill} regions before the kill (${r.balanceBefore}); ` +
-      `re-replicated in ${r.reReplicatedMs} ms; ${r.regionsAfter} regions after (${r.balanceAfter})`,
+      `re-replicated in ${r.reReplicatedMs} ms; ${r.regionsAfter} regions after (${r.balanceAfter}); phases ${JSON.stringify(r.phasesMs)}`,
   );
 });

@@ -1,5 +1,7 @@
 // Real processes for the acceptance scenarios: `photon flaredb-pd` and N × `photon flaredb` on
 // loopback (free ports), each with its own data dir, killed by id when the test ends.
+
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +22,8 @@ export interface ProcessClusterOptions {
   storeDownMs: number;
   regionSplitBytes: number;
   loadSplitWritesPerSec: number;
+  /** "photon": the photon binary; "role": test/flaredb/role-process.ts (same role, loads less). */
+  launcher?: "photon" | "role";
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -27,7 +31,9 @@ const START_TIMEOUT_MS = 60_000;
 export async function startProcessCluster(o: ProcessClusterOptions): Promise<ProcessCluster> {
   const dir = mkdtempSync(join(tmpdir(), "flaredb-proc-"));
   const procs: PhotonProcess[] = [];
-  const pd = spawnPhoton([
+  const launch = (args: string[]): PhotonProcess =>
+    o.launcher === "photon" ? spawnPhoton(args) : spawnRole(args);
+  const pd = launch([
     "flaredb-pd",
     "--port",
     "0",
@@ -51,7 +57,7 @@ export async function startProcessCluster(o: ProcessClusterOptions): Promise<Pro
     stores: [],
     client: undefined as unknown as FlareClient,
     async startStore(index: number) {
-      const proc = spawnPhoton([
+      const proc = launch([
         "flaredb",
         "--port",
         "0",
@@ -92,4 +98,42 @@ export async function startProcessCluster(o: ProcessClusterOptions): Promise<Pro
     throw err;
   }
   return cluster;
+}
+
+/** The light launcher: the same role through role-process.ts, with spawnPhoton's interface. */
+function spawnRole(args: string[]): PhotonProcess {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "role-process.ts"), ...args],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return {
+    child,
+    output: () => out,
+    async waitFor(re, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const m = out.match(re);
+        if (m) return m;
+        if (child.exitCode !== null)
+          throw new Error(`process exited before printing ${re}:\n${out.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${re} in output:\n${out.slice(-2000)}`);
+    },
+    async kill(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
 }

@@ -3,7 +3,6 @@
 // a single node without chainfire uses a local LMDB file, the same code path otherwise.
 import { mkdirSync } from "node:fs";
 import { open, type RootDatabase } from "lmdb";
-import { ChainfireClient } from "../../chainfire/client.ts";
 import type { RegionDescriptor } from "../api.ts";
 
 export interface PdStorage {
@@ -38,29 +37,5 @@ export class LmdbPdStorage implements PdStorage {
   }
   close() {
     return this.root.close();
-  }
-}
-
-export class ChainfirePdStorage implements PdStorage {
-  private readonly kv: ChainfireClient;
-  constructor(endpoints: string[]) {
-    this.kv = new ChainfireClient(endpoints);
-  }
-  async getNumber(name: string) {
-    const kv = await this.kv.get(`${PD_PREFIX}meta/${name}`);
-    return kv ? Number(kv.value.toString("utf8")) : undefined;
-  }
-  async putNumber(name: string, v: number) {
-    await this.kv.put(`${PD_PREFIX}meta/${name}`, String(v));
-  }
-  async loadRegions() {
-    const r = await this.kv.range(`${PD_PREFIX}region/`, { prefix: true });
-    return r.kvs.map((kv) => JSON.parse(kv.value.toString("utf8")) as RegionDescriptor);
-  }
-  async putRegion(r: RegionDescriptor) {
-    await this.kv.put(`${PD_PREFIX}region/${String(r.id).padStart(12, "0")}`, JSON.stringify(r));
-  }
-  async close() {
-    this.kv.close();
   }
 }
