@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { freePort } from "../../src/core/free-port.ts";
 import { silentLogger } from "../../src/core/log.ts";
 import { AccelChooser } from "../../src/plasmavmc/accel.ts";
 import { MetadataService } from "../../src/plasmavmc/metadata-service.ts";
 import { VmProcess } from "../../src/plasmavmc/vm-process.ts";
-import { freePort } from "../support/free-port.ts";
 import { buildGuestImage } from "../support/guest-image.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
