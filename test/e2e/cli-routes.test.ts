@@ -3,10 +3,12 @@
 // aggregated OpenAPI document (`photon api list`), so a component that adds a route without
 // deciding how the CLI covers it fails here.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type PhotonProcess, runPhoton, spawnPhoton } from "../support/spawn-photon.ts";
+import { type PhotonProcess, photonBin, runPhoton, spawnPhoton } from "../support/spawn-photon.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { exercisedHere, notYetExercised } from "./cli-route-coverage.ts";
 
@@ -165,6 +167,40 @@ describe("the CLI against every route", () => {
     );
     assert.match(photon(["getV1ProjectsProjectQuotasName"], "quota", "get", "demo"), /vcpu/);
     assert.match(photon(["getV1ProjectsProjectQuotas"], "get", "quotas", "-p", "demo"), /default/);
+  });
+
+  test("image import and download stream through the gateway, with a progress bar on a terminal only", () => {
+    const data = randomBytes(3 * 1024 * 1024);
+    writeFileSync(join(dir.path, "disk.raw"), data);
+    // `script` gives the command a terminal, as a person at a shell has.
+    const tty = spawnSync(
+      "script",
+      ["-qec", `${process.execPath} ${photonBin} image import disk1 disk.raw -p demo`, "/dev/null"],
+      { cwd: dir.path, encoding: "utf8", timeout: 120_000 },
+    );
+    assert.equal(tty.status, 0, tty.stdout);
+    assert.match(tty.stdout, /importing disk1 \[#+\] 100% 3\.0 MiB\/3\.0 MiB/);
+    for (const op of ["postV1ProjectsProjectImages", "putV1ProjectsProjectImagesNameData"]) exercised.add(op);
+    const out = photon(
+      ["getV1ProjectsProjectImagesNameData"],
+      "image",
+      "download",
+      "disk1",
+      "copy.raw",
+      "-p",
+      "demo",
+    );
+    assert.doesNotMatch(out, /\[#|%/, "no bar when stdout is not a terminal");
+    assert.ok(readFileSync(join(dir.path, "copy.raw")).equals(data));
+    assert.match(
+      photon(["getV1ProjectsProjectImagesName"], "image", "get", "disk1", "-p", "demo"),
+      /disk1.*raw/,
+    );
+    assert.match(
+      photon(["getV1ProjectsProjectImages"], "-o", "json", "image", "list", "-p", "demo"),
+      /"disk1"/,
+    );
+    photon(["deleteV1ProjectsProjectImagesName"], "image", "delete", "disk1", "-p", "demo");
   });
 
   test("every operation listed as exercised was exercised", () => {

@@ -1,10 +1,16 @@
-// `photon image import|list|get|delete`: VM images in lightningstor's registry.
+// `photon image import|list|get|download|delete`: VM images in lightningstor's registry,
+// with progress bars for the transfers.
+import { createReadStream, createWriteStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { ApiError } from "../../core/errors.ts";
 import { imageFormats, imageVisibilities } from "../../lightningstor/api.ts";
 import type { Image } from "../../lightningstor/client.ts";
 import type { CliEnv } from "../cli-env.ts";
 import { print } from "../output.ts";
+import { ProgressBar } from "../progress.ts";
 import { lightningstorClient, registerBucket } from "./bucket.ts";
 
 const columns: Array<[string, (i: never) => unknown]> = [
@@ -62,8 +68,17 @@ export function registerImage(program: Command, env: CliEnv): void {
           visibility: o.visibility as (typeof imageVisibilities)[number],
           ...(o.description ? { description: o.description } : {}),
         });
-        const img = await c.uploadImage(project, name, file);
-        print(env.format(), img, columns);
+        const size = (await stat(file)).size;
+        const bar = ProgressBar.forCli(`importing ${name}`, size, env.format());
+        const counted = createReadStream(file).on("data", (chunk) => bar.add(chunk.length));
+        try {
+          const img = await c.uploadImage(project, name, counted);
+          bar.finish();
+          print(env.format(), img, columns);
+        } catch (err) {
+          bar.finish(false);
+          throw err;
+        }
       },
     );
 
@@ -82,6 +97,51 @@ export function registerImage(program: Command, env: CliEnv): void {
     .option("-p, --project <project>", "project (default: the context's)")
     .action(async (name: string, o: { project?: string }) => {
       print(env.format(), await lightningstorClient(env).getImage(projectOf(env, o.project), name), columns);
+    });
+
+  image
+    .command("download <name> <file>")
+    .description("save an image's bytes to a local file (- for stdout)")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .action(async (name: string, file: string, o: { project?: string }) => {
+      const project = projectOf(env, o.project);
+      const ctx = env.context();
+      const base = (ctx.endpoints.apigateway ?? ctx.endpoints.lightningstor ?? "").replace(/\/+$/, "");
+      const res = await fetch(
+        `${base}/v1/projects/${encodeURIComponent(project)}/images/${encodeURIComponent(name)}/data`,
+        { headers: ctx.token ? { authorization: `Bearer ${ctx.token}` } : {} },
+      );
+      if (!res.ok || !res.body) {
+        const text = await res.text();
+        let e: { code?: string; message?: string } | undefined;
+        try {
+          e = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+        } catch {
+          // not our error body
+        }
+        throw new ApiError(
+          (e?.code as "NotFound") ?? "Unavailable",
+          e?.message ?? `${res.status}: ${text.slice(0, 300)}`,
+        );
+      }
+      const total = Number(res.headers.get("content-length") ?? Number.NaN);
+      const bar = ProgressBar.forCli(
+        `downloading ${name}`,
+        Number.isFinite(total) ? total : undefined,
+        file === "-" ? "json" : env.format(),
+      );
+      const source = Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>).on(
+        "data",
+        (chunk: Buffer) => bar.add(chunk.length),
+      );
+      try {
+        await pipeline(source, file === "-" ? process.stdout : createWriteStream(file));
+        bar.finish();
+      } catch (err) {
+        bar.finish(false);
+        throw err;
+      }
+      if (file !== "-") process.stdout.write(`image ${name} saved to ${file}\n`);
     });
 
   image
