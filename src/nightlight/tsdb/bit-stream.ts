@@ -33,19 +33,28 @@ export class BitWriter {
 
   /** Writes the low `n` bits (n ≤ 32) of `value`. */
   writeBits(value: number, n: number): void {
+    // Fast path: the bits fit in the current byte (tags and small payloads mostly do).
+    if (n <= this.free) {
+      this.free -= n;
+      this.buf[this.byteLen - 1]! |= (value & ((1 << n) - 1)) << this.free;
+      return;
+    }
+    // Otherwise: top up the current byte, then whole bytes, then the start of a new one.
     let remaining = n;
-    while (remaining > 0) {
-      if (this.free === 0) {
-        if (this.byteLen === this.buf.length) this.grow();
-        this.buf[this.byteLen++] = 0;
-        this.free = 8;
-      }
-      const take = Math.min(this.free, remaining);
-      const shift = remaining - take;
-      const bits = (value >>> shift) & ((1 << take) - 1);
-      this.buf[this.byteLen - 1]! |= bits << (this.free - take);
-      this.free -= take;
-      remaining -= take;
+    if (this.free > 0) {
+      remaining -= this.free;
+      this.buf[this.byteLen - 1]! |= (value >>> remaining) & ((1 << this.free) - 1);
+      this.free = 0;
+    }
+    while (remaining >= 8) {
+      if (this.byteLen === this.buf.length) this.grow();
+      remaining -= 8;
+      this.buf[this.byteLen++] = (value >>> remaining) & 0xff;
+    }
+    if (remaining > 0) {
+      if (this.byteLen === this.buf.length) this.grow();
+      this.free = 8 - remaining;
+      this.buf[this.byteLen++] = (value & ((1 << remaining) - 1)) << this.free;
     }
   }
 
