@@ -16,6 +16,7 @@ import { registerImage } from "./commands/image.ts";
 import { registerMetrics } from "./commands/metrics.ts";
 import { registerQuota } from "./commands/quota.ts";
 import { registerResources } from "./commands/resources.ts";
+import { registerVm } from "./commands/vm.ts";
 import { registerVolume } from "./commands/volume.ts";
 import { roleNames } from "./role-names.ts";
 import { roleConfig, startRole } from "./run-role.ts";
@@ -77,6 +78,7 @@ export async function buildProgram(argv: string[]): Promise<Command> {
   registerResources(program, env);
   registerApi(program, env);
   registerVolume(program, env);
+  registerVm(program, env);
   registerContext(program, env);
   registerMetrics(program, env);
   registerCompletion(program);

@@ -10,6 +10,8 @@ export const roleNames = [
   "lightningstor",
   "coronafs-server",
   "coronafs",
+  "plasmavmc",
+  "plasmavmc-worker",
   "nightlight",
   "flashdns",
   "apigateway",

@@ -10,6 +10,7 @@ import { flashdnsRole } from "../flashdns/server.ts";
 import { iamRole } from "../iam/server.ts";
 import { lightningstorRole } from "../lightningstor/server.ts";
 import { nightlightRole } from "../nightlight/server.ts";
+import { plasmavmcRole, plasmavmcWorkerRole } from "../plasmavmc/server.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: roles differ in their option types.
 export const roles: Role<any>[] = [
@@ -21,6 +22,8 @@ export const roles: Role<any>[] = [
   lightningstorRole,
   coronafsServerRole,
   coronafsRole,
+  plasmavmcRole,
+  plasmavmcWorkerRole,
   nightlightRole,
   flashdnsRole,
   apigatewayRole,

@@ -1,0 +1,142 @@
+// `photon vm create|list|get|start|stop|delete|console`: VMs in plasmavmc. `create` and
+// `start` wait (with a spinner on a terminal) until the VM runs, unless --no-wait.
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { ApiError } from "../../core/errors.ts";
+import { PlasmavmcClient, type Vm } from "../../plasmavmc/client.ts";
+import type { CliEnv } from "../cli-env.ts";
+import { print } from "../output.ts";
+import { projectOf } from "../project-option.ts";
+
+const columns: Array<[string, (v: never) => unknown]> = [
+  ["NAME", (v: Vm) => v.metadata.name],
+  ["PHASE", (v: Vm) => v.status.phase],
+  ["HOST", (v: Vm) => v.status.host ?? ""],
+  ["FLAVOR", (v: Vm) => `${v.spec.flavor.vcpus} vCPU, ${v.spec.flavor.memoryMib} MiB`],
+  ["IMAGE", (v: Vm) => v.spec.image.name],
+  ["PORTS", (v: Vm) => v.status.ports.map((p) => `${p.hostAddress}:${p.hostPort}→${p.guestPort}`).join(" ")],
+  ["MESSAGE", (v: Vm) => v.status.message],
+];
+
+const client = (env: CliEnv) => new PlasmavmcClient(env.client("plasmavmc"));
+
+function positiveInt(what: string) {
+  return (s: string) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ApiError("InvalidArgument", `${what} must be a whole number ≥ 1`);
+    return n;
+  };
+}
+
+/** Polls until the VM reaches one of the phases; Failed ends the wait with its message. */
+async function waitFor(env: CliEnv, project: string, name: string, phases: string[], timeoutS: number) {
+  const c = client(env);
+  const tty = process.stderr.isTTY && env.format() === "table";
+  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+  const end = Date.now() + timeoutS * 1000;
+  for (let i = 0; ; i++) {
+    const vm = await c.getVm(project, name);
+    if (phases.includes(vm.status.phase)) {
+      if (tty) process.stderr.write("\r\x1b[2K");
+      return vm;
+    }
+    if (vm.status.phase === "Failed")
+      throw new ApiError("FailedPrecondition", `VM ${name} failed: ${vm.status.message}`);
+    if (Date.now() > end)
+      throw new ApiError(
+        "DeadlineExceeded",
+        `VM ${name} is still ${vm.status.phase} after ${timeoutS} s (${vm.status.message}); \`photon vm get ${name}\` shows its progress`,
+      );
+    if (tty)
+      process.stderr.write(
+        `\r\x1b[2K${frames[i % frames.length]} ${name}: ${vm.status.phase} — ${vm.status.message}`,
+      );
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export function registerVm(program: Command, env: CliEnv): void {
+  const vm = program.command("vm").description("virtual machines (plasmavmc)");
+
+  vm.command("create <name>")
+    .description("create a VM from an image and start it")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .requiredOption("-i, --image <image>", "image name (photon image list)")
+    .option("--vcpus <n>", "virtual CPUs", positiveInt("--vcpus"), 1)
+    .option("--memory <MiB>", "memory in MiB", positiveInt("--memory"), 512)
+    .option("--port <guestPort...>", "guest TCP ports to publish on the host")
+    .option("--user-data <file>", "user-data script the guest runs at boot")
+    .option("--ssh-key <key...>", "authorized SSH public keys")
+    .option("--anti-affinity <group>", "keep VMs of this group on distinct hosts")
+    .option("--no-wait", "return at once instead of waiting until the VM runs")
+    .option("--timeout <s>", "how long to wait", positiveInt("--timeout"), 300)
+    .action(async (name: string, o) => {
+      const project = projectOf(env, o.project);
+      const ports = ((o.port as string[] | undefined) ?? []).map((p) => ({
+        guestPort: positiveInt("--port")(p),
+        protocol: "tcp" as const,
+      }));
+      await client(env).createVm(project, name, {
+        flavor: { vcpus: o.vcpus, memoryMib: o.memory },
+        image: { name: o.image },
+        ports,
+        ...(o.userData ? { userData: readFileSync(o.userData, "utf8") } : {}),
+        ...(o.sshKey ? { sshKeys: o.sshKey } : {}),
+        ...(o.antiAffinity ? { antiAffinityGroup: o.antiAffinity } : {}),
+      });
+      const out = o.wait
+        ? await waitFor(env, project, name, ["Running"], o.timeout)
+        : await client(env).getVm(project, name);
+      print(env.format(), out, columns);
+    });
+
+  vm.command("list")
+    .description("list VMs")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .action(async (o) => {
+      const list = await client(env).listVms(projectOf(env, o.project));
+      print(env.format(), list.items, columns);
+    });
+
+  vm.command("get <name>")
+    .description("show a VM")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .action(async (name: string, o) => {
+      print(env.format(), await client(env).getVm(projectOf(env, o.project), name), columns);
+    });
+
+  for (const [verb, state, phase] of [
+    ["start", "Running", "Running"],
+    ["stop", "Stopped", "Stopped"],
+  ] as const) {
+    vm.command(`${verb} <name>`)
+      .description(verb === "start" ? "start a stopped VM" : "stop a VM (ACPI power button, then forced)")
+      .option("-p, --project <project>", "project (default: the context's)")
+      .option("--no-wait", "return at once")
+      .option("--timeout <s>", "how long to wait", positiveInt("--timeout"), 300)
+      .action(async (name: string, o) => {
+        const project = projectOf(env, o.project);
+        await client(env).setPowerState(project, name, state);
+        const out = o.wait
+          ? await waitFor(env, project, name, [phase], o.timeout)
+          : await client(env).getVm(project, name);
+        print(env.format(), out, columns);
+      });
+  }
+
+  vm.command("delete <name>")
+    .description("delete a VM (it is stopped and its disk removed)")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .action(async (name: string, o) => {
+      print(env.format(), await client(env).deleteVm(projectOf(env, o.project), name), columns);
+    });
+
+  vm.command("console <name>")
+    .description("print the VM's serial console log")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .action(async (name: string, o) => {
+      const { text } = await client(env).console(projectOf(env, o.project), name);
+      process.stdout.write(text);
+    });
+}
