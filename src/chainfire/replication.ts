@@ -188,7 +188,7 @@ export class RaftReplication implements Replicator, RaftView {
   // ---- RaftView ----
 
   term(): number {
-    return this.driver.status().term;
+    return this.driver.term;
   }
 
   /** Member id of the current leader, "0" if none is known. */
@@ -197,11 +197,11 @@ export class RaftReplication implements Replicator, RaftView {
   }
 
   commitIndex(): number {
-    return this.driver.status().commit;
+    return this.driver.commitIndex;
   }
 
   appliedIndex(): number {
-    return this.driver.status().applied;
+    return this.driver.appliedIndex;
   }
 
   async keepAlive(id: number): Promise<number> {

@@ -58,9 +58,13 @@ export class RaftDriver {
   private nextRead = 0;
   private leading = false;
   private deferredHardState: HardState | undefined;
+  /** The latest hard state handed out by the node (status() is too costly per request). */
+  private hardState: HardState;
 
   constructor(private readonly o: DriverOptions) {
-    this.applied = o.node.status().applied;
+    const st = o.node.status();
+    this.applied = st.applied;
+    this.hardState = { term: st.term, vote: st.vote, commit: st.commit };
     this.ticker = setInterval(() => {
       this.o.node.tick();
       this.kick();
@@ -75,6 +79,21 @@ export class RaftDriver {
 
   status(): RaftStatus {
     return this.o.node.status();
+  }
+
+  /** Current term, cheaply (as of the latest Ready). */
+  get term(): number {
+    return this.hardState.term;
+  }
+
+  /** Commit index, cheaply (as of the latest Ready). */
+  get commitIndex(): number {
+    return this.hardState.commit;
+  }
+
+  /** Highest index applied through this driver. */
+  get appliedIndex(): number {
+    return this.applied;
   }
 
   step(m: Message): void {
@@ -152,6 +171,7 @@ export class RaftDriver {
     try {
       while (!this.closed && this.o.node.hasReady()) {
         const rd = this.o.node.ready();
+        if (rd.hardState) this.hardState = rd.hardState;
         if (rd.softState) {
           this.leading = rd.softState.role === "leader";
           this.o.onSoftState?.(rd.softState);
