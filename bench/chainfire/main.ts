@@ -37,7 +37,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function waitForLine(child: ChildProcess, re: RegExp, timeoutMs = 20_000): Promise<string> {
+function waitForLine(child: ChildProcess, re: RegExp, timeoutMs = 90_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = "";
     const timer = setTimeout(() => reject(new Error(`no ${re} in ${buf}`)), timeoutMs);
