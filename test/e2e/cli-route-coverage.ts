@@ -49,18 +49,6 @@ export const notYetExercised: string[] = [
   "postV1ProjectsProjectSnapshots",
   "getV1ProjectsProjectSnapshotsName",
   "deleteV1ProjectsProjectSnapshotsName",
-  // coronafs-server
-  "getV1Server",
-  "getV1ServerVolumes",
-  "getV1ServerVolumesId",
-  "putV1ServerVolumesId",
-  "deleteV1ServerVolumesId",
-  "postV1ServerVolumesIdAttachment",
-  "postV1ServerVolumesIdResize",
-  "postV1ServerVolumesIdSnapshots",
-  "getV1ServerSnapshotsId",
-  "deleteV1ServerSnapshotsId",
-  "putV1ServerSnapshotsIdImage",
   // creditservice
   "putV1ProjectsProjectQuotasName",
   "patchV1ProjectsProjectQuotasName",
