@@ -35,9 +35,17 @@ export class ParityPool {
     if (slot.pending.size >= maxQueuedJobsPerWorker) return encode(params, data);
     const seq = ++this.seq;
     return new Promise<Buffer[]>((resolve, reject) => {
+      // A busy worker keeps the process alive until its jobs are answered; an idle one does not.
+      if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(seq, { resolve, reject });
       slot.worker.postMessage({ seq, k: params.k, m: params.m, data } satisfies ParityJob);
     });
+  }
+
+  /** Starts every worker and waits for one small job each, so no write pays for a thread's start. */
+  async start(): Promise<void> {
+    const probe = () => Array.from({ length: 2 }, () => Buffer.from(new SharedArrayBuffer(64)));
+    await Promise.all(Array.from({ length: this.size }, () => this.encode({ k: 2, m: 1 }, probe())));
   }
 
   async close(): Promise<void> {
@@ -57,6 +65,7 @@ export class ParityPool {
       const p = slot.pending.get(done.seq);
       if (!p) return;
       slot.pending.delete(done.seq);
+      if (slot.pending.size === 0) worker.unref();
       if (done.parity) p.resolve(done.parity.map((u) => Buffer.from(u.buffer, u.byteOffset, u.length)));
       else p.reject(new Error(`parity worker: ${done.error}`));
     });

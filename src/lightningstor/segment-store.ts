@@ -19,8 +19,12 @@ import {
   stripesFor,
 } from "./segment.ts";
 
-/** Stripes of one upload being written to nodes at once (bounds memory per upload). */
-export const maxStripesInFlight = 2;
+/**
+ * Stripes of one upload being encoded and written to nodes at once (bounds memory per
+ * upload: ~(this + 1) × stripe bytes × (k+m)/k). Four keep the disk busy while earlier
+ * stripes wait for their fsyncs.
+ */
+export const maxStripesInFlight = 4;
 /** Segments up to this size are replicated rather than erasure-coded (see write()). */
 export const smallSegmentBytes = 64 * 1024;
 /**

@@ -99,7 +99,7 @@ export const lightningstorRole = defineRole({
     const registry = createRegistry("lightningstor");
     const dataDir = join(resolve(config.dataDir), "lightningstor");
     const clock = Date.now;
-    const embedded: StorageNodeRef[] = [];
+    const embedded: { id: string; transport: WorkerChunkTransport }[] = [];
     const closers: (() => Promise<void> | void)[] = [];
     try {
       // Embedded nodes run in worker threads: their hashing and file I/O stay off the S3
@@ -111,9 +111,9 @@ export const lightningstorRole = defineRole({
           config.fsync,
         );
         closers.push(() => transport.close());
-        await transport.start();
         embedded.push({ id: `local-${i}`, transport });
       }
+      await Promise.all(embedded.map((n) => n.transport.start()));
       const nodes: StorageNodeRef[] = [...embedded, ...parseNodes(config.nodes)];
       if (nodes.length === 0)
         throw new Error("lightningstor needs storage nodes: --embedded-nodes N or --nodes id=url,…");
@@ -122,6 +122,7 @@ export const lightningstorRole = defineRole({
       closers.push(() => chunks.close());
       const parity = new ParityPool();
       closers.push(() => parity.close());
+      await parity.start();
       const segments = new SegmentStore(
         chunks,
         { k, m, shardSize: config.shardSizeKib * 1024 },

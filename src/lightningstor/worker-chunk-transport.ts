@@ -105,6 +105,7 @@ export class WorkerChunkTransport implements ChunkTransport {
       const p = this.pending.get(r.seq);
       if (!p) return;
       this.pending.delete(r.seq);
+      if (this.pending.size === 0) w.unref();
       clearTimeout(p.timer);
       p.resolve(r);
     });
@@ -115,6 +116,8 @@ export class WorkerChunkTransport implements ChunkTransport {
     };
     w.on("error", (err) => gone(`failed: ${err.message}`));
     w.on("exit", (code) => gone(`exited with code ${code}`));
+    // An idle node thread does not keep the process alive; a busy one does (see send()).
+    w.unref();
     this.worker = w;
     return w;
   }
@@ -142,6 +145,7 @@ export class WorkerChunkTransport implements ChunkTransport {
     return new Promise<WorkerReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
+        if (this.pending.size === 0) w.unref();
         reject(
           new ChunkUnavailable(
             "unreachable",
@@ -149,6 +153,7 @@ export class WorkerChunkTransport implements ChunkTransport {
           ),
         );
       }, chunkCallTimeoutMs);
+      if (this.pending.size === 0) w.ref();
       this.pending.set(seq, { resolve, reject, timer });
       w.postMessage({ ...msg, seq }, transfer);
     });
