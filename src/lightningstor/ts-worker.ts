@@ -8,6 +8,8 @@ export function startWorker(name: string, workerData: unknown): Worker {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(`./${name}${fromSource ? ".ts" : ".js"}`, import.meta.url);
   if (!fromSource) return new Worker(entry, { workerData });
-  const boot = `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`;
+  // Resolved here, not in the worker: an eval'd worker resolves bare names from the cwd.
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
