@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { type EngineBugs, NO_BUGS } from "./bugs.ts";
-import { bytesEqual } from "./byte-order.ts";
+import { bytesEqual, compareBytes } from "./byte-order.ts";
 import type {
   CheckTxnStatusCommand,
   Command,
@@ -31,6 +31,11 @@ export interface ApplyOptions {
    * records that would have stopped it may already be collected.
    */
   readonly safePoint?: number;
+  /**
+   * The region's user range. The KvWriter sees the whole store's keyspace, so a `gc` (the only
+   * range command) is clamped to it; without it, gc trusts its own start and end.
+   */
+  readonly range?: { readonly start: Uint8Array; readonly end: Uint8Array | undefined };
   readonly bugs?: EngineBugs;
 }
 
@@ -64,7 +69,7 @@ export function applyCommand(
     case "rawCas":
       return rawCas(kv, cmd, nowMs);
     case "gc":
-      return gc(kv, cmd, nowMs);
+      return gc(kv, clampGc(cmd, options.range), nowMs);
   }
 }
 
@@ -272,7 +277,17 @@ function txnHeartbeat(kv: KvWriter, cmd: TxnHeartbeatCommand, nowMs: number): Co
 
 // ---- garbage collection -----------------------------------------------------------------------
 
+function clampGc(cmd: GcCommand, range: ApplyOptions["range"]): GcCommand {
+  if (!range) return cmd;
+  const start = compareBytes(cmd.start, range.start) >= 0 ? cmd.start : range.start;
+  let end = cmd.end ?? range.end ?? null;
+  if (end !== null && range.end !== undefined && compareBytes(end, range.end) > 0) end = range.end;
+  return { ...cmd, start, end };
+}
+
 function gc(kv: KvWriter, cmd: GcCommand, nowMs: number): CommandResult {
+  if (cmd.end !== null && compareBytes(cmd.start, cmd.end) >= 0)
+    return { ok: true, type: "gc", removed: 0, next: null };
   const range = physicalRange(cmd.start, cmd.end ?? undefined);
   const deletes: Uint8Array[] = [];
   let current: Uint8Array | undefined;

@@ -203,3 +203,42 @@ export function rawScan(kv: KvReader, req: ScanRequest, nowMs: number): ScanResu
   }
   return { ok: true, pairs, resume: null };
 }
+
+// ---- locks for GC ---------------------------------------------------------------------------
+
+export type ScanLocksResult = {
+  readonly locks: readonly LockInfo[];
+  /** Where to continue (a user key, inclusive), or null when [start, end) is done. */
+  readonly resume: Uint8Array | null;
+};
+
+/**
+ * Locks of txns that started at or below maxTs, in [start, end): the first phase of GC. Every
+ * one must be resolved before versions at or below a safe point ≥ maxTs are collected — a
+ * committed txn's secondary lock is rolled forward from its primary's commit record, which GC
+ * could otherwise remove.
+ */
+export function scanLocks(
+  kv: KvReader,
+  start: Uint8Array,
+  end: Uint8Array | undefined,
+  maxTs: number,
+  limit: number,
+): ScanLocksResult {
+  const range = physicalRange(start, end);
+  const locks: LockInfo[] = [];
+  const parser = new KeyParser();
+  let work = 0;
+  for (const [pk, pv] of kv.scan(range.start, range.end, MAX_SCAN_WORK_ENTRIES + 1, false)) {
+    const p = parser.parse(pk);
+    if (!p) continue;
+    if (++work > MAX_SCAN_WORK_ENTRIES) return { locks, resume: p.key };
+    if (p.col !== "lock") continue;
+    const lock = decodeLock(pv);
+    if (lock.startTs > maxTs) continue;
+    locks.push(lockInfo(p.key, lock));
+    if (locks.length >= Math.min(Math.max(limit, 1), MAX_SCAN_LIMIT))
+      return { locks, resume: keyAfter(p.key) };
+  }
+  return { locks, resume: null };
+}

@@ -1,6 +1,7 @@
 // The entry point of the transaction protocol: begin transactions against a RegionRouter,
 // and run a function as a transaction with retries on retryable conflicts.
 
+import type { LockInfo } from "../engine/commands.ts";
 import { TxnError } from "./errors.ts";
 import { LockResolver } from "./lock-resolver.ts";
 import { DEFAULT_TXN_OPTIONS, type TxnClientOptions } from "./options.ts";
@@ -43,6 +44,11 @@ export class TxnClient {
   async snapshot(ts?: number): Promise<Transaction> {
     const at = ts ?? (await this.calls.tso());
     return new Transaction(this.calls, this.resolver, at, true, this.track(at));
+  }
+
+  /** Resolves locks of other txns (roll forward, roll back or expire); returns those still live. */
+  resolveLocks(locks: readonly LockInfo[]): Promise<LockInfo[]> {
+    return this.resolver.resolve(locks);
   }
 
   /**

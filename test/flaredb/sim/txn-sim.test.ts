@@ -19,6 +19,8 @@ describe("flaredb transactions under faults (simulation)", () => {
     let clientCrashes = 0;
     let storeCrashes = 0;
     let partitions = 0;
+    let gcRounds = 0;
+    let gcRemoved = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const r = await runTxnSimulation({ seed, steps: 150, clients: 5 });
       assert.deepEqual(r.anomalies, [], describeFailure(r));
@@ -28,12 +30,15 @@ describe("flaredb transactions under faults (simulation)", () => {
       clientCrashes += r.stats.clientCrashes;
       storeCrashes += r.stats.storeCrashes;
       partitions += r.stats.partitions;
+      gcRounds += r.stats.gcRounds;
+      gcRemoved += r.stats.gcRemoved;
     }
     // The faults and the load really happened.
     assert.ok(committed > SEEDS * 5, `committed ${committed}`);
     assert.ok(aborted > 0 && clientCrashes > 0 && storeCrashes > 0 && partitions > 0);
+    assert.ok(gcRounds > SEEDS && gcRemoved > 0, `GC rounds ${gcRounds}, versions removed ${gcRemoved}`);
     console.log(
-      `flaredb sim: ${SEEDS} seeds, committed ${committed}, aborted ${aborted}, unknown ${unknown}, client crashes ${clientCrashes}, store crashes ${storeCrashes}, partitions ${partitions}`,
+      `flaredb sim: ${SEEDS} seeds, committed ${committed}, aborted ${aborted}, unknown ${unknown}, client crashes ${clientCrashes}, store crashes ${storeCrashes}, partitions ${partitions}, GC rounds ${gcRounds} removing ${gcRemoved} versions`,
     );
   });
 

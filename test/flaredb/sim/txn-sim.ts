@@ -20,8 +20,9 @@ import type { EngineBugs } from "../../../src/flaredb/engine/bugs.ts";
 import type { Command, CommandResult } from "../../../src/flaredb/engine/commands.ts";
 import { MemoryKv } from "../../../src/flaredb/engine/kv.ts";
 import { decodeProposal, encodeProposal } from "../../../src/flaredb/engine/proposal.ts";
-import { txnBatchGet, txnGet } from "../../../src/flaredb/engine/read.ts";
+import { type ScanLocksResult, scanLocks, txnBatchGet, txnGet } from "../../../src/flaredb/engine/read.ts";
 import { CommitUnknownError } from "../../../src/flaredb/txn/errors.ts";
+import { collectGarbage } from "../../../src/flaredb/txn/gc-driver.ts";
 import {
   type RegionRange,
   regionHolds,
@@ -38,6 +39,8 @@ export interface TxnSimOptions {
   readonly steps: number;
   readonly clients: number;
   readonly bugs?: EngineBugs;
+  /** Run GC rounds at the oldest live txn during the run (default on). */
+  readonly gc?: boolean;
 }
 
 export interface TxnSimResult {
@@ -49,6 +52,8 @@ export interface TxnSimResult {
     unknown: number;
     clientCrashes: number;
     storeCrashes: number;
+    gcRounds: number;
+    gcRemoved: number;
     partitions: number;
     transfers: number;
     events: number;
@@ -67,6 +72,7 @@ const RPC_TIMEOUT_MS = 250;
 const QUIET_MS = 1000;
 const COMPACT_EVERY_ENTRIES = 40;
 const LOCK_TTL_MS = 300;
+const GC_EVERY_MS = 250;
 /** Hard bound on events per run, so a livelock fails loudly instead of hanging the test. */
 const MAX_EVENTS = 400_000;
 
@@ -85,6 +91,9 @@ interface Replica {
   readonly storage: MemoryStorage;
   kv: MemoryKv;
   applied: number;
+  /** The highest GC safe point this replica applied (part of its state machine). */
+  safePoint: number;
+  readonly range: RegionRange;
   /** index → the proposal waiting for it (leader side). */
   pending: Map<number, { term: number; reply: (r: Reply) => void }>;
   reads: Map<string, { index: number | undefined; serve: () => void }>;
@@ -110,21 +119,23 @@ type Ev =
   | { kind: "heal" }
   | { kind: "restart"; store: string };
 
-function snapshotKv(kv: MemoryKv): Uint8Array {
-  const w = new BinaryWriter();
+/** A replica's state-machine image: its applied GC safe point and every pair. */
+function snapshotKv(kv: MemoryKv, safePoint: number): Uint8Array {
+  const w = new BinaryWriter().uint(safePoint);
   const entries = kv.entries();
   w.uint(entries.length);
   for (const [k, v] of entries) w.bytes(k).bytes(v);
   return w.finish();
 }
 
-function restoreKv(b: Uint8Array): MemoryKv {
+function restoreKv(b: Uint8Array): { kv: MemoryKv; safePoint: number } {
   const kv = new MemoryKv();
-  if (b.length === 0) return kv;
+  if (b.length === 0) return { kv, safePoint: 0 };
   const r = new BinaryReader(b);
+  const safePoint = r.uint();
   const n = r.uint();
   for (let i = 0; i < n; i++) kv.put(r.bytes(), r.bytes());
-  return kv;
+  return { kv, safePoint };
 }
 
 export class TxnSimulation {
@@ -140,6 +151,8 @@ export class TxnSimulation {
   private tsoCounter = 0;
   private events = 0;
   private microtaskWork = false;
+  private readonly liveClients = new Set<TxnClient>();
+  private gcRunning = false;
   private finalError: unknown;
   private readonly stats = {
     committed: 0,
@@ -147,6 +160,8 @@ export class TxnSimulation {
     unknown: 0,
     clientCrashes: 0,
     storeCrashes: 0,
+    gcRounds: 0,
+    gcRemoved: 0,
     partitions: 0,
     transfers: 0,
     events: 0,
@@ -175,6 +190,8 @@ export class TxnSimulation {
           storage: MemoryStorage.bootstrap({ voters: STORES, learners: [] }),
           kv: new MemoryKv(),
           applied: 0,
+          safePoint: 0,
+          range: r,
           pending: new Map(),
           reads: new Map(),
         });
@@ -211,7 +228,7 @@ export class TxnSimulation {
     store.up = true;
     for (const [regionId, rep] of store.replicas) {
       const snap = rep.storage.snapshot();
-      rep.kv = restoreKv(snap.data);
+      ({ kv: rep.kv, safePoint: rep.safePoint } = restoreKv(snap.data));
       rep.applied = snap.metadata.index;
       rep.pending = new Map();
       rep.reads = new Map();
@@ -254,7 +271,7 @@ export class TxnSimulation {
   private finishReady(rep: Replica, raft: RaftNode, rd: Ready): void {
     if (rd.snapshot) {
       rep.storage.applySnapshot(rd.snapshot);
-      rep.kv = restoreKv(rd.snapshot.data);
+      ({ kv: rep.kv, safePoint: rep.safePoint } = restoreKv(rd.snapshot.data));
       rep.applied = rd.snapshot.metadata.index;
     }
     rep.storage.append(rd.entries);
@@ -272,7 +289,12 @@ export class TxnSimulation {
         continue;
       }
       const { nowMs, command } = decodeProposal(e.data);
-      const result = applyCommand(rep.kv, command, nowMs, { bugs: this.o.bugs ?? {} });
+      const result = applyCommand(rep.kv, command, nowMs, {
+        bugs: this.o.bugs ?? {},
+        safePoint: rep.safePoint,
+        range: rep.range,
+      });
+      if (command.type === "gc") rep.safePoint = Math.max(rep.safePoint, command.safePoint);
       if (waiting)
         waiting.reply(waiting.term === e.term ? { ok: true, value: result } : { ok: false, dropped: true });
     }
@@ -288,7 +310,7 @@ export class TxnSimulation {
       }
     }
     if (rep.applied - rep.storage.snapshot().metadata.index >= COMPACT_EVERY_ENTRIES) {
-      rep.storage.createSnapshot(rep.applied, raft.confState(), snapshotKv(rep.kv));
+      rep.storage.createSnapshot(rep.applied, raft.confState(), snapshotKv(rep.kv, rep.safePoint));
       const to = rep.applied - 5;
       if (to > rep.storage.firstIndex()) rep.storage.compact(to);
     }
@@ -417,8 +439,13 @@ export class TxnSimulation {
               ? this.regionOf(req.keys[0]!)
               : this.regions.find((r) => regionStartsScan(r, req))!;
         const serve = (storeId: string) => () => {
-          const kv = this.stores.get(storeId)!.replicas.get(region.id)!.kv;
-          const opts = { ignoreLocksOf: req.ignoreLocksOf ?? [], bugs: this.o.bugs ?? {} };
+          const rep = this.stores.get(storeId)!.replicas.get(region.id)!;
+          const kv = rep.kv;
+          const opts = {
+            ignoreLocksOf: req.ignoreLocksOf ?? [],
+            bugs: this.o.bugs ?? {},
+            safePoint: rep.safePoint,
+          };
           if (req.op === "get") return txnGet(kv, req.key, req.ts, opts);
           if (req.op === "batchGet") return txnBatchGet(kv, req.keys, req.ts, opts);
           return scanInRegion(kv, region, req, req.ts, opts);
@@ -439,12 +466,14 @@ export class TxnSimulation {
   private async clientLoop(clientNo: number, incarnation: number): Promise<void> {
     const name = `c${clientNo}`;
     let crashed = false;
+    let client: TxnClient | undefined;
     // Per txn, maybe a crash after a random number of router calls (mid-read or mid-commit).
     let budget = Number.POSITIVE_INFINITY;
     const alive = () => {
       if (crashed) return false;
       if (budget-- <= 0) {
         crashed = true;
+        if (client) this.liveClients.delete(client);
         this.stats.clientCrashes++;
         // A new incarnation of the client starts a little later; the old one's locks stay.
         this.at(this.rng.between(20, 200), {
@@ -458,12 +487,14 @@ export class TxnSimulation {
       }
       return true;
     };
-    const client = new TxnClient(this.router(`${name}.${incarnation}`, alive), {
+    client = new TxnClient(this.router(`${name}.${incarnation}`, alive), {
       sleep: (ms) => this.later(ms, () => undefined),
       lockTtlMs: LOCK_TTL_MS,
       maxLockWaitMs: 1500,
       awaitSecondaries: this.rng.chance(0.7),
     });
+    // Only live clients hold the safe point back: a crashed one's txns are resolved by GC.
+    this.liveClients.add(client);
     let seq = 0;
     while (this.faultsActive && !crashed) {
       const id = `${name}.${incarnation}.${seq++}`;
@@ -487,7 +518,9 @@ export class TxnSimulation {
     this.history.push(rec);
     try {
       const tx = final ? await client.snapshot() : await client.begin();
-      const shape = final ? "scan" : this.rng.pick(["rw", "rw", "rw", "scan", "batch"] as const);
+      const shape = final
+        ? "scan"
+        : this.rng.pick(["rw", "rw", "rw", "rw", "scan", "scan", "batch", "slow"] as const);
       if (shape === "rw") {
         const keys = this.rng.pick([1, 2, 2, 3]);
         const chosen = new Set<string>();
@@ -501,6 +534,13 @@ export class TxnSimulation {
             ops.push({ kind: "append", key: k, prev: list });
             appended = true;
           }
+        }
+      } else if (shape === "slow") {
+        // A long reader: one key at a time with pauses, while writers and GC go on; its snapshot
+        // holds the safe point back, so every read sees the same snapshot.
+        for (const k of KEYS) {
+          await this.later(this.rng.between(20, 150), () => undefined);
+          ops.push({ kind: "read", key: k, value: toList(await tx.get(enc.encode(k))) });
         }
       } else if (shape === "scan") {
         const i = final ? 0 : this.rng.int(KEYS.length);
@@ -526,6 +566,72 @@ export class TxnSimulation {
       rec.status = e instanceof CommitUnknownError ? "unknown" : "aborted";
       if (final) this.finalError = e;
     }
+  }
+
+  // ---- GC -------------------------------------------------------------------------------------
+
+  /** A GC round at the oldest live txn, through the real GC driver, now and then. */
+  private startGc(): void {
+    if (this.faultsActive) this.at(GC_EVERY_MS, { kind: "call", fn: () => this.startGc() });
+    if (this.gcRunning || this.o.gc === false) return;
+    let safePoint = this.tsoCounter;
+    for (const c of this.liveClients) {
+      const oldest = c.oldestActiveTs();
+      if (oldest !== undefined) safePoint = Math.min(safePoint, oldest - 1);
+    }
+    if (safePoint < 1) return;
+    this.gcRunning = true;
+    this.microtaskWork = true;
+    const client = new TxnClient(
+      this.router("gc", () => true),
+      {
+        sleep: (ms) => this.later(ms, () => undefined),
+        lockTtlMs: LOCK_TTL_MS,
+      },
+    );
+    void collectGarbage({
+      client,
+      regions: this.regions,
+      safePoint,
+      scanLocks: (start, maxTs, limit) => this.scanLocksRpc(start, maxTs, limit),
+    })
+      .then((r) => {
+        this.stats.gcRounds++;
+        this.stats.gcRemoved += r.versionsRemoved;
+      })
+      .catch(() => undefined) // a live lock below the safe point or an unreachable region: next round
+      .finally(() => {
+        this.gcRunning = false;
+      });
+  }
+
+  private async scanLocksRpc(start: Uint8Array, maxTs: number, limit: number): Promise<ScanLocksResult> {
+    const region = this.regionOf(start.length > 0 ? start : new Uint8Array([0]));
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const storeId = this.rng.pick(STORES);
+      try {
+        const r = await this.rpc("gc", storeId, (reply) =>
+          this.handleRead(
+            storeId,
+            region,
+            () =>
+              scanLocks(
+                this.stores.get(storeId)!.replicas.get(region.id)!.kv,
+                start,
+                region.end,
+                maxTs,
+                limit,
+              ),
+            reply,
+          ),
+        );
+        if (r.ok) return r.value as ScanLocksResult;
+      } catch {
+        // timed out: try another store
+      }
+      await this.later(20, () => undefined);
+    }
+    throw new Error("scanLocks: no leader answered");
   }
 
   // ---- faults -----------------------------------------------------------------------------------
@@ -612,6 +718,7 @@ export class TxnSimulation {
       });
     }
     this.at(this.rng.between(100, 300), { kind: "fault" });
+    this.at(GC_EVERY_MS, { kind: "call", fn: () => this.startGc() });
     let finalDone = false;
     const hardStop = this.endMs + QUIET_MS * 2;
     for (;;) {
