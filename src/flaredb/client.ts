@@ -15,7 +15,7 @@ import {
   type RegionView,
   type StoreInfo,
 } from "./api.ts";
-import { type Command, type CommandResult, encodeCommand } from "./engine/commands.ts";
+import { type Command, type CommandResult, commandKeys, encodeCommand } from "./engine/commands.ts";
 import type { BatchGetResult, GetResult, ScanResult } from "./engine/read.ts";
 import { H2JsonClient } from "./rpc/h2-json-client.ts";
 import { compareKeys, holdsKeyBelow, keyInRegion } from "./store/key-range.ts";
@@ -30,6 +30,8 @@ export const MAX_ROUTE_ATTEMPTS = 30;
 export const ROUTE_BACKOFF_MS = [20, 500] as const;
 /** Regions kept in the cache; beyond, the cache is dropped and refilled on demand. */
 export const MAX_CACHED_REGIONS = 100_000;
+/** Times a batch get regroups its keys after the regions under it split. */
+export const MAX_REGROUP_DEPTH = 4;
 /** Timestamps fetched from the TSO in one request at most. */
 export const MAX_TSO_BATCH = 1_024;
 
@@ -126,6 +128,7 @@ export class FlareClient implements RegionRouter {
     before: boolean,
     call: (c: Cached, address: string) => Promise<T>,
     retryUnknown: boolean,
+    multiKey = false,
   ): Promise<T> {
     let last: unknown;
     let backoff: number = ROUTE_BACKOFF_MS[0];
@@ -176,6 +179,8 @@ export class FlareClient implements RegionRouter {
             this.cache.delete(c.region.id);
             const fresh = d.region as RegionDescriptor | undefined;
             if (fresh) this.remember(fresh, target);
+            // Keys of one request now span regions: the caller must group them again.
+            if (multiKey) throw err;
             continue;
           }
           case "RegionNotFound":
@@ -216,6 +221,7 @@ export class FlareClient implements RegionRouter {
   /** Applies an engine command through the Raft log of the region holding `key`. */
   execute(key: Uint8Array, cmd: Command, retryUnknown = false): Promise<CommandResult> {
     const wire = Buffer.from(encodeCommand(cmd)).toString("base64");
+    const multiKey = commandKeys(cmd).length > 1;
     return this.route(
       key,
       false,
@@ -229,6 +235,7 @@ export class FlareClient implements RegionRouter {
         return fromWire(r.result) as CommandResult;
       },
       retryUnknown,
+      multiKey,
     );
   }
 
@@ -236,6 +243,7 @@ export class FlareClient implements RegionRouter {
     key: Uint8Array,
     before: boolean,
     build: (c: Cached) => Record<string, unknown>,
+    multiKey = false,
   ): Promise<{ c: Cached; result: T }> {
     return this.route(
       key,
@@ -250,6 +258,7 @@ export class FlareClient implements RegionRouter {
         return { c, result: fromWire(r.result) as T };
       },
       true,
+      multiKey,
     );
   }
 
@@ -277,12 +286,12 @@ export class FlareClient implements RegionRouter {
     }
     if (req.op === "batchGet") {
       if (req.keys.length === 0) return { ok: true, pairs: [] } as unknown as ReadResponse<R>;
-      const { result } = await this.readAt<BatchGetResult>(req.keys[0]!, false, () => ({
-        op: "batchGet",
-        keys: req.keys,
-        ts: req.ts,
-        ...ignore,
-      }));
+      const { result } = await this.readAt<BatchGetResult>(
+        req.keys[0]!,
+        false,
+        () => ({ op: "batchGet", keys: req.keys, ts: req.ts, ...ignore }),
+        req.keys.length > 1,
+      );
       return result as ReadResponse<R>;
     }
     const s = req as Extract<ReadRequest, { op: "scan" }>;
@@ -359,8 +368,11 @@ export class FlareClient implements RegionRouter {
   }
 
   /** Values in the order of `keys` (null: absent), one request per region. */
-  async batchGet(keys: readonly Bytes[]): Promise<Array<Uint8Array | null>> {
-    const ks = keys.map(bytes);
+  batchGet(keys: readonly Bytes[]): Promise<Array<Uint8Array | null>> {
+    return this.batchGetAt(keys.map(bytes), 0);
+  }
+
+  private async batchGetAt(ks: Uint8Array[], depth: number): Promise<Array<Uint8Array | null>> {
     const out = new Array<Uint8Array | null>(ks.length).fill(null);
     const byRegion = new Map<number, number[]>();
     for (let i = 0; i < ks.length; i++) {
@@ -377,14 +389,27 @@ export class FlareClient implements RegionRouter {
             group[0]!,
             false,
             () => ({ op: "rawBatchGet", keys: group }),
+            group.length > 1,
           );
           idx.forEach((i, j) => {
             out[i] = result.values[j] ?? null;
           });
         } catch (err) {
-          // The region split under us: fall back to single gets for this group.
-          if (!(err instanceof ApiError) || err.details?.reason !== "KeyNotInRegion") throw err;
-          for (const i of idx) out[i] = await this.get(ks[i]!);
+          // The region split under us (the store named it and the cache dropped it): group
+          // these keys again by the fresh regions, a bounded number of times.
+          if (
+            !(err instanceof ApiError) ||
+            err.details?.reason !== "KeyNotInRegion" ||
+            depth >= MAX_REGROUP_DEPTH
+          )
+            throw err;
+          const again = await this.batchGetAt(
+            idx.map((i) => ks[i]!),
+            depth + 1,
+          );
+          idx.forEach((i, j) => {
+            out[i] = again[j] ?? null;
+          });
         }
       }),
     );

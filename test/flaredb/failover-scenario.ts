@@ -109,12 +109,22 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
     const before = await until(`≥ ${o.minRegions} regions balanced within 1.5×`, 40_000, async () => {
       const [{ regions }, { stores }] = await Promise.all([c.client.regions(), c.client.listStores()]);
       const spread = replicaSpread(regions, stores);
-      const settled = regions.every((r) => r.leader && r.region.peers.length === 3);
+      const settled =
+        regions.every((r) => r.leader && r.region.peers.length === 3) &&
+        stores.filter((s) => s.state === "up").length === 5;
       return regions.length >= o.minRegions && settled && spread.ratio <= 1.5
         ? { regions, spread }
         : undefined;
     });
     phase("balance");
+    const dead = c.stores.filter((s) => s.proc.child.exitCode !== null || s.proc.child.signalCode !== null);
+    assert.equal(
+      dead.length,
+      0,
+      `a store exited before the kill:\n${dead.map((d) => d.proc.output().slice(-3000)).join("\n---\n")}`,
+    );
+    const upBefore = (await c.client.listStores()).stores.filter((s) => s.state === "up").length;
+    assert.equal(upBefore, 5, "every store is up before the kill");
     // Kill the store holding the most leaders, under load.
     const { stores } = await c.client.listStores();
     const victimInfo = [...stores].sort((a, b) => b.leaderCount - a.leaderCount)[0]!;

@@ -10,10 +10,10 @@ test("five stores: splits stay balanced, a SIGKILLed store's regions re-replicat
   const r = await runFailover({
     writers: 8,
     valueBytes: 512,
-    writesBeforeKill: 600,
-    writesAfterKill: 300,
+    writesBeforeKill: 500,
+    writesAfterKill: 200,
     minRegions: 6,
-    regionSplitBytes: 32 * 1024,
+    regionSplitBytes: 24 * 1024,
     storeDownMs: 4_000,
   });
   console.log(
