@@ -1,5 +1,6 @@
 // etcdserverpb.Maintenance: status for `etcdctl endpoint status`, alarms for `endpoint
 // health`, hashes for comparing members, and a snapshot stream of the LMDB file.
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { header, type ServiceContext, toServiceError, unary } from "./context.ts
 /** The etcd version chainfire answers as: its API is 3.4's. */
 export const ETCD_COMPAT_VERSION = "3.4.23";
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+const SHA256_BYTES = 32;
 
 export function maintenanceService(ctx: ServiceContext, snapshotTo: (file: string) => Promise<void>) {
   const { store } = ctx;
@@ -67,19 +69,22 @@ async function streamSnapshot(
     const total = (await stat(file)).size;
     const fh = await open(file, "r");
     try {
+      // As etcd does, the stream ends with the SHA-256 of the image: etcdctl 3.4 refuses a
+      // snapshot without it ("sha256 checksum not found").
+      const hash = createHash("sha256");
+      const streamed = total + SHA256_BYTES;
       let sent = 0;
       const buf = Buffer.alloc(SNAPSHOT_CHUNK_BYTES);
       while (sent < total && !call.cancelled) {
         const { bytesRead } = await fh.read(buf, 0, buf.length, sent);
         if (bytesRead === 0) break;
         sent += bytesRead;
-        const ok = call.write({
-          header: header(ctx),
-          remaining_bytes: total - sent,
-          blob: Buffer.from(buf.subarray(0, bytesRead)),
-        });
+        const blob = Buffer.from(buf.subarray(0, bytesRead));
+        hash.update(blob);
+        const ok = call.write({ header: header(ctx), remaining_bytes: streamed - sent, blob });
         if (!ok) await new Promise((r) => call.once("drain", r));
       }
+      if (!call.cancelled) call.write({ header: header(ctx), remaining_bytes: 0, blob: hash.digest() });
     } finally {
       await fh.close();
     }

@@ -2,7 +2,8 @@
 // etcd's bolt "key" bucket, plus leases, members and the meta record. A batch resolves only
 // after LMDB has fsynced it (noSync and overlappingSync off), so an acknowledged write survives
 // a crash. On start the in-memory index is rebuilt from this image.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { type Database, open, type RootDatabase } from "lmdb";
 import { DB_QUOTA_BYTES } from "../limits.ts";
 import type { Change, Meta, StoredVersion } from "./state-machine.ts";
@@ -152,11 +153,20 @@ export class LmdbPersistence {
   }
 
   /** A consistent copy of the environment in `file`, taken without stopping writes. */
-  backup(file: string): Promise<void> {
-    return (this.root as unknown as { backup(path: string, compact: boolean): Promise<void> }).backup(
-      file,
-      true,
-    );
+  /** A compacted, consistent copy of the environment as one file (an LMDB data.mdb). */
+  async backup(file: string): Promise<void> {
+    // The environment is opened with a subdirectory, so LMDB copies into a directory.
+    const dir = `${file}.d`;
+    mkdirSync(dir);
+    try {
+      await (this.root as unknown as { backup(path: string, compact: boolean): Promise<void> }).backup(
+        dir,
+        true,
+      );
+      renameSync(join(dir, "data.mdb"), file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   close(): Promise<void> {
