@@ -44,6 +44,13 @@ export const coronafsServerRole = defineRole({
       nbdHost: config.listen,
       nbdPort: config.nbdPort,
       maxOpenFiles: config.maxOpenFiles,
+      reportReplicaLost: async (url, report) => {
+        await new HttpClient({ baseUrl: url, token: deps.serviceToken, timeoutMs: 10_000, attempts: 2 }).post(
+          `/v1/internal/volumes/${report.volumeId}/replica-lost`,
+          report,
+          { idempotent: true },
+        );
+      },
     });
     const api = new ApiServer({ name: "coronafs-server", logger: log, registry, auth: deps.auth });
     registerImageBodyParser(api);
@@ -194,12 +201,15 @@ export const coronafsRole = defineRole({
       await fleet.start();
       const api = new ApiServer({ name: "coronafs", logger: log, registry, auth: deps.auth });
       api.add(...coronafsRoutes({ store, reconciler, credit, newToken, clock }));
+      // The API listens before the controllers run: attachments they push name it as the
+      // place primaries report failed replicas.
+      await api.listen(config.listen, config.port);
+      closers.push(() => api.close());
+      reconciler.reportUrl = api.url();
       await volumes.start();
       closers.push(() => volumes.close());
       await snapshots.start();
       closers.push(() => snapshots.close());
-      await api.listen(config.listen, config.port);
-      closers.push(() => api.close());
       return {
         endpoints: {
           api: api.url(),

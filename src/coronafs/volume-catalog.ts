@@ -30,6 +30,8 @@ const volumeManifestSchema = z.object({
   token: z.string().optional(),
   /** Replicas this server forwards writes to when it is the primary (NBD addresses). */
   replicas: z.array(z.string()).default([]),
+  /** Where the primary reports a failed replica (the control plane's API). */
+  reportUrl: z.string().optional(),
 });
 export type VolumeManifest = z.infer<typeof volumeManifestSchema>;
 
@@ -221,6 +223,7 @@ export class VolumeCatalog {
     epoch: number,
     token: string | undefined,
     replicas: string[],
+    reportUrl?: string,
   ): Promise<StoredVolume> {
     const v = this.volumes.get(id);
     if (!v) throw new CatalogError("NotFound", `volume ${id} is not on this server`);
@@ -234,6 +237,8 @@ export class VolumeCatalog {
       const next: VolumeManifest = { ...v.manifest, epoch, replicas };
       if (token === undefined) delete next.token;
       else next.token = token;
+      if (reportUrl === undefined) delete next.reportUrl;
+      else next.reportUrl = reportUrl;
       await this.writeManifest("volumes", next);
       v.manifest = next;
     });

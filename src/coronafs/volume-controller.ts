@@ -3,7 +3,8 @@
 // attachment epoch, grows them on resize, fails the primary over to an in-sync replica when
 // its server is down, and on delete removes the copies and gives the quota back.
 import type { Logger } from "pino";
-import type { ApiError } from "../core/errors.ts";
+import { ApiError } from "../core/errors.ts";
+import { KeyedMutex } from "../core/keyed-mutex.ts";
 import type { Registry } from "../core/metrics.ts";
 import { setCondition } from "../core/resource/conditions.ts";
 import { Controller } from "../core/resource/controller.ts";
@@ -67,7 +68,66 @@ export function imageBaseId(sha256: string): string {
 }
 
 export class VolumeReconciler {
+  /** This control plane's API, where primaries report failed replicas (set once it listens). */
+  reportUrl: string | undefined;
+  private readonly lostLocks = new KeyedMutex();
+
   constructor(private readonly o: VolumeControllerOptions) {}
+
+  /**
+   * A primary reports that a replica failed: the replica leaves the in-sync set (it can never
+   * be promoted with missing writes) before the primary acknowledges anything without it.
+   * A report from an older epoch is refused: that primary is fenced, its writes must fail.
+   */
+  async markReplicaLost(volumeId: string, epoch: number, replica: string): Promise<Volume> {
+    return this.lostLocks.run(volumeId, async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const v = await this.findByUid(volumeId);
+        if (!v) throw new ApiError("NotFound", `no volume with id ${volumeId}`);
+        if (v.status.epoch !== epoch)
+          throw new ApiError(
+            "FailedPrecondition",
+            `volume ${v.metadata.name} is at epoch ${v.status.epoch}; a report from epoch ${epoch} is stale`,
+          );
+        const copy = v.status.copies.find((c) => c.role === "replica" && c.nbd === replica);
+        if (!copy) throw new ApiError("NotFound", `volume ${v.metadata.name} has no replica at ${replica}`);
+        if (!copy.inSync) return v;
+        const message = `replica on ${copy.server} failed and left the in-sync set`;
+        this.o.log.warn({ volume: v.metadata.name, project: v.metadata.project, replica }, message);
+        try {
+          return await this.save({
+            ...v,
+            status: {
+              ...v.status,
+              copies: v.status.copies.map((c) => (c === copy ? { ...c, inSync: false } : c)),
+              conditions: setCondition(
+                v.status.conditions,
+                { type: "Degraded", status: "True", reason: "ReplicaLost", message },
+                now(this.o.clock),
+              ),
+            },
+          });
+        } catch (e) {
+          if ((e as ApiError).code !== "Conflict") throw e;
+        }
+      }
+      throw new ApiError("Unavailable", "volume status kept changing; retry");
+    });
+  }
+
+  private async findByUid(uid: string): Promise<Volume | undefined> {
+    let cont: string | undefined;
+    do {
+      const page = await this.o.store.list(volumeKind.kind, undefined, {
+        limit: 1000,
+        ...(cont ? { continue: cont } : {}),
+      });
+      const hit = page.items.find((x) => x.metadata.uid === uid);
+      if (hit) return hit as Volume;
+      cont = page.continue;
+    } while (cont);
+    return undefined;
+  }
 
   controller(): Controller {
     return new Controller({
@@ -258,6 +318,7 @@ export class VolumeReconciler {
         epoch,
         token,
         replicas: replicas.map((c) => this.o.fleet.get(c.server)?.nbd ?? c.nbd),
+        ...(this.reportUrl ? { reportUrl: this.reportUrl } : {}),
       });
   }
 

@@ -27,7 +27,7 @@ export class VolumeServerClient {
   deleteVolume(id: string) {
     return this.http.delete(`/v1/server/volumes/${id}`);
   }
-  setAttachment(id: string, body: { epoch: number; token?: string; replicas: string[] }) {
+  setAttachment(id: string, body: { epoch: number; token?: string; replicas: string[]; reportUrl?: string }) {
     return this.http.post<ServerVolumeView>(`/v1/server/volumes/${id}/attachment`, body, {
       idempotent: true,
     });

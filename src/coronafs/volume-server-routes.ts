@@ -26,6 +26,8 @@ export const serverAttachmentSchema = z.strictObject({
     .optional(),
   /** NBD addresses (host:port) of the replicas the primary forwards writes to. */
   replicas: z.array(z.string().max(300)).max(8),
+  /** The control plane's API, where the primary reports a failed replica. */
+  reportUrl: z.string().url().optional(),
 });
 
 export const serverSnapshotSchema = z.strictObject({
@@ -138,7 +140,9 @@ export function volumeServerRoutes(
       body: serverAttachmentSchema,
       permission: "coronafs.servers.update",
       handler: async ({ params, body }) => {
-        await server.setAttachment(params.id, body.epoch, body.token, body.replicas).catch(apiErrorOf);
+        await server
+          .setAttachment(params.id, body.epoch, body.token, body.replicas, body.reportUrl)
+          .catch(apiErrorOf);
         return view(params.id);
       },
     }),

@@ -25,7 +25,17 @@ export interface VolumeServerOptions {
   nbdHost: string;
   nbdPort: number;
   maxOpenFiles?: number;
+  /**
+   * Asks the control plane (at `reportUrl`, from the attachment) to take a failed replica out
+   * of the in-sync set; resolving means it did, and only then may writes go on without it.
+   */
+  reportReplicaLost?: ReplicaLostReporter;
 }
+
+export type ReplicaLostReporter = (
+  reportUrl: string,
+  report: { volumeId: string; epoch: number; replica: string; reason: string },
+) => Promise<void>;
 
 export class VolumeServer {
   private readonly attached = new Map<string, number>();
@@ -34,6 +44,7 @@ export class VolumeServer {
     readonly catalog: VolumeCatalog,
     readonly nbd: NbdServer,
     private readonly log: Logger,
+    private readonly reportReplicaLost: ReplicaLostReporter | undefined,
   ) {}
 
   static async start(opts: VolumeServerOptions): Promise<VolumeServer> {
@@ -46,7 +57,9 @@ export class VolumeServer {
       list: () => [],
     };
     const nbd = new NbdServer({ provider, log: opts.log.child({ nbd: true }) });
-    self = new VolumeServer(catalog, nbd, opts.log);
+    self = new VolumeServer(catalog, nbd, opts.log, opts.reportReplicaLost);
+    // A primary that restarts forwards to its replicas again, as its manifest says.
+    for (const m of catalog.listVolumes()) self.linkReplicas(m.id);
     await nbd.listen(opts.nbdHost, opts.nbdPort);
     return self;
   }
@@ -139,23 +152,36 @@ export class VolumeServer {
     epoch: number,
     token: string | undefined,
     replicas: string[],
+    reportUrl?: string,
   ): Promise<StoredVolume> {
     const before = this.catalog.volume(id);
     const oldName = before ? exportName(id, before.manifest.token) : undefined;
-    const v = await this.catalog.setAttachment(id, epoch, token, replicas);
+    const v = await this.catalog.setAttachment(id, epoch, token, replicas, reportUrl);
     if (oldName) this.nbd.disconnectExport(oldName);
     this.attached.delete(id);
-    await this.replicaSets.get(id)?.close();
-    this.replicaSets.delete(id);
-    if (replicas.length > 0 && token !== undefined)
-      this.replicaSets.set(
-        id,
-        new ReplicaSet(
-          replicas.map((r) => ({ address: r, exportName: exportName(id, token) })),
-          this.log,
-        ),
-      );
+    this.linkReplicas(id);
     return v;
+  }
+
+  /** (Re)builds the replica links of a volume from its manifest. */
+  private linkReplicas(id: string): void {
+    void this.replicaSets.get(id)?.close();
+    this.replicaSets.delete(id);
+    const m = this.catalog.volume(id)?.manifest;
+    if (!m || m.replicas.length === 0 || m.token === undefined) return;
+    const token = m.token;
+    const report = this.reportReplicaLost;
+    const url = m.reportUrl;
+    this.replicaSets.set(
+      id,
+      new ReplicaSet(
+        m.replicas.map((r) => ({ address: r, exportName: exportName(id, token) })),
+        this.log,
+        report && url
+          ? (replica, reason) => report(url, { volumeId: id, epoch: m.epoch, replica, reason })
+          : undefined,
+      ),
+    );
   }
 
   async deleteVolume(id: string): Promise<void> {

@@ -143,3 +143,18 @@ test("a frozen primary that comes back is fenced: its writes are refused", async
   const b = await c.attach("demo", "f2", "vm-2");
   await qemuIo(b.url, "read -P 0x01 0 4096");
 });
+
+test("a replica that dies leaves the in-sync set and the primary's writes go on", async () => {
+  const c = cloud.coronafs;
+  await c.createVolume("demo", "d2", { sizeGib: 1, replicas: 2 });
+  const v = await c.waitVolume("demo", "d2");
+  const replica = v.status.copies.find((x) => x.role === "replica")!;
+  const a = await c.attach("demo", "d2", "vm-3");
+  await qemuIo(a.url, "write -P 0x61 0 1M", "flush");
+  await procs.get(replica.server)!.kill("SIGKILL");
+  // The next writes fail over to "primary only" once the control plane has recorded the loss.
+  await qemuIo(a.url, "write -P 0x62 1M 1M", "flush", "read -P 0x61 0 1M", "read -P 0x62 1M 1M");
+  const after = await c.getVolume("demo", "d2");
+  assert.equal(after.status.copies.find((x) => x.server === replica.server)?.inSync, false);
+  assert.equal(after.status.conditions.find((k) => k.type === "Degraded")?.reason, "ReplicaLost");
+});
