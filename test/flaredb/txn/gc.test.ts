@@ -28,7 +28,11 @@ function setup() {
   const clock = { now: 1_000_000 };
   const kv = new MemoryKv();
   const router = new LocalRouter({ kv, nowMs: () => clock.now, splitKeys: [e("g")] });
-  const client = new TxnClient(router, { sleep: async (ms) => void (clock.now += ms) });
+  const client = new TxnClient(router, {
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
+  });
   return { kv, router, client };
 }
 
