@@ -72,7 +72,14 @@ export class MultiRaft {
       },
     });
     m.ticker = setInterval(() => {
-      for (const p of m.peers.values()) p.node.tick();
+      for (const p of m.peers.values()) {
+        try {
+          p.node.tick();
+        } catch (err) {
+          // One broken group must not take the store (and every other region) down with it.
+          o.log.error({ err, region: p.id }, "flaredb: a raft tick failed");
+        }
+      }
       m.kick();
     }, TICK_MS);
     m.ticker.unref();
