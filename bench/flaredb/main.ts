@@ -47,7 +47,7 @@ interface Result {
   p99: number;
 }
 
-async function run(c: FlareClient, op: (rnd: number) => Promise<unknown>): Promise<Result> {
+async function run(op: (rnd: number) => Promise<unknown>): Promise<Result> {
   const lat: number[] = [];
   const until = Date.now() + seconds * 1000;
   let seed = 12345;
@@ -140,7 +140,7 @@ try {
   console.log(`| workload | in flight | ops/s | p50 ms | p99 ms | load avg |`);
   console.log(`|---|---|---|---|---|---|`);
   for (const [name, op] of workloads) {
-    const r = await run(c, op);
+    const r = await run(op);
     console.log(
       `| ${name} | ${INFLIGHT} | ${r.ops.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${loadavg()[0]!.toFixed(1)} |`,
     );
