@@ -399,7 +399,7 @@ export class FlareClient implements RegionRouter {
           // these keys again by the fresh regions, a bounded number of times.
           if (
             !(err instanceof ApiError) ||
-            err.details?.reason !== "KeyNotInRegion" ||
+            !["KeyNotInRegion", "EpochStale"].includes(String(err.details?.reason)) ||
             depth >= MAX_REGROUP_DEPTH
           )
             throw err;
