@@ -144,6 +144,37 @@ describe("the CLI against every route", () => {
     );
   });
 
+  test("a creditservice rate card and an iam role (cluster-scoped) through `photon api call`", () => {
+    lifecycle(
+      {
+        create: "postV1Ratecards",
+        list: "getV1Ratecards",
+        get: "getV1RatecardsName",
+        patch: "patchV1RatecardsName",
+        del: "deleteV1RatecardsName",
+      },
+      [],
+      "standard",
+      { ratesMilliPerHour: { vcpu: 1000 } },
+      { ratesMilliPerHour: { vcpu: 2000 } },
+      /vcpu: 1000/,
+    );
+    lifecycle(
+      {
+        create: "postV1Roles",
+        list: "getV1Roles",
+        get: "getV1RolesName",
+        patch: "patchV1RolesName",
+        del: "deleteV1RolesName",
+      },
+      [],
+      "quota-reader",
+      { permissions: ["creditservice.quotas.get"] },
+      { description: "reads quotas" },
+      /creditservice\.quotas\.get/,
+    );
+  });
+
   test("public discovery routes answer without a token; a quota through the dedicated commands", () => {
     const jwks = JSON.parse(
       photon(["getWellKnownJwksJson"], "-o", "json", "api", "call", "getWellKnownJwksJson"),
