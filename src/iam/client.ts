@@ -21,6 +21,7 @@ import { type AuditEntry, type TokenResponse, tokenAudience } from "./api.ts";
 import { AuditLog } from "./audit-log.ts";
 import { type AuthzEvent, AuthzState } from "./authz-state.ts";
 import { readSystemCredentials, systemCredentialsPath } from "./bootstrap.ts";
+import { formatResume, parseResume } from "./feed-resume.ts";
 import { unverifiedClaims } from "./token-verifier.ts";
 import { Verifier } from "./verifier.ts";
 
@@ -192,6 +193,9 @@ export class IamAuth implements Authenticator, Authorizer {
   private tokenInFlight: Promise<string> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private keyWaiters = 0;
+  /** Where to resume the feed after a reconnect: iam's epoch and, per kind, the last revision held. */
+  private resume: { epoch: string; revisions: Record<string, number> } | undefined;
+  private readonly feedCounts = { snapshots: 0, resumes: 0 };
 
   private constructor(private readonly o: IamAuthOptions) {
     this.log = (o.log ?? silentLogger).child({ verifier: o.name });
@@ -299,6 +303,9 @@ export class IamAuth implements Authenticator, Authorizer {
       revocations: this.state.revocationCount(),
       keys: this.state.keys.size,
       connected: this.connected,
+      /** Feed (re)connections answered with the full snapshot, and with only the changes missed. */
+      snapshots: this.feedCounts.snapshots,
+      resumes: this.feedCounts.resumes,
     };
   }
 
@@ -337,11 +344,18 @@ export class IamAuth implements Authenticator, Authorizer {
     }
   }
 
-  /** One stream: a snapshot into a fresh state (swapped in at SYNCED), then live events. */
+  /**
+   * One stream: a snapshot into a fresh state (swapped in at SYNCED), or — when iam can
+   * resume from where the last stream ended — only the changes missed, applied in place;
+   * then live events.
+   */
   private async follow(onSynced: () => void): Promise<void> {
     this.abort = new AbortController();
     const token = await this.serviceToken();
-    const res = await fetch(`${this.o.iamUrl.replace(/\/+$/, "")}/v1/authz/watch`, {
+    const query = this.resume
+      ? `?${new URLSearchParams({ epoch: this.resume.epoch, resume: formatResume(this.resume.revisions) })}`
+      : "";
+    const res = await fetch(`${this.o.iamUrl.replace(/\/+$/, "")}/v1/authz/watch${query}`, {
       headers: { authorization: `Bearer ${token}`, accept: "application/x-ndjson" },
       signal: this.abort.signal,
     });
@@ -352,6 +366,9 @@ export class IamAuth implements Authenticator, Authorizer {
       );
     }
     let next: AuthzState | undefined = new AuthzState();
+    /** Per kind, the highest revision of this stream's events (they arrive in order per kind). */
+    const seen: Record<string, number> = {};
+    let live: Record<string, number> | undefined;
     const armIdle = () => {
       clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => this.abort.abort(new Error("authz feed idle")), feedIdleTimeoutMs);
@@ -373,13 +390,28 @@ export class IamAuth implements Authenticator, Authorizer {
         const msg = JSON.parse(line) as {
           type: string;
           object?: AuthzEvent["object"];
+          revision?: number;
+          epoch?: string;
+          resume?: string;
           error?: { message: string };
         };
-        if (msg.type === "SYNCED") {
-          if (next) this.state = next;
+        if (msg.type === "RESUMED") {
+          // Only the changes since our revisions follow: they apply to the state we hold.
+          next = undefined;
+          this.feedCounts.resumes++;
+        } else if (msg.type === "SYNCED") {
+          if (next) {
+            this.state = next;
+            this.feedCounts.snapshots++;
+          }
           next = undefined;
           this.connected = true;
           this.syncedAt = this.clock();
+          if (msg.epoch && msg.resume) {
+            live = parseResume(msg.resume);
+            for (const [k, r] of Object.entries(seen)) live[k] = Math.max(live[k] ?? 0, r);
+            this.resume = { epoch: msg.epoch, revisions: live };
+          } else this.resume = undefined;
           onSynced();
         } else if (msg.type === "ERROR") {
           throw new Error(`iam ended the authz feed: ${msg.error?.message}`);
@@ -388,6 +420,11 @@ export class IamAuth implements Authenticator, Authorizer {
         } else if (msg.object) {
           (next ?? this.state).apply({ type: msg.type as AuthzEvent["type"], object: msg.object });
           if (!next) this.syncedAt = this.clock();
+          if (msg.revision !== undefined) {
+            const kind = msg.object.kind;
+            const at = live ?? seen;
+            at[kind] = Math.max(at[kind] ?? 0, msg.revision);
+          }
         }
       }
     }

@@ -24,6 +24,7 @@ import {
 import type { AuditLog } from "./audit-log.ts";
 import { openAuthzFeed } from "./authz-feed.ts";
 import type { AuthzState } from "./authz-state.ts";
+import { formatResume, parseResume, resumeSchema } from "./feed-resume.ts";
 import { internalKinds, resourceOf, type ServiceAccountKeySpec } from "./internal-kinds.ts";
 import { hashPassword, passwordLimits, type ScryptCost, verifyPassword } from "./password-hash.ts";
 import type { SigningKeys } from "./signing-keys.ts";
@@ -55,6 +56,8 @@ export interface IamRouteDeps {
   scrypt: ScryptCost;
   /** Open authz feed streams, ended by the server on shutdown (they never finish on their own). */
   openFeeds: Set<() => void>;
+  /** Random per iam process: a feed resumes only within the history it names. */
+  feedEpoch: string;
 }
 
 export function iamRoutes(d: IamRouteDeps): AnyRoute[] {
@@ -330,11 +333,20 @@ export function iamRoutes(d: IamRouteDeps): AnyRoute[] {
     defineRoute({
       method: "GET",
       path: "/v1/authz/watch",
-      summary: "The authz feed verifiers replicate: NDJSON snapshot, SYNCED, then live changes",
+      summary:
+        "The authz feed verifiers replicate: NDJSON snapshot (or, with epoch and resume, only the changes since), SYNCED, then live changes",
       tags,
+      query: z.strictObject({
+        /** The epoch of the SYNCED line the verifier last saw. */
+        epoch: z.string().max(64).optional(),
+        /** Per kind, the last revision the verifier has seen (`Kind:revision,…`). */
+        resume: resumeSchema.optional(),
+      }),
       permission: "iam.authz.watch",
       timeoutMs: 0,
       handler: async (ctx) => {
+        const resumeFrom =
+          ctx.query.resume && ctx.query.epoch === d.feedEpoch ? parseResume(ctx.query.resume) : undefined;
         const res = ctx.reply.raw;
         const lines: string[] = [];
         let started = false;
@@ -343,14 +355,20 @@ export function iamRoutes(d: IamRouteDeps): AnyRoute[] {
           if (started) res.write(s);
           else lines.push(s);
         };
-        const feed = await openAuthzFeed(store, {
-          event: (e) => send(e),
-          synced: () => send({ type: "SYNCED" }),
-          error: (err) => {
-            send({ type: "ERROR", error: { message: err.message } });
-            res.end();
+        const feed = await openAuthzFeed(
+          store,
+          {
+            event: (e, revision) => send(revision === undefined ? e : { ...e, revision }),
+            synced: (revisions) =>
+              send({ type: "SYNCED", epoch: d.feedEpoch, resume: formatResume(revisions) }),
+            resumed: () => send({ type: "RESUMED" }),
+            error: (err) => {
+              send({ type: "ERROR", error: { message: err.message } });
+              res.end();
+            },
           },
-        });
+          resumeFrom,
+        );
         ctx.reply.hijack();
         res.writeHead(200, {
           "content-type": "application/x-ndjson",

@@ -1,5 +1,6 @@
 // `photon iam`: wires the store, the signing-key ring, the token service, iam's own verifier
 // (fed from its own store, no network) and the REST, OAuth2 and OIDC routes.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ApiServer } from "../core/api/server.ts";
 import { commonOptions, option } from "../core/config.ts";
@@ -130,6 +131,7 @@ export const iamRole = defineRole({
       feed = await openAuthzFeed(store, {
         event: (e) => state.apply(e),
         synced: () => undefined,
+        resumed: () => undefined,
         error: (err) => {
           log.error({ err }, "iam's own authz feed failed; reopening");
           void openFeed();
@@ -177,7 +179,21 @@ export const iamRole = defineRole({
     );
     api.add(...oauthRoutes(tokens, keys, () => issuer));
     const openFeeds = new Set<() => void>();
-    api.add(...iamRoutes({ store, tokens, keys, state: () => state, verifier, audit, scrypt, openFeeds }));
+    // Names this iam process's store history: a verifier resumes the feed only within it.
+    const feedEpoch = randomUUID();
+    api.add(
+      ...iamRoutes({
+        store,
+        tokens,
+        keys,
+        state: () => state,
+        verifier,
+        audit,
+        scrypt,
+        openFeeds,
+        feedEpoch,
+      }),
+    );
     await api.listen(config.listen, config.port);
     if (!issuer) issuer = api.url();
 
