@@ -2,7 +2,9 @@
 // by polling each server's admin API. A server that has not answered for `deadAfterMs` is
 // down: its volumes' primaries fail over to in-sync replicas (volume-controller.ts).
 import type { Logger } from "pino";
+import { ChainfireClient } from "../chainfire/client.ts";
 import type { ServerLoad } from "./placement.ts";
+import { liveServers } from "./server-lease.ts";
 import { VolumeServerClient } from "./volume-server-client.ts";
 
 export interface FleetMember {
@@ -22,6 +24,8 @@ export interface FleetOptions {
   clock: () => number;
   pollMs: number;
   deadAfterMs: number;
+  /** With chainfire, a server is alive exactly while its lease key exists (server-lease.ts). */
+  chainfire?: string | undefined;
 }
 
 export class Fleet {
@@ -29,8 +33,10 @@ export class Fleet {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly listeners: Array<(m: FleetMember) => void> = [];
+  private readonly chainfire: ChainfireClient | undefined;
 
   constructor(private readonly o: FleetOptions) {
+    this.chainfire = o.chainfire ? new ChainfireClient(o.chainfire) : undefined;
     for (const [id, api] of Object.entries(o.servers))
       this.members.set(id, {
         id,
@@ -65,9 +71,32 @@ export class Fleet {
   }
 
   async poll(): Promise<void> {
+    let leased: Set<string> | undefined;
+    if (this.chainfire)
+      leased = await liveServers(this.chainfire).catch((err) => {
+        // chainfire unreachable: keep every server's last known state rather than guess.
+        this.o.log.warn({ err }, "chainfire unreachable; server liveness unchanged");
+        return undefined;
+      });
     await Promise.all(
       [...this.members.values()].map(async (m) => {
         const was = m.healthy;
+        if (this.chainfire) {
+          if (leased) m.healthy = leased.has(m.id);
+          await m.client
+            .info()
+            .then((info) => {
+              m.nbd = info.nbd;
+              m.volumes = info.volumes;
+              m.lastSeenMs = this.o.clock();
+            })
+            .catch(() => undefined);
+          if (was !== m.healthy) {
+            this.o.log.info({ server: m.id, healthy: m.healthy }, "volume server lease changed");
+            for (const l of this.listeners) l(m);
+          }
+          return;
+        }
         try {
           const info = await m.client.info();
           m.nbd = info.nbd;
@@ -90,5 +119,6 @@ export class Fleet {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.chainfire?.close();
   }
 }

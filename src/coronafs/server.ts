@@ -18,6 +18,7 @@ import { volumeKind } from "./api.ts";
 import { validChunkSize } from "./chunk-math.ts";
 import { Fleet } from "./fleet.ts";
 import { coronafsRoutes } from "./routes.ts";
+import { ServerLease } from "./server-lease.ts";
 import { snapshotController } from "./snapshot-controller.ts";
 import { type ImageSource, VolumeReconciler } from "./volume-controller.ts";
 import { VolumeServer } from "./volume-server.ts";
@@ -29,6 +30,21 @@ export const coronafsServerOptions = {
   nbdPort: option(z.number().int().min(0).max(65535), 10809, "NBD port volumes are exported on"),
   apiPort: option(z.number().int().min(0).max(65535), 10810, "admin API port (the control plane calls it)"),
   maxOpenFiles: option(z.number().int().min(16).max(65_536), 512, "chunk files held open at once"),
+  serverId: option(
+    z.string().regex(/^[a-z0-9-]{1,63}$/),
+    "local",
+    "this server's id (as the control plane's --servers names it)",
+  ),
+  chainfire: option(
+    z.string(),
+    "",
+    "chainfire endpoint for the liveness lease (default: photon up's chainfire)",
+  ),
+  leaseTtlSeconds: option(
+    z.number().int().min(1).max(60),
+    3,
+    "liveness lease TTL: how fast a dead server is seen",
+  ),
 };
 
 export const coronafsServerRole = defineRole({
@@ -52,6 +68,16 @@ export const coronafsServerRole = defineRole({
         );
       },
     });
+    const chainfire = config.chainfire || deps.endpoints["chainfire.etcd"];
+    const lease = chainfire
+      ? new ServerLease(chainfire, config.serverId, server.nbdAddress(), config.leaseTtlSeconds, log)
+      : undefined;
+    try {
+      await lease?.start();
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
     const api = new ApiServer({ name: "coronafs-server", logger: log, registry, auth: deps.auth });
     registerImageBodyParser(api);
     api.add(
@@ -63,6 +89,7 @@ export const coronafsServerRole = defineRole({
     try {
       await api.listen(config.listen, config.apiPort);
     } catch (e) {
+      await lease?.close();
       await server.close();
       throw e;
     }
@@ -71,6 +98,7 @@ export const coronafsServerRole = defineRole({
       // coronafs.servers.*), never a tenant's front door.
       endpoints: { admin: api.url(), nbd: server.nbdAddress() },
       async close() {
+        await lease?.close();
         await api.close();
         await server.close();
       },
@@ -103,6 +131,11 @@ export const coronafsOptions = {
       .refine((k) => validChunkSize(k * 1024), "a power of two from 64 to 65536"),
     1024,
     "chunk size of new volumes",
+  ),
+  chainfire: option(
+    z.string(),
+    "",
+    "chainfire endpoint: volume servers' liveness leases decide failover (default: photon up's chainfire)",
   ),
   serverPollMs: option(z.number().int().min(100).max(60_000), 1000, "how often volume servers are checked"),
   serverDeadAfterMs: option(
@@ -139,6 +172,9 @@ export const coronafsRole = defineRole({
             nbdPort: config.embeddedNbdPort,
             apiPort: config.embeddedApiPort,
             maxOpenFiles: coronafsServerOptions.maxOpenFiles.default,
+            serverId: "local",
+            chainfire: config.chainfire,
+            leaseTtlSeconds: coronafsServerOptions.leaseTtlSeconds.default,
           },
           deps,
         );
@@ -155,6 +191,7 @@ export const coronafsRole = defineRole({
         clock,
         pollMs: config.serverPollMs,
         deadAfterMs: config.serverDeadAfterMs,
+        chainfire: config.chainfire || deps.endpoints["chainfire.etcd"],
       });
       closers.push(() => fleet.close());
       const creditUrl = deps.endpoints.creditservice;
