@@ -17,6 +17,7 @@ import { LightningstorClient } from "../lightningstor/client.ts";
 import { volumeKind } from "./api.ts";
 import { validChunkSize } from "./chunk-math.ts";
 import { Fleet } from "./fleet.ts";
+import { Leadership } from "./leadership.ts";
 import { coronafsRoutes } from "./routes.ts";
 import { ServerLease } from "./server-lease.ts";
 import { snapshotController } from "./snapshot-controller.ts";
@@ -184,6 +185,7 @@ export const coronafsRole = defineRole({
       const clock = Date.now;
       const store = await deps.openStore("coronafs");
       closers.push(() => store.close());
+      const chainfire = config.chainfire || deps.endpoints["chainfire.etcd"];
       const fleet = new Fleet({
         servers,
         token: deps.serviceToken,
@@ -191,7 +193,7 @@ export const coronafsRole = defineRole({
         clock,
         pollMs: config.serverPollMs,
         deadAfterMs: config.serverDeadAfterMs,
-        chainfire: config.chainfire || deps.endpoints["chainfire.etcd"],
+        chainfire,
       });
       closers.push(() => fleet.close());
       const creditUrl = deps.endpoints.creditservice;
@@ -224,8 +226,19 @@ export const coronafsRole = defineRole({
         clock,
         resyncMs: config.resyncMs,
       });
-      const volumes = reconciler.controller();
-      const snapshots = snapshotController({ store, fleet, log, clock, resyncMs: config.resyncMs });
+      // With chainfire, the controllers run only on the elected control plane (one lease).
+      const leadership = chainfire ? new Leadership(chainfire, log) : undefined;
+      closers.push(() => leadership?.close());
+      const isLeader = leadership ? () => leadership.leading : undefined;
+      const volumes = reconciler.controller(isLeader);
+      const snapshots = snapshotController({
+        store,
+        fleet,
+        log,
+        clock,
+        resyncMs: config.resyncMs,
+        ...(isLeader ? { isLeader } : {}),
+      });
       // A server going down (or coming back) re-checks every volume: failover is level-triggered.
       fleet.onChange(() => {
         void store

@@ -18,6 +18,7 @@ export function snapshotController(o: {
   log: Logger;
   clock: () => number;
   resyncMs: number;
+  isLeader?: () => boolean;
 }): Controller {
   const save = (s: VolumeSnapshot) => o.store.update(s as AnyResource, { revision: s.metadata.revision });
   const member = (id: string) => {
@@ -26,6 +27,7 @@ export function snapshotController(o: {
     return m;
   };
   return new Controller({
+    ...(o.isLeader ? { isLeader: o.isLeader } : {}),
     name: "coronafs-snapshots",
     kind: snapshotKind.kind,
     store: o.store,

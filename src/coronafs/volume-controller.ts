@@ -129,8 +129,9 @@ export class VolumeReconciler {
     return undefined;
   }
 
-  controller(): Controller {
+  controller(isLeader?: () => boolean): Controller {
     return new Controller({
+      ...(isLeader ? { isLeader } : {}),
       name: "coronafs-volumes",
       kind: volumeKind.kind,
       store: this.o.store,
