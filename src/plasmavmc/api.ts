@@ -1,0 +1,135 @@
+// plasmavmc's public contract: VMs (desired state in spec, what is true in status) and the
+// worker hosts that run them.
+import { z } from "zod";
+import { defineKind } from "../core/resource/kind.ts";
+import { conditionSchema, nameSchema, projectSchema } from "../core/resource/model.ts";
+
+export const vmLimits = {
+  maxVcpus: 64,
+  maxMemoryMib: 256 * 1024,
+  maxPorts: 16,
+  maxSshKeys: 32,
+  /** As EC2's. */
+  maxUserDataBytes: 16 * 1024,
+};
+
+export const flavorSchema = z.strictObject({
+  vcpus: z.number().int().min(1).max(vmLimits.maxVcpus),
+  memoryMib: z.number().int().min(64).max(vmLimits.maxMemoryMib),
+});
+
+/** A guest port published on the worker (user-mode networking until prismnet gives VMs taps). */
+export const vmPortSchema = z.strictObject({
+  guestPort: z.number().int().min(1).max(65535),
+  protocol: z.enum(["tcp", "udp"]).default("tcp"),
+});
+
+export const vmPhases = [
+  "Pending",
+  "Scheduled",
+  "Starting",
+  "Running",
+  "Stopping",
+  "Stopped",
+  "Deleting",
+  "Failed",
+] as const;
+export type VmPhase = (typeof vmPhases)[number];
+
+export const vmSpecSchema = z.strictObject({
+  flavor: flavorSchema,
+  /** A lightningstor image; the worker boots a copy-on-write overlay of it. */
+  image: z.strictObject({ name: nameSchema, project: projectSchema.optional() }),
+  ports: z.array(vmPortSchema).max(vmLimits.maxPorts).default([]),
+  userData: z
+    .string()
+    .refine(
+      (s) => Buffer.byteLength(s) <= vmLimits.maxUserDataBytes,
+      `user-data is at most ${vmLimits.maxUserDataBytes} bytes`,
+    )
+    .default(""),
+  sshKeys: z.array(z.string().min(1).max(16_384)).max(vmLimits.maxSshKeys).default([]),
+  /** What the owner wants; the VM's phase follows it. */
+  powerState: z.enum(["Running", "Stopped"]).default("Running"),
+  /** VMs of one project sharing a group are placed on distinct hosts. */
+  antiAffinityGroup: nameSchema.optional(),
+});
+export type VmSpec = z.infer<typeof vmSpecSchema>;
+
+export const publishedPortSchema = z.strictObject({
+  guestPort: z.number().int(),
+  protocol: z.enum(["tcp", "udp"]),
+  hostAddress: z.string(),
+  hostPort: z.number().int(),
+});
+export type PublishedPort = z.infer<typeof publishedPortSchema>;
+
+export const vmStatusSchema = z.strictObject({
+  phase: z.enum(vmPhases),
+  /** Why the VM is in its phase, in words an operator can act on. */
+  message: z.string(),
+  host: z.string().optional(),
+  accel: z.enum(["kvm", "tcg"]).optional(),
+  ports: z.array(publishedPortSchema),
+  /** Whether this VM's vcpu, memory and vm quota is committed in creditservice. */
+  quotaHeld: z.boolean(),
+  startedAt: z.string().optional(),
+  conditions: z.array(conditionSchema),
+});
+export type VmStatus = z.infer<typeof vmStatusSchema>;
+
+export const vmKind = defineKind({
+  component: "plasmavmc",
+  apiVersion: "plasmavmc/v1",
+  kind: "Vm",
+  plural: "vms",
+  scope: "project",
+  spec: vmSpecSchema,
+  status: vmStatusSchema,
+  initialStatus: (): VmStatus => ({
+    phase: "Pending",
+    message: "waiting to be scheduled",
+    ports: [],
+    quotaHeld: false,
+    conditions: [],
+  }),
+  description: "A virtual machine: flavor, image, published ports, user-data and power state",
+});
+
+export const hostSpecSchema = z.strictObject({
+  /** What the worker offers to guests. */
+  capacity: z.strictObject({
+    vcpus: z.number().int().min(1).max(4096),
+    memoryMib: z
+      .number()
+      .int()
+      .min(64)
+      .max(64 * 1024 * 1024),
+  }),
+  /** Where the worker's API answers (console logs). */
+  endpoint: z.string().url(),
+  accel: z.enum(["kvm", "tcg"]),
+  imageFormats: z.array(z.enum(["raw", "qcow2"])).min(1),
+  /** Cordoned hosts keep their VMs but get no new ones. */
+  schedulable: z.boolean().default(true),
+});
+export type HostSpec = z.infer<typeof hostSpecSchema>;
+
+export const hostStatusSchema = z.strictObject({
+  /** Refreshed by the worker; a host silent for longer than the grace is not scheduled to. */
+  heartbeatAt: z.string().optional(),
+  runningVms: z.number().int().min(0),
+});
+export type HostStatus = z.infer<typeof hostStatusSchema>;
+
+export const hostKind = defineKind({
+  component: "plasmavmc",
+  apiVersion: "plasmavmc/v1",
+  kind: "Host",
+  plural: "hosts",
+  scope: "cluster",
+  spec: hostSpecSchema,
+  status: hostStatusSchema,
+  initialStatus: (): HostStatus => ({ runningVms: 0 }),
+  description: "A worker that runs VMs: its capacity, acceleration and heartbeat",
+});

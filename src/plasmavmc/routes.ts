@@ -1,0 +1,193 @@
+// plasmavmc's REST routes: VMs (the standard resource routes; flavor and image change only
+// while the VM is stopped), hosts for operators, the console log, and the routes workers use
+// to heartbeat, learn their VMs and report what is true of them.
+import { z } from "zod";
+import { resourceRoutes } from "../core/api/resource-routes.ts";
+import { type AnyRoute, defineRoute } from "../core/api/route.ts";
+import { ApiError } from "../core/errors.ts";
+import type { AnyResource } from "../core/resource/model.ts";
+import { nameSchema, projectSchema } from "../core/resource/model.ts";
+import type { ResourceStore } from "../core/resource/store.ts";
+import { hostKind, hostSpecSchema, publishedPortSchema, type VmSpec, vmKind, vmPhases } from "./api.ts";
+import type { Host, Vm } from "./vm-controller.ts";
+
+const tags = ["plasmavmc"];
+const hostParams = z.strictObject({ host: nameSchema });
+const hostVmParams = z.strictObject({ host: nameSchema, project: projectSchema, name: nameSchema });
+const vmParams = z.strictObject({ project: projectSchema, name: nameSchema });
+
+export const workerReportSchema = z.strictObject({
+  phase: z.enum(vmPhases),
+  message: z.string().max(4096),
+  accel: z.enum(["kvm", "tcg"]).optional(),
+  ports: z.array(publishedPortSchema).max(64),
+  startedAt: z.string().max(64).optional(),
+});
+export type WorkerReport = z.infer<typeof workerReportSchema>;
+
+export const heartbeatSchema = z.strictObject({
+  spec: hostSpecSchema,
+  runningVms: z.number().int().min(0),
+});
+
+export const consoleSchema = z.strictObject({ text: z.string(), bytes: z.number().int() });
+
+/** Reads a VM's console from the worker that runs it. */
+export type ConsoleFetcher = (
+  host: Host,
+  project: string,
+  name: string,
+) => Promise<{ text: string; bytes: number }>;
+
+export interface RouteDeps {
+  store: ResourceStore;
+  clock: () => number;
+  fetchConsole: ConsoleFetcher;
+}
+
+export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
+  const getVm = async (project: string, name: string) => {
+    const vm = (await d.store.get({ kind: vmKind.kind, project, name })) as Vm | undefined;
+    if (!vm) throw new ApiError("NotFound", `Vm "${name}" in project "${project}" not found`);
+    return vm;
+  };
+  const hostsVm = async (host: string, project: string, name: string) => {
+    const vm = await getVm(project, name);
+    if (vm.status.host !== host)
+      throw new ApiError("FailedPrecondition", `Vm "${name}" is not placed on host "${host}"`);
+    return vm;
+  };
+
+  return [
+    ...resourceRoutes(vmKind, d.store, {
+      validate: (spec: VmSpec, _obj, previous) => {
+        const prev = previous as Vm | undefined;
+        if (!prev) return;
+        const stopped = ["Pending", "Stopped"].includes(prev.status.phase);
+        if (!stopped && JSON.stringify(spec.flavor) !== JSON.stringify(prev.spec.flavor))
+          throw new ApiError(
+            "FailedPrecondition",
+            `the flavor changes only while the VM is stopped (it is ${prev.status.phase}); stop it first with \`photon vm stop\``,
+          );
+        if (JSON.stringify(spec.image) !== JSON.stringify(prev.spec.image))
+          throw new ApiError("InvalidArgument", "the image is fixed when a VM is created");
+        if (spec.antiAffinityGroup !== prev.spec.antiAffinityGroup && prev.status.host)
+          throw new ApiError("FailedPrecondition", "the anti-affinity group is fixed once the VM is placed");
+      },
+    }),
+    ...resourceRoutes(hostKind, d.store),
+    defineRoute({
+      method: "GET",
+      path: "/v1/projects/{project}/vms/{name}/console",
+      summary: "The VM's serial console log (the last MiB or so)",
+      tags,
+      params: vmParams,
+      response: consoleSchema,
+      permission: "plasmavmc.vms.get",
+      handler: async ({ params }) => {
+        const vm = await getVm(params.project, params.name);
+        if (!vm.status.host)
+          throw new ApiError("FailedPrecondition", `Vm "${params.name}" has not been placed yet`);
+        const host = (await d.store.get({ kind: hostKind.kind, name: vm.status.host })) as Host | undefined;
+        if (!host) throw new ApiError("Unavailable", `host ${vm.status.host} is not registered`);
+        return d.fetchConsole(host, params.project, params.name);
+      },
+    }),
+    defineRoute({
+      method: "PUT",
+      path: "/v1/hosts/{host}/heartbeat",
+      summary: "A worker registers its host and says it is alive",
+      tags,
+      params: hostParams,
+      body: heartbeatSchema,
+      permission: "plasmavmc.hosts.update",
+      handler: async ({ params, body }) => {
+        const key = { kind: hostKind.kind, name: params.host };
+        const now = new Date(d.clock()).toISOString();
+        const cur = (await d.store.get(key)) as Host | undefined;
+        // An operator's cordon survives the worker's heartbeats.
+        const spec = {
+          ...body.spec,
+          schedulable: cur ? cur.spec.schedulable && body.spec.schedulable : body.spec.schedulable,
+        };
+        const status = { heartbeatAt: now, runningVms: body.runningVms };
+        if (cur)
+          return d.store.update({ ...cur, spec, status } as AnyResource, { revision: cur.metadata.revision });
+        return d.store.create({
+          apiVersion: hostKind.apiVersion,
+          kind: hostKind.kind,
+          metadata: {
+            name: params.host,
+            uid: "",
+            revision: 0,
+            labels: {},
+            annotations: {},
+            createdAt: "",
+            updatedAt: "",
+          },
+          spec,
+          status,
+        });
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/v1/hosts/{host}/vms",
+      summary: "The VMs placed on a host, in every project (for its worker)",
+      tags,
+      params: hostParams,
+      permission: "plasmavmc.hosts.get",
+      handler: async ({ params }) => {
+        const items: AnyResource[] = [];
+        let cont: string | undefined;
+        do {
+          const page = await d.store.list(vmKind.kind, undefined, {
+            limit: 1000,
+            ...(cont ? { continue: cont } : {}),
+          });
+          items.push(...page.items.filter((v) => (v as Vm).status.host === params.host));
+          cont = page.continue;
+        } while (cont);
+        return { items };
+      },
+    }),
+    defineRoute({
+      method: "PUT",
+      path: "/v1/hosts/{host}/vms/{project}/{name}/status",
+      summary: "A worker reports what is true of a VM it runs",
+      tags,
+      params: hostVmParams,
+      body: workerReportSchema,
+      permission: "plasmavmc.hosts.update",
+      handler: async ({ params, body }) => {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const vm = await hostsVm(params.host, params.project, params.name);
+          // Deletion is the control plane's phase until the worker lets go.
+          const phase = vm.metadata.deletionTimestamp ? "Deleting" : body.phase;
+          const status = { ...vm.status, ...body, phase };
+          try {
+            return await d.store.update({ ...vm, status } as AnyResource, { revision: vm.metadata.revision });
+          } catch (e) {
+            if (!(e instanceof ApiError && e.code === "Conflict")) throw e;
+          }
+        }
+        throw new ApiError("Unavailable", "the VM is changing too fast to record its status; retry");
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/hosts/{host}/vms/{project}/{name}/release",
+      summary: "A worker has stopped a deleted VM and removed its files",
+      tags,
+      params: hostVmParams,
+      permission: "plasmavmc.hosts.update",
+      handler: async ({ params }) => {
+        const vm = await hostsVm(params.host, params.project, params.name);
+        if (!vm.metadata.deletionTimestamp)
+          throw new ApiError("FailedPrecondition", `Vm "${params.name}" is not being deleted`);
+        const status = { ...vm.status, host: undefined, ports: [], message: `released by ${params.host}` };
+        return d.store.update({ ...vm, status } as AnyResource, { revision: vm.metadata.revision });
+      },
+    }),
+  ];
+}

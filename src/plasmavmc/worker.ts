@@ -1,0 +1,201 @@
+// The worker's loop on one host: heartbeat, learn the VMs placed here, and make each true —
+// start what should run, stop what should not, clean up what was deleted — reporting every
+// change back to the control plane. Level-triggered: each pass compares wanted with actual,
+// so a missed report or a restart of the worker converges on the next pass.
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { AccelChooser } from "./accel.ts";
+import type { HostSpec } from "./api.ts";
+import type { PlasmavmcClient, Vm, WorkerReport } from "./client.ts";
+import type { MetadataService } from "./metadata-service.ts";
+import type { ImageRef, VmDisks } from "./vm-disk.ts";
+import { VmProcess } from "./vm-process.ts";
+
+export interface WorkerOptions {
+  host: string;
+  hostSpec: HostSpec;
+  client: PlasmavmcClient;
+  disks: VmDisks;
+  metadata: MetadataService;
+  accel: AccelChooser;
+  log: Logger;
+  dataDir: string;
+  /** Where forwarded guest ports listen. */
+  publishAddress: string;
+  allocatePort: () => Promise<number>;
+  imageRef: (project: string, name: string) => Promise<ImageRef>;
+  stopGraceMs: number;
+}
+
+interface Local {
+  proc: VmProcess;
+  token: string;
+  report: WorkerReport;
+  /** Set while this worker itself is stopping the VM, so its exit is not news. */
+  stopping: boolean;
+}
+
+const keyOf = (vm: Vm) => `${vm.metadata.project}/${vm.metadata.name}`;
+
+export class Worker {
+  private readonly running = new Map<string, Local>();
+  /** VMs whose start failed, and when to try again (a broken image must not spin). */
+  private readonly retryAt = new Map<string, number>();
+  private busy = new Set<string>();
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  vmDir(project: string, name: string): string {
+    return join(this.o.dataDir, "vms", project, name);
+  }
+
+  /** One pass: heartbeat, then every placed VM made true. */
+  async sync(): Promise<void> {
+    await this.o.client.heartbeat(this.o.host, this.o.hostSpec, this.running.size);
+    const { items } = await this.o.client.hostVms(this.o.host);
+    const placed = new Set(items.map(keyOf));
+    await Promise.all(items.map((vm) => this.once(keyOf(vm), () => this.reconcile(vm))));
+    // Running here but no longer placed here (moved or forgotten while this host was down).
+    for (const [key, local] of this.running) {
+      if (!placed.has(key)) await this.once(key, () => this.halt(key, local).then(() => undefined));
+    }
+  }
+
+  private async once(key: string, fn: () => Promise<void>): Promise<void> {
+    if (this.busy.has(key)) return;
+    this.busy.add(key);
+    try {
+      await fn();
+    } catch (err) {
+      this.o.log.warn({ err, vm: key }, "VM reconcile failed; retrying next pass");
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  private async reconcile(vm: Vm): Promise<void> {
+    const key = keyOf(vm);
+    const project = vm.metadata.project as string;
+    const name = vm.metadata.name;
+    const local = this.running.get(key);
+    if (vm.metadata.deletionTimestamp) {
+      if (local) await this.halt(key, local);
+      this.o.disks.remove(this.vmDir(project, name));
+      await this.o.client.release(this.o.host, project, name);
+      return;
+    }
+    if (vm.spec.powerState === "Running" && !local) {
+      if ((this.retryAt.get(key) ?? 0) > Date.now()) return;
+      await this.start(vm);
+      return;
+    }
+    if (vm.spec.powerState === "Stopped" && local) {
+      await this.report(vm, { ...local.report, phase: "Stopping", message: "stopping (ACPI power button)" });
+      const graceful = await this.halt(key, local);
+      await this.report(vm, {
+        phase: "Stopped",
+        message: graceful ? "stopped: the guest powered off" : "stopped: forced off after the grace period",
+        ports: [],
+      });
+      return;
+    }
+    if (vm.spec.powerState === "Stopped" && vm.status.phase !== "Stopped") {
+      await this.report(vm, { phase: "Stopped", message: "stopped", ports: [] });
+      return;
+    }
+    // Keep the control plane's view true (e.g. after it missed a report).
+    if (local && vm.status.phase !== local.report.phase) await this.report(vm, local.report);
+  }
+
+  private async start(vm: Vm): Promise<void> {
+    const key = keyOf(vm);
+    const project = vm.metadata.project as string;
+    const name = vm.metadata.name;
+    await this.report(vm, { phase: "Starting", message: "preparing the root disk", ports: [] });
+    try {
+      const img = await this.o.imageRef(vm.spec.image.project ?? project, vm.spec.image.name);
+      const dir = this.vmDir(project, name);
+      const root = await this.o.disks.rootDisk(dir, img);
+      const ports = [];
+      for (const p of vm.spec.ports)
+        ports.push({ ...p, hostAddress: this.o.publishAddress, hostPort: await this.o.allocatePort() });
+      const { token, url } = this.o.metadata.register({
+        instanceId: vm.metadata.uid,
+        hostname: name,
+        publicKeys: vm.spec.sshKeys,
+        userData: vm.spec.userData,
+      });
+      let proc: VmProcess;
+      try {
+        proc = await VmProcess.start({
+          spec: {
+            name,
+            vcpus: vm.spec.flavor.vcpus,
+            memoryMib: vm.spec.flavor.memoryMib,
+            disks: [{ kind: "file", path: root, format: "qcow2" }],
+            portForwards: ports,
+            metadataUrl: url,
+            uuid: vm.metadata.uid,
+          },
+          dir,
+          accel: this.o.accel,
+          log: this.o.log,
+        });
+      } catch (err) {
+        this.o.metadata.unregister(token);
+        throw err;
+      }
+      const report: WorkerReport = {
+        phase: "Running",
+        message: `running under ${proc.accel.toUpperCase()}`,
+        accel: proc.accel,
+        ports,
+        startedAt: new Date().toISOString(),
+      };
+      const local: Local = { proc, token, report, stopping: false };
+      this.running.set(key, local);
+      this.retryAt.delete(key);
+      void proc.exited().then((exit) => this.onExit(vm, key, local, exit.code));
+      await this.report(vm, report);
+    } catch (err) {
+      this.retryAt.set(key, Date.now() + 10_000);
+      await this.report(vm, {
+        phase: "Failed",
+        message: `start failed: ${(err as Error).message}`,
+        ports: [],
+      });
+    }
+  }
+
+  /** The guest powered off or QEMU died on its own: say so; the next pass restarts it if wanted. */
+  private async onExit(vm: Vm, key: string, local: Local, code: number | null): Promise<void> {
+    if (local.stopping) return;
+    this.running.delete(key);
+    this.o.metadata.unregister(local.token);
+    const message = code === 0 ? "the guest powered itself off" : `QEMU exited with code ${code}`;
+    this.o.log.info({ vm: key, code }, message);
+    await this.report(vm, { phase: "Stopped", message, ports: [] }).catch(() => undefined);
+  }
+
+  /** Stops a VM this worker runs; true if the guest shut down by itself in the grace period. */
+  private async halt(key: string, local: Local): Promise<boolean> {
+    local.stopping = true;
+    const { graceful } = await local.proc.stop(this.o.stopGraceMs);
+    this.running.delete(key);
+    this.o.metadata.unregister(local.token);
+    return graceful;
+  }
+
+  private async report(vm: Vm, r: WorkerReport): Promise<void> {
+    await this.o.client.report(this.o.host, vm.metadata.project as string, vm.metadata.name, r);
+  }
+
+  consoleLog(project: string, name: string): string {
+    return join(this.vmDir(project, name), "console.log");
+  }
+
+  /** Stops every VM (the worker is shutting down); they start again when it comes back. */
+  async close(): Promise<void> {
+    await Promise.all([...this.running].map(([key, local]) => this.halt(key, local)));
+  }
+}
