@@ -160,7 +160,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The authz feed verifiers replicate: NDJSON snapshot, SYNCED, then live changes */
+        /** The authz feed verifiers replicate: NDJSON snapshot (or, with epoch and resume, only the changes since), SYNCED, then live changes */
         get: operations["getV1AuthzWatch"];
         put?: never;
         post?: never;
@@ -244,6 +244,129 @@ export interface paths {
         head?: never;
         /** Merge-patch (RFC 7386) a Group's spec, labels and annotations */
         patch: operations["patchV1GroupsName"];
+        trace?: never;
+    };
+    "/v1/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List hosts (or watch them with ?watch=1&revision=N) */
+        get: operations["getV1Hosts"];
+        put?: never;
+        /** Create a Host */
+        post: operations["postV1Hosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts/{host}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A worker registers its host and says it is alive */
+        put: operations["putV1HostsHostHeartbeat"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts/{host}/vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VMs placed on a host, in every project (for its worker) */
+        get: operations["getV1HostsHostVms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts/{host}/vms/{project}/{name}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A worker has stopped a deleted VM and removed its files */
+        post: operations["postV1HostsHostVmsProjectNameRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts/{host}/vms/{project}/{name}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A worker reports what is true of a VM it runs */
+        put: operations["putV1HostsHostVmsProjectNameStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a Host */
+        get: operations["getV1HostsName"];
+        /** Replace a Host's spec, labels and annotations (send metadata.revision to guard against lost updates) */
+        put: operations["putV1HostsName"];
+        post?: never;
+        /** Delete a Host (?revision=N to delete only that revision) */
+        delete: operations["deleteV1HostsName"];
+        options?: never;
+        head?: never;
+        /** Merge-patch (RFC 7386) a Host's spec, labels and annotations */
+        patch: operations["patchV1HostsName"];
+        trace?: never;
+    };
+    "/v1/internal/volumes/{volumeId}/replica-lost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A primary volume server reports a failed replica (taken out of the in-sync set) */
+        post: operations["postV1InternalVolumesVolumeIdReplicaLost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/organizations": {
@@ -741,6 +864,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{project}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List snapshots (or watch them with ?watch=1&revision=N) */
+        get: operations["getV1ProjectsProjectSnapshots"];
+        put?: never;
+        /** Snapshot a Volume (copy-on-write: no data is copied) */
+        post: operations["postV1ProjectsProjectSnapshots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/snapshots/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a VolumeSnapshot */
+        get: operations["getV1ProjectsProjectSnapshotsName"];
+        put?: never;
+        post?: never;
+        /** Delete a VolumeSnapshot (?revision=N to delete only that revision) */
+        delete: operations["deleteV1ProjectsProjectSnapshotsName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{project}/usage/release": {
         parameters: {
             query?: never;
@@ -752,6 +911,150 @@ export interface paths {
         put?: never;
         /** Give back usage when a resource is deleted (idempotent by requestId) */
         post: operations["postV1ProjectsProjectUsageRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List vms (or watch them with ?watch=1&revision=N) */
+        get: operations["getV1ProjectsProjectVms"];
+        put?: never;
+        /** Create a Vm */
+        post: operations["postV1ProjectsProjectVms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/vms/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a Vm */
+        get: operations["getV1ProjectsProjectVmsName"];
+        /** Replace a Vm's spec, labels and annotations (send metadata.revision to guard against lost updates) */
+        put: operations["putV1ProjectsProjectVmsName"];
+        post?: never;
+        /** Delete a Vm (?revision=N to delete only that revision) */
+        delete: operations["deleteV1ProjectsProjectVmsName"];
+        options?: never;
+        head?: never;
+        /** Merge-patch (RFC 7386) a Vm's spec, labels and annotations */
+        patch: operations["patchV1ProjectsProjectVmsName"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/vms/{name}/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VM's serial console log (the last MiB or so) */
+        get: operations["getV1ProjectsProjectVmsNameConsole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List volumes (or watch them with ?watch=1&revision=N) */
+        get: operations["getV1ProjectsProjectVolumes"];
+        put?: never;
+        /** Create a Volume (reserves volume_gib quota first) */
+        post: operations["postV1ProjectsProjectVolumes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/volumes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a Volume */
+        get: operations["getV1ProjectsProjectVolumesName"];
+        /** Replace a Volume's spec, labels and annotations (send metadata.revision to guard against lost updates) */
+        put: operations["putV1ProjectsProjectVolumesName"];
+        post?: never;
+        /** Delete a Volume (?revision=N to delete only that revision) */
+        delete: operations["deleteV1ProjectsProjectVolumesName"];
+        options?: never;
+        head?: never;
+        /** Merge-patch (RFC 7386) a Volume's spec, labels and annotations */
+        patch: operations["patchV1ProjectsProjectVolumesName"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/volumes/{name}/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a Volume read-write for one holder: returns its NBD URL (fences any earlier attachment) */
+        post: operations["postV1ProjectsProjectVolumesNameAttach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/volumes/{name}/detach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Detach a Volume: its holder's connection is cut and its writes refused */
+        post: operations["postV1ProjectsProjectVolumesNameDetach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/volumes/{name}/resize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grow a Volume (reserves the extra volume_gib first; shrinking is refused) */
+        post: operations["postV1ProjectsProjectVolumesNameResize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1073,6 +1376,23 @@ export interface paths {
         get?: never;
         /** Set a user's password (ends the user's current sessions) */
         put: operations["putV1UsersNamePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vms/{project}/{name}/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A VM's serial console log on this worker */
+        get: operations["getV1VmsProjectNameConsole"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1425,7 +1745,10 @@ export interface operations {
     };
     getV1AuthzWatch: {
         parameters: {
-            query?: never;
+            query?: {
+                epoch?: string;
+                resume?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2472,6 +2795,782 @@ export interface operations {
                         status: Record<string, never>;
                     };
                 };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1Hosts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                continue?: string;
+                labelSelector?: string;
+                watch?: "0" | "1" | "true" | "false";
+                revision?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        continue?: string;
+                        items: {
+                            /** @constant */
+                            apiVersion: "plasmavmc/v1";
+                            /** @constant */
+                            kind: "Host";
+                            metadata: {
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                createdAt: string;
+                                deletionTimestamp?: string;
+                                finalizers?: string[];
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                                project?: string;
+                                revision: number;
+                                uid: string;
+                                updatedAt: string;
+                            };
+                            spec: {
+                                /** @enum {string} */
+                                accel: "kvm" | "tcg";
+                                capacity: {
+                                    memoryMib: number;
+                                    vcpus: number;
+                                };
+                                /** Format: uri */
+                                endpoint: string;
+                                imageFormats: ("raw" | "qcow2")[];
+                                /** @default true */
+                                schedulable: boolean;
+                            };
+                            status: {
+                                heartbeatAt?: string;
+                                runningVms: number;
+                            };
+                        }[];
+                        revision: number;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1Hosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "plasmavmc/v1";
+                    /** @constant */
+                    kind?: "Host";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        /** @enum {string} */
+                        accel: "kvm" | "tcg";
+                        capacity: {
+                            memoryMib: number;
+                            vcpus: number;
+                        };
+                        /** Format: uri */
+                        endpoint: string;
+                        imageFormats: ("raw" | "qcow2")[];
+                        /** @default true */
+                        schedulable?: boolean;
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Host";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @enum {string} */
+                            accel: "kvm" | "tcg";
+                            capacity: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            /** Format: uri */
+                            endpoint: string;
+                            imageFormats: ("raw" | "qcow2")[];
+                            /** @default true */
+                            schedulable: boolean;
+                        };
+                        status: {
+                            heartbeatAt?: string;
+                            runningVms: number;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1HostsHostHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    runningVms: number;
+                    spec: {
+                        /** @enum {string} */
+                        accel: "kvm" | "tcg";
+                        capacity: {
+                            memoryMib: number;
+                            vcpus: number;
+                        };
+                        /** Format: uri */
+                        endpoint: string;
+                        imageFormats: ("raw" | "qcow2")[];
+                        /** @default true */
+                        schedulable?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1HostsHostVms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1HostsHostVmsProjectNameRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host: string;
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1HostsHostVmsProjectNameStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host: string;
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    accel?: "kvm" | "tcg";
+                    message: string;
+                    /** @enum {string} */
+                    phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                    ports: {
+                        guestPort: number;
+                        hostAddress: string;
+                        hostPort: number;
+                        /** @enum {string} */
+                        protocol: "tcp" | "udp";
+                    }[];
+                    startedAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1HostsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Host";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @enum {string} */
+                            accel: "kvm" | "tcg";
+                            capacity: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            /** Format: uri */
+                            endpoint: string;
+                            imageFormats: ("raw" | "qcow2")[];
+                            /** @default true */
+                            schedulable: boolean;
+                        };
+                        status: {
+                            heartbeatAt?: string;
+                            runningVms: number;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1HostsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "plasmavmc/v1";
+                    /** @constant */
+                    kind?: "Host";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        /** @enum {string} */
+                        accel: "kvm" | "tcg";
+                        capacity: {
+                            memoryMib: number;
+                            vcpus: number;
+                        };
+                        /** Format: uri */
+                        endpoint: string;
+                        imageFormats: ("raw" | "qcow2")[];
+                        /** @default true */
+                        schedulable?: boolean;
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Host";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @enum {string} */
+                            accel: "kvm" | "tcg";
+                            capacity: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            /** Format: uri */
+                            endpoint: string;
+                            imageFormats: ("raw" | "qcow2")[];
+                            /** @default true */
+                            schedulable: boolean;
+                        };
+                        status: {
+                            heartbeatAt?: string;
+                            runningVms: number;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteV1HostsName: {
+        parameters: {
+            query?: {
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Host";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @enum {string} */
+                            accel: "kvm" | "tcg";
+                            capacity: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            /** Format: uri */
+                            endpoint: string;
+                            imageFormats: ("raw" | "qcow2")[];
+                            /** @default true */
+                            schedulable: boolean;
+                        };
+                        status: {
+                            heartbeatAt?: string;
+                            runningVms: number;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchV1HostsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    metadata?: {
+                        annotations?: {
+                            [key: string]: string | null;
+                        };
+                        labels?: {
+                            [key: string]: string | null;
+                        };
+                        revision?: number;
+                    };
+                    spec?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Host";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @enum {string} */
+                            accel: "kvm" | "tcg";
+                            capacity: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            /** Format: uri */
+                            endpoint: string;
+                            imageFormats: ("raw" | "qcow2")[];
+                            /** @default true */
+                            schedulable: boolean;
+                        };
+                        status: {
+                            heartbeatAt?: string;
+                            runningVms: number;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1InternalVolumesVolumeIdReplicaLost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volumeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    epoch: number;
+                    reason: string;
+                    replica: string;
+                    volumeId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description error */
             default: {
@@ -3583,6 +4682,13 @@ export interface operations {
                             expiresAt: string;
                             id: string;
                         }[];
+                        /** @default [] */
+                        unrecordedCredits: {
+                            amountMilli: number;
+                            balanceAfterMilli: number;
+                            description: string;
+                            requestId: string;
+                        }[];
                         used: {
                             [key: string]: number;
                         };
@@ -4474,6 +5580,13 @@ export interface operations {
                                     expiresAt: string;
                                     id: string;
                                 }[];
+                                /** @default [] */
+                                unrecordedCredits: {
+                                    amountMilli: number;
+                                    balanceAfterMilli: number;
+                                    description: string;
+                                    requestId: string;
+                                }[];
                                 used: {
                                     [key: string]: number;
                                 };
@@ -4601,6 +5714,13 @@ export interface operations {
                                 expiresAt: string;
                                 id: string;
                             }[];
+                            /** @default [] */
+                            unrecordedCredits: {
+                                amountMilli: number;
+                                balanceAfterMilli: number;
+                                description: string;
+                                requestId: string;
+                            }[];
                             used: {
                                 [key: string]: number;
                             };
@@ -4693,6 +5813,13 @@ export interface operations {
                                 createdAt: string;
                                 expiresAt: string;
                                 id: string;
+                            }[];
+                            /** @default [] */
+                            unrecordedCredits: {
+                                amountMilli: number;
+                                balanceAfterMilli: number;
+                                description: string;
+                                requestId: string;
                             }[];
                             used: {
                                 [key: string]: number;
@@ -4820,6 +5947,13 @@ export interface operations {
                                 expiresAt: string;
                                 id: string;
                             }[];
+                            /** @default [] */
+                            unrecordedCredits: {
+                                amountMilli: number;
+                                balanceAfterMilli: number;
+                                description: string;
+                                requestId: string;
+                            }[];
                             used: {
                                 [key: string]: number;
                             };
@@ -4914,6 +6048,13 @@ export interface operations {
                                 createdAt: string;
                                 expiresAt: string;
                                 id: string;
+                            }[];
+                            /** @default [] */
+                            unrecordedCredits: {
+                                amountMilli: number;
+                                balanceAfterMilli: number;
+                                description: string;
+                                requestId: string;
                             }[];
                             used: {
                                 [key: string]: number;
@@ -5022,6 +6163,13 @@ export interface operations {
                                 createdAt: string;
                                 expiresAt: string;
                                 id: string;
+                            }[];
+                            /** @default [] */
+                            unrecordedCredits: {
+                                amountMilli: number;
+                                balanceAfterMilli: number;
+                                description: string;
+                                requestId: string;
                             }[];
                             used: {
                                 [key: string]: number;
@@ -7391,6 +8539,317 @@ export interface operations {
             };
         };
     };
+    getV1ProjectsProjectSnapshots: {
+        parameters: {
+            query?: {
+                limit?: number;
+                continue?: string;
+                labelSelector?: string;
+                watch?: "0" | "1" | "true" | "false";
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        continue?: string;
+                        items: {
+                            /** @constant */
+                            apiVersion: "coronafs/v1";
+                            /** @constant */
+                            kind: "VolumeSnapshot";
+                            metadata: {
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                createdAt: string;
+                                deletionTimestamp?: string;
+                                finalizers?: string[];
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                                project?: string;
+                                revision: number;
+                                uid: string;
+                                updatedAt: string;
+                            };
+                            spec: {
+                                volume: string;
+                            };
+                            status: {
+                                conditions: {
+                                    lastTransitionTime: string;
+                                    message: string;
+                                    observedRevision?: number;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "True" | "False" | "Unknown";
+                                    type: string;
+                                }[];
+                                message?: string;
+                                /** @enum {string} */
+                                phase: "Pending" | "Ready" | "Failed" | "Deleting";
+                                servers: string[];
+                                sizeBytes?: number;
+                                snapshotId?: string;
+                            };
+                        }[];
+                        revision: number;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectSnapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "coronafs/v1";
+                    /** @constant */
+                    kind?: "VolumeSnapshot";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        volume: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectSnapshotsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "coronafs/v1";
+                        /** @constant */
+                        kind: "VolumeSnapshot";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            volume: string;
+                        };
+                        status: {
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            message?: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Ready" | "Failed" | "Deleting";
+                            servers: string[];
+                            sizeBytes?: number;
+                            snapshotId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteV1ProjectsProjectSnapshotsName: {
+        parameters: {
+            query?: {
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "coronafs/v1";
+                        /** @constant */
+                        kind: "VolumeSnapshot";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            volume: string;
+                        };
+                        status: {
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            message?: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Ready" | "Failed" | "Deleting";
+                            servers: string[];
+                            sizeBytes?: number;
+                            snapshotId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     postV1ProjectsProjectUsageRelease: {
         parameters: {
             query?: never;
@@ -7440,11 +8899,1686 @@ export interface operations {
                             expiresAt: string;
                             id: string;
                         }[];
+                        /** @default [] */
+                        unrecordedCredits: {
+                            amountMilli: number;
+                            balanceAfterMilli: number;
+                            description: string;
+                            requestId: string;
+                        }[];
                         used: {
                             [key: string]: number;
                         };
                     };
                 };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectVms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                continue?: string;
+                labelSelector?: string;
+                watch?: "0" | "1" | "true" | "false";
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        continue?: string;
+                        items: {
+                            /** @constant */
+                            apiVersion: "plasmavmc/v1";
+                            /** @constant */
+                            kind: "Vm";
+                            metadata: {
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                createdAt: string;
+                                deletionTimestamp?: string;
+                                finalizers?: string[];
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                                project?: string;
+                                revision: number;
+                                uid: string;
+                                updatedAt: string;
+                            };
+                            spec: {
+                                antiAffinityGroup?: string;
+                                flavor: {
+                                    memoryMib: number;
+                                    vcpus: number;
+                                };
+                                image: {
+                                    name: string;
+                                    project?: string;
+                                };
+                                /** @default [] */
+                                ports: {
+                                    guestPort: number;
+                                    /**
+                                     * @default tcp
+                                     * @enum {string}
+                                     */
+                                    protocol: "tcp" | "udp";
+                                }[];
+                                /**
+                                 * @default Running
+                                 * @enum {string}
+                                 */
+                                powerState: "Running" | "Stopped";
+                                /** @default [] */
+                                sshKeys: string[];
+                                /** @default  */
+                                userData: string;
+                            };
+                            status: {
+                                /** @enum {string} */
+                                accel?: "kvm" | "tcg";
+                                conditions: {
+                                    lastTransitionTime: string;
+                                    message: string;
+                                    observedRevision?: number;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "True" | "False" | "Unknown";
+                                    type: string;
+                                }[];
+                                host?: string;
+                                message: string;
+                                /** @enum {string} */
+                                phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                                ports: {
+                                    guestPort: number;
+                                    hostAddress: string;
+                                    hostPort: number;
+                                    /** @enum {string} */
+                                    protocol: "tcp" | "udp";
+                                }[];
+                                quotaHeld: boolean;
+                                startedAt?: string;
+                            };
+                        }[];
+                        revision: number;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "plasmavmc/v1";
+                    /** @constant */
+                    kind?: "Vm";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        antiAffinityGroup?: string;
+                        flavor: {
+                            memoryMib: number;
+                            vcpus: number;
+                        };
+                        image: {
+                            name: string;
+                            project?: string;
+                        };
+                        /** @default [] */
+                        ports?: {
+                            guestPort: number;
+                            /**
+                             * @default tcp
+                             * @enum {string}
+                             */
+                            protocol?: "tcp" | "udp";
+                        }[];
+                        /**
+                         * @default Running
+                         * @enum {string}
+                         */
+                        powerState?: "Running" | "Stopped";
+                        /** @default [] */
+                        sshKeys?: string[];
+                        /** @default  */
+                        userData?: string;
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Vm";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            antiAffinityGroup?: string;
+                            flavor: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            image: {
+                                name: string;
+                                project?: string;
+                            };
+                            /** @default [] */
+                            ports: {
+                                guestPort: number;
+                                /**
+                                 * @default tcp
+                                 * @enum {string}
+                                 */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            /**
+                             * @default Running
+                             * @enum {string}
+                             */
+                            powerState: "Running" | "Stopped";
+                            /** @default [] */
+                            sshKeys: string[];
+                            /** @default  */
+                            userData: string;
+                        };
+                        status: {
+                            /** @enum {string} */
+                            accel?: "kvm" | "tcg";
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            host?: string;
+                            message: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                            ports: {
+                                guestPort: number;
+                                hostAddress: string;
+                                hostPort: number;
+                                /** @enum {string} */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            quotaHeld: boolean;
+                            startedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectVmsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Vm";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            antiAffinityGroup?: string;
+                            flavor: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            image: {
+                                name: string;
+                                project?: string;
+                            };
+                            /** @default [] */
+                            ports: {
+                                guestPort: number;
+                                /**
+                                 * @default tcp
+                                 * @enum {string}
+                                 */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            /**
+                             * @default Running
+                             * @enum {string}
+                             */
+                            powerState: "Running" | "Stopped";
+                            /** @default [] */
+                            sshKeys: string[];
+                            /** @default  */
+                            userData: string;
+                        };
+                        status: {
+                            /** @enum {string} */
+                            accel?: "kvm" | "tcg";
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            host?: string;
+                            message: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                            ports: {
+                                guestPort: number;
+                                hostAddress: string;
+                                hostPort: number;
+                                /** @enum {string} */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            quotaHeld: boolean;
+                            startedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1ProjectsProjectVmsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "plasmavmc/v1";
+                    /** @constant */
+                    kind?: "Vm";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        antiAffinityGroup?: string;
+                        flavor: {
+                            memoryMib: number;
+                            vcpus: number;
+                        };
+                        image: {
+                            name: string;
+                            project?: string;
+                        };
+                        /** @default [] */
+                        ports?: {
+                            guestPort: number;
+                            /**
+                             * @default tcp
+                             * @enum {string}
+                             */
+                            protocol?: "tcp" | "udp";
+                        }[];
+                        /**
+                         * @default Running
+                         * @enum {string}
+                         */
+                        powerState?: "Running" | "Stopped";
+                        /** @default [] */
+                        sshKeys?: string[];
+                        /** @default  */
+                        userData?: string;
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Vm";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            antiAffinityGroup?: string;
+                            flavor: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            image: {
+                                name: string;
+                                project?: string;
+                            };
+                            /** @default [] */
+                            ports: {
+                                guestPort: number;
+                                /**
+                                 * @default tcp
+                                 * @enum {string}
+                                 */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            /**
+                             * @default Running
+                             * @enum {string}
+                             */
+                            powerState: "Running" | "Stopped";
+                            /** @default [] */
+                            sshKeys: string[];
+                            /** @default  */
+                            userData: string;
+                        };
+                        status: {
+                            /** @enum {string} */
+                            accel?: "kvm" | "tcg";
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            host?: string;
+                            message: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                            ports: {
+                                guestPort: number;
+                                hostAddress: string;
+                                hostPort: number;
+                                /** @enum {string} */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            quotaHeld: boolean;
+                            startedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteV1ProjectsProjectVmsName: {
+        parameters: {
+            query?: {
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Vm";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            antiAffinityGroup?: string;
+                            flavor: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            image: {
+                                name: string;
+                                project?: string;
+                            };
+                            /** @default [] */
+                            ports: {
+                                guestPort: number;
+                                /**
+                                 * @default tcp
+                                 * @enum {string}
+                                 */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            /**
+                             * @default Running
+                             * @enum {string}
+                             */
+                            powerState: "Running" | "Stopped";
+                            /** @default [] */
+                            sshKeys: string[];
+                            /** @default  */
+                            userData: string;
+                        };
+                        status: {
+                            /** @enum {string} */
+                            accel?: "kvm" | "tcg";
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            host?: string;
+                            message: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                            ports: {
+                                guestPort: number;
+                                hostAddress: string;
+                                hostPort: number;
+                                /** @enum {string} */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            quotaHeld: boolean;
+                            startedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchV1ProjectsProjectVmsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    metadata?: {
+                        annotations?: {
+                            [key: string]: string | null;
+                        };
+                        labels?: {
+                            [key: string]: string | null;
+                        };
+                        revision?: number;
+                    };
+                    spec?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "plasmavmc/v1";
+                        /** @constant */
+                        kind: "Vm";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            antiAffinityGroup?: string;
+                            flavor: {
+                                memoryMib: number;
+                                vcpus: number;
+                            };
+                            image: {
+                                name: string;
+                                project?: string;
+                            };
+                            /** @default [] */
+                            ports: {
+                                guestPort: number;
+                                /**
+                                 * @default tcp
+                                 * @enum {string}
+                                 */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            /**
+                             * @default Running
+                             * @enum {string}
+                             */
+                            powerState: "Running" | "Stopped";
+                            /** @default [] */
+                            sshKeys: string[];
+                            /** @default  */
+                            userData: string;
+                        };
+                        status: {
+                            /** @enum {string} */
+                            accel?: "kvm" | "tcg";
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            host?: string;
+                            message: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                            ports: {
+                                guestPort: number;
+                                hostAddress: string;
+                                hostPort: number;
+                                /** @enum {string} */
+                                protocol: "tcp" | "udp";
+                            }[];
+                            quotaHeld: boolean;
+                            startedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectVmsNameConsole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bytes: number;
+                        text: string;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectVolumes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                continue?: string;
+                labelSelector?: string;
+                watch?: "0" | "1" | "true" | "false";
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        continue?: string;
+                        items: {
+                            /** @constant */
+                            apiVersion: "coronafs/v1";
+                            /** @constant */
+                            kind: "Volume";
+                            metadata: {
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                createdAt: string;
+                                deletionTimestamp?: string;
+                                finalizers?: string[];
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                                project?: string;
+                                revision: number;
+                                uid: string;
+                                updatedAt: string;
+                            };
+                            spec: {
+                                /** @default 1 */
+                                replicas: number;
+                                sizeGib: number;
+                                source?: {
+                                    image?: {
+                                        name: string;
+                                        project?: string;
+                                    };
+                                    snapshot?: string;
+                                };
+                            };
+                            status: {
+                                attachment?: {
+                                    holder: string;
+                                    since: string;
+                                };
+                                /** @default 0 */
+                                chargedGib: number;
+                                conditions: {
+                                    lastTransitionTime: string;
+                                    message: string;
+                                    observedRevision?: number;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "True" | "False" | "Unknown";
+                                    type: string;
+                                }[];
+                                copies: {
+                                    inSync: boolean;
+                                    nbd: string;
+                                    /** @enum {string} */
+                                    role: "primary" | "replica";
+                                    server: string;
+                                }[];
+                                epoch: number;
+                                message?: string;
+                                /** @enum {string} */
+                                phase: "Pending" | "Creating" | "Available" | "Attached" | "Failed" | "Deleting";
+                                sizeBytes?: number;
+                                volumeId?: string;
+                            };
+                        }[];
+                        revision: number;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVolumes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "coronafs/v1";
+                    /** @constant */
+                    kind?: "Volume";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        /** @default 1 */
+                        replicas?: number;
+                        sizeGib: number;
+                        source?: {
+                            image?: {
+                                name: string;
+                                project?: string;
+                            };
+                            snapshot?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectVolumesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "coronafs/v1";
+                        /** @constant */
+                        kind: "Volume";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @default 1 */
+                            replicas: number;
+                            sizeGib: number;
+                            source?: {
+                                image?: {
+                                    name: string;
+                                    project?: string;
+                                };
+                                snapshot?: string;
+                            };
+                        };
+                        status: {
+                            attachment?: {
+                                holder: string;
+                                since: string;
+                            };
+                            /** @default 0 */
+                            chargedGib: number;
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            copies: {
+                                inSync: boolean;
+                                nbd: string;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                server: string;
+                            }[];
+                            epoch: number;
+                            message?: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Creating" | "Available" | "Attached" | "Failed" | "Deleting";
+                            sizeBytes?: number;
+                            volumeId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1ProjectsProjectVolumesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "coronafs/v1";
+                    /** @constant */
+                    kind?: "Volume";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        /** @default 1 */
+                        replicas?: number;
+                        sizeGib: number;
+                        source?: {
+                            image?: {
+                                name: string;
+                                project?: string;
+                            };
+                            snapshot?: string;
+                        };
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "coronafs/v1";
+                        /** @constant */
+                        kind: "Volume";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @default 1 */
+                            replicas: number;
+                            sizeGib: number;
+                            source?: {
+                                image?: {
+                                    name: string;
+                                    project?: string;
+                                };
+                                snapshot?: string;
+                            };
+                        };
+                        status: {
+                            attachment?: {
+                                holder: string;
+                                since: string;
+                            };
+                            /** @default 0 */
+                            chargedGib: number;
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            copies: {
+                                inSync: boolean;
+                                nbd: string;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                server: string;
+                            }[];
+                            epoch: number;
+                            message?: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Creating" | "Available" | "Attached" | "Failed" | "Deleting";
+                            sizeBytes?: number;
+                            volumeId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteV1ProjectsProjectVolumesName: {
+        parameters: {
+            query?: {
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "coronafs/v1";
+                        /** @constant */
+                        kind: "Volume";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @default 1 */
+                            replicas: number;
+                            sizeGib: number;
+                            source?: {
+                                image?: {
+                                    name: string;
+                                    project?: string;
+                                };
+                                snapshot?: string;
+                            };
+                        };
+                        status: {
+                            attachment?: {
+                                holder: string;
+                                since: string;
+                            };
+                            /** @default 0 */
+                            chargedGib: number;
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            copies: {
+                                inSync: boolean;
+                                nbd: string;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                server: string;
+                            }[];
+                            epoch: number;
+                            message?: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Creating" | "Available" | "Attached" | "Failed" | "Deleting";
+                            sizeBytes?: number;
+                            volumeId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchV1ProjectsProjectVolumesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    metadata?: {
+                        annotations?: {
+                            [key: string]: string | null;
+                        };
+                        labels?: {
+                            [key: string]: string | null;
+                        };
+                        revision?: number;
+                    };
+                    spec?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "coronafs/v1";
+                        /** @constant */
+                        kind: "Volume";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /** @default 1 */
+                            replicas: number;
+                            sizeGib: number;
+                            source?: {
+                                image?: {
+                                    name: string;
+                                    project?: string;
+                                };
+                                snapshot?: string;
+                            };
+                        };
+                        status: {
+                            attachment?: {
+                                holder: string;
+                                since: string;
+                            };
+                            /** @default 0 */
+                            chargedGib: number;
+                            conditions: {
+                                lastTransitionTime: string;
+                                message: string;
+                                observedRevision?: number;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "True" | "False" | "Unknown";
+                                type: string;
+                            }[];
+                            copies: {
+                                inSync: boolean;
+                                nbd: string;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                server: string;
+                            }[];
+                            epoch: number;
+                            message?: string;
+                            /** @enum {string} */
+                            phase: "Pending" | "Creating" | "Available" | "Attached" | "Failed" | "Deleting";
+                            sizeBytes?: number;
+                            volumeId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVolumesNameAttach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    force?: boolean;
+                    holder: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        epoch: number;
+                        exportName: string;
+                        server: string;
+                        sizeBytes: number;
+                        url: string;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVolumesNameDetach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    holder: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attachment?: {
+                            holder: string;
+                            since: string;
+                        };
+                        /** @default 0 */
+                        chargedGib: number;
+                        conditions: {
+                            lastTransitionTime: string;
+                            message: string;
+                            observedRevision?: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "True" | "False" | "Unknown";
+                            type: string;
+                        }[];
+                        copies: {
+                            inSync: boolean;
+                            nbd: string;
+                            /** @enum {string} */
+                            role: "primary" | "replica";
+                            server: string;
+                        }[];
+                        epoch: number;
+                        message?: string;
+                        /** @enum {string} */
+                        phase: "Pending" | "Creating" | "Available" | "Attached" | "Failed" | "Deleting";
+                        sizeBytes?: number;
+                        volumeId?: string;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVolumesNameResize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    sizeGib: number;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description error */
             default: {
@@ -10196,6 +13330,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1VmsProjectNameConsole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bytes: number;
+                        text: string;
+                    };
+                };
             };
             /** @description error */
             default: {
