@@ -44,7 +44,10 @@ export class Lifecycle {
     this.stopping ??= (async () => {
       for (const { name, c } of [...this.closers].reverse()) {
         try {
+          const t0 = Date.now();
+          this.log.debug({ name }, "closing");
           await c.close();
+          this.log.debug({ name, ms: Date.now() - t0 }, "closed");
         } catch (err) {
           this.log.error({ err, name }, "close failed");
         }

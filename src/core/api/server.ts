@@ -19,6 +19,9 @@ import { openApiDocument } from "./openapi.ts";
 import { type AnyRoute, fastifyPath } from "./route.ts";
 import { describeZodError } from "./zod-message.ts";
 
+/** How long close() waits for open requests before it cuts their connections. */
+export const closeDrainMs = 2000;
+
 export interface ApiServerOptions {
   name: string;
   version?: string;
@@ -121,10 +124,18 @@ export class ApiServer {
     return `http://${host}:${a.port}`;
   }
 
-  /** Stops accepting, lets in-flight requests finish (readyz turns 503 first). */
+  /**
+   * Stops accepting, lets in-flight requests finish (readyz turns 503 first). Streams that
+   * never end by themselves (watches a client re-opens at once) are cut after a bound.
+   */
   async close(): Promise<void> {
     this.draining = true;
-    await this.app.close();
+    const cut = setTimeout(() => this.app.server.closeAllConnections(), closeDrainMs);
+    try {
+      await this.app.close();
+    } finally {
+      clearTimeout(cut);
+    }
   }
 
   private addBuiltins(): void {
