@@ -168,7 +168,8 @@ export const iamRole = defineRole({
       dummyPasswordHash: await dummyHash(scrypt),
     });
 
-    const api = new ApiServer({ name: "iam", logger: log, registry, auth: verifier });
+    // Verifiers re-open their feed streams at once; cut whatever is left after a short drain.
+    const api = new ApiServer({ name: "iam", logger: log, registry, auth: verifier, closeDrainMs: 2000 });
     // OAuth2 token requests are form-encoded (RFC 6749); JSON is accepted too.
     api.app.addContentTypeParser(
       "application/x-www-form-urlencoded",
@@ -179,6 +180,7 @@ export const iamRole = defineRole({
     );
     api.add(...oauthRoutes(tokens, keys, () => issuer));
     const openFeeds = new Set<() => void>();
+    let closing = false;
     // Names this iam process's store history: a verifier resumes the feed only within it.
     const feedEpoch = randomUUID();
     api.add(
@@ -191,6 +193,7 @@ export const iamRole = defineRole({
         audit,
         scrypt,
         openFeeds,
+        isClosing: () => closing,
         feedEpoch,
       }),
     );
@@ -213,7 +216,9 @@ export const iamRole = defineRole({
       async close() {
         clearInterval(keyTimer);
         clearInterval(sweepTimer);
-        // Verifiers' feed streams never end by themselves; end them so the server can drain.
+        // Verifiers' feed streams never end by themselves; end them (and refuse their
+        // reconnects) so the server can drain.
+        closing = true;
         for (const end of [...openFeeds]) end();
         await api.close();
         feed?.close();

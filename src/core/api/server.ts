@@ -19,9 +19,6 @@ import { openApiDocument } from "./openapi.ts";
 import { type AnyRoute, fastifyPath } from "./route.ts";
 import { describeZodError } from "./zod-message.ts";
 
-/** How long close() waits for open requests before it cuts their connections. */
-export const closeDrainMs = 2000;
-
 export interface ApiServerOptions {
   name: string;
   version?: string;
@@ -34,6 +31,8 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
   /** Log every request and its completion (on by default; benchmarks turn it off). */
   accessLog?: boolean;
+  /** On close, cut connections still open after this long (servers with endless streams). */
+  closeDrainMs?: number;
   /** Serves this document at /openapi.json instead of the one built from this server's routes. */
   openApi?: () => Record<string, unknown>;
   /** Resolves to undefined when ready, or to the reason it is not. */
@@ -125,12 +124,14 @@ export class ApiServer {
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish (readyz turns 503 first). Streams that
-   * never end by themselves (watches a client re-opens at once) are cut after a bound.
+   * Stops accepting, lets in-flight requests finish (readyz turns 503 first). With
+   * `closeDrainMs`, connections still open after that long are cut.
    */
   async close(): Promise<void> {
     this.draining = true;
-    const cut = setTimeout(() => this.app.server.closeAllConnections(), closeDrainMs);
+    const drain = this.opts.closeDrainMs;
+    const cut =
+      drain === undefined ? undefined : setTimeout(() => this.app.server.closeAllConnections(), drain);
     try {
       await this.app.close();
     } finally {
