@@ -56,8 +56,6 @@ export interface IamRouteDeps {
   scrypt: ScryptCost;
   /** Open authz feed streams, ended by the server on shutdown (they never finish on their own). */
   openFeeds: Set<() => void>;
-  /** True once the server is shutting down: verifiers that reconnect are turned away. */
-  isClosing?: () => boolean;
   /** Random per iam process: a feed resumes only within the history it names. */
   feedEpoch: string;
 }
@@ -347,8 +345,6 @@ export function iamRoutes(d: IamRouteDeps): AnyRoute[] {
       permission: "iam.authz.watch",
       timeoutMs: 0,
       handler: async (ctx) => {
-        if (d.isClosing?.())
-          throw new ApiError("Unavailable", "iam is shutting down; reconnect to another replica");
         const resumeFrom =
           ctx.query.resume && ctx.query.epoch === d.feedEpoch ? parseResume(ctx.query.resume) : undefined;
         const res = ctx.reply.raw;

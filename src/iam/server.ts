@@ -180,7 +180,6 @@ export const iamRole = defineRole({
     );
     api.add(...oauthRoutes(tokens, keys, () => issuer));
     const openFeeds = new Set<() => void>();
-    let closing = false;
     // Names this iam process's store history: a verifier resumes the feed only within it.
     const feedEpoch = randomUUID();
     api.add(
@@ -193,7 +192,6 @@ export const iamRole = defineRole({
         audit,
         scrypt,
         openFeeds,
-        isClosing: () => closing,
         feedEpoch,
       }),
     );
@@ -216,9 +214,7 @@ export const iamRole = defineRole({
       async close() {
         clearInterval(keyTimer);
         clearInterval(sweepTimer);
-        // Verifiers' feed streams never end by themselves; end them (and refuse their
-        // reconnects) so the server can drain.
-        closing = true;
+        // Verifiers' feed streams never end by themselves; end them so the server can drain.
         for (const end of [...openFeeds]) end();
         await api.close();
         feed?.close();

@@ -2,6 +2,7 @@
 // worker hosts that run them.
 import { z } from "zod";
 import { defineKind } from "../core/resource/kind.ts";
+import type { Resource } from "../core/resource/model.ts";
 import { conditionSchema, nameSchema, projectSchema } from "../core/resource/model.ts";
 
 export const vmLimits = {
@@ -133,3 +134,16 @@ export const hostKind = defineKind({
   initialStatus: (): HostStatus => ({ runningVms: 0 }),
   description: "A worker that runs VMs: its capacity, acceleration and heartbeat",
 });
+
+export type Vm = Resource<VmSpec, VmStatus>;
+export type Host = Resource<HostSpec, HostStatus>;
+
+/** What a worker reports of a VM it runs. */
+export const workerReportSchema = z.strictObject({
+  phase: z.enum(vmPhases),
+  message: z.string().max(4096),
+  accel: z.enum(["kvm", "tcg"]).optional(),
+  ports: z.array(publishedPortSchema).max(64),
+  startedAt: z.string().max(64).optional(),
+});
+export type WorkerReport = z.infer<typeof workerReportSchema>;

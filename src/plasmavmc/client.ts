@@ -1,20 +1,10 @@
 // Typed client of plasmavmc: VMs for users and the CLI, the host routes for workers.
 import { HttpClient, type HttpClientOptions } from "../core/http-client.ts";
-import type { Resource } from "../core/resource/model.ts";
 import type { ListResult } from "../core/resource/store.ts";
-import type { HostSpec, HostStatus, VmSpec, VmStatus } from "./api.ts";
+import type { Host, HostSpec, Vm, VmSpec, WorkerReport } from "./api.ts";
 
-export type Vm = Resource<VmSpec, VmStatus>;
-export type Host = Resource<HostSpec, HostStatus>;
+export type { Host, Vm, WorkerReport };
 export type VmInput = Partial<VmSpec> & Pick<VmSpec, "flavor" | "image">;
-
-export interface WorkerReport {
-  phase: VmStatus["phase"];
-  message: string;
-  accel?: "kvm" | "tcg";
-  ports: VmStatus["ports"];
-  startedAt?: string;
-}
 
 export class PlasmavmcClient {
   readonly http: HttpClient;

@@ -8,22 +8,20 @@ import { ApiError } from "../core/errors.ts";
 import type { AnyResource } from "../core/resource/model.ts";
 import { nameSchema, projectSchema } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
-import { hostKind, hostSpecSchema, publishedPortSchema, type VmSpec, vmKind, vmPhases } from "./api.ts";
-import type { Host, Vm } from "./vm-controller.ts";
+import {
+  type Host,
+  hostKind,
+  hostSpecSchema,
+  type Vm,
+  type VmSpec,
+  vmKind,
+  workerReportSchema,
+} from "./api.ts";
 
 const tags = ["plasmavmc"];
 const hostParams = z.strictObject({ host: nameSchema });
 const hostVmParams = z.strictObject({ host: nameSchema, project: projectSchema, name: nameSchema });
 const vmParams = z.strictObject({ project: projectSchema, name: nameSchema });
-
-export const workerReportSchema = z.strictObject({
-  phase: z.enum(vmPhases),
-  message: z.string().max(4096),
-  accel: z.enum(["kvm", "tcg"]).optional(),
-  ports: z.array(publishedPortSchema).max(64),
-  startedAt: z.string().max(64).optional(),
-});
-export type WorkerReport = z.infer<typeof workerReportSchema>;
 
 export const heartbeatSchema = z.strictObject({
   spec: hostSpecSchema,

@@ -5,14 +5,11 @@ import type { Logger } from "pino";
 import { ApiError } from "../core/errors.ts";
 import type { Registry } from "../core/metrics.ts";
 import { Controller } from "../core/resource/controller.ts";
-import type { AnyResource, Resource, ResourceKey } from "../core/resource/model.ts";
+import type { AnyResource, ResourceKey } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import type { Amounts } from "../creditservice/api.ts";
-import { type HostSpec, type HostStatus, hostKind, type VmSpec, type VmStatus, vmKind } from "./api.ts";
+import { type Host, hostKind, type Vm, type VmSpec, type VmStatus, vmKind } from "./api.ts";
 import { type HostView, type Placed, schedule } from "./scheduler.ts";
-
-export type Vm = Resource<VmSpec, VmStatus>;
-export type Host = Resource<HostSpec, HostStatus>;
 
 export const vmFinalizer = "plasmavmc.photon/vm";
 

@@ -41,7 +41,7 @@ export class Worker {
   private readonly running = new Map<string, Local>();
   /** VMs whose start failed, and when to try again (a broken image must not spin). */
   private readonly retryAt = new Map<string, number>();
-  private busy = new Set<string>();
+  private readonly busy = new Set<string>();
 
   constructor(private readonly o: WorkerOptions) {}
 

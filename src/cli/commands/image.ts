@@ -11,6 +11,7 @@ import type { Image } from "../../lightningstor/client.ts";
 import type { CliEnv } from "../cli-env.ts";
 import { print } from "../output.ts";
 import { ProgressBar } from "../progress.ts";
+import { projectOf } from "../project-option.ts";
 import { lightningstorClient, registerBucket } from "./bucket.ts";
 
 const columns: Array<[string, (i: never) => unknown]> = [
@@ -21,16 +22,6 @@ const columns: Array<[string, (i: never) => unknown]> = [
   ["SIZE", (i: Image) => i.status.sizeBytes ?? ""],
   ["SHA256", (i: Image) => i.status.sha256?.slice(0, 16) ?? ""],
 ];
-
-function projectOf(env: CliEnv, given: string | undefined): string {
-  const p = given ?? env.context().project;
-  if (!p)
-    throw new ApiError(
-      "InvalidArgument",
-      "which project? pass --project <name> (or set one in the CLI context)",
-    );
-  return p;
-}
 
 /** `photon image …` and, beside it, `photon bucket …` (both talk to lightningstor). */
 export function registerImage(program: Command, env: CliEnv): void {

@@ -5,6 +5,7 @@ import { maxReplicas, maxVolumeGib } from "../../coronafs/api.ts";
 import { CoronafsClient, type Volume, type VolumeSnapshot } from "../../coronafs/client.ts";
 import type { CliEnv } from "../cli-env.ts";
 import { print } from "../output.ts";
+import { projectOf } from "../project-option.ts";
 
 const columns: Array<[string, (v: never) => unknown]> = [
   ["NAME", (v: Volume) => v.metadata.name],
@@ -26,16 +27,6 @@ const snapshotColumns: Array<[string, (s: never) => unknown]> = [
   ["PHASE", (s: VolumeSnapshot) => s.status.phase],
   ["SIZE", (s: VolumeSnapshot) => s.status.sizeBytes ?? ""],
 ];
-
-function projectOf(env: CliEnv, given: string | undefined): string {
-  const p = given ?? env.context().project;
-  if (!p)
-    throw new ApiError(
-      "InvalidArgument",
-      "which project? pass --project <name> (or set one in the CLI context)",
-    );
-  return p;
-}
 
 function wholeNumber(what: string, min: number, max: number) {
   return (v: string) => {
