@@ -149,17 +149,18 @@ export class VolumeReconciler {
     return (await this.o.store.update(v as AnyResource, { revision: v.metadata.revision })) as Volume;
   }
 
-  private fail(v: Volume, reason: string, message: string): Promise<Volume> {
+  /** Records why the volume is stuck; no write when that is already what it says. */
+  private async fail(v: Volume, reason: string, message: string): Promise<Volume> {
     const t = now(this.o.clock);
-    return this.save({
-      ...v,
-      status: {
-        ...v.status,
-        phase: v.status.copies.length ? v.status.phase : "Failed",
-        message,
-        conditions: setCondition(v.status.conditions, { type: "Ready", status: "False", reason, message }, t),
-      },
-    });
+    const status: VolumeStatus = {
+      ...v.status,
+      phase: v.status.copies.length ? v.status.phase : "Failed",
+      message,
+      conditions: setCondition(v.status.conditions, { type: "Ready", status: "False", reason, message }, t),
+    };
+    // An unchanged write would wake this controller again at once: a loop with no pause.
+    if (JSON.stringify(status) === JSON.stringify(v.status)) return v;
+    return this.save({ ...v, status });
   }
 
   async reconcile(v: Volume): Promise<{ requeueAfterMs?: number } | undefined> {

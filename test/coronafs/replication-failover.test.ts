@@ -67,6 +67,18 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeout
   }
 }
 
+/** Both servers answer, and the control plane has polled them since (each test places anew). */
+async function bothServersHealthy(): Promise<void> {
+  for (const url of [admins.a, admins.b])
+    await waitFor("both servers healthy", async () => {
+      const r = await fetch(`${url}/v1/server`, {
+        headers: { authorization: `Bearer ${cloud.token}` },
+      }).catch(() => undefined);
+      return r?.ok ? true : undefined;
+    });
+  await new Promise((r) => setTimeout(r, 500)); // the control plane's next poll sees them
+}
+
 test("SIGKILL of the primary's server: the replica takes over with every acknowledged write", async () => {
   const c = cloud.coronafs;
   await c.createVolume("demo", "r2", { sizeGib: 1, replicas: 2 });
@@ -116,15 +128,7 @@ test("SIGKILL of the primary's server: the replica takes over with every acknowl
 
 test("a frozen primary that comes back is fenced: its writes are refused", async () => {
   const c = cloud.coronafs;
-  // Both servers are healthy again; place a fresh replicated volume.
-  for (const url of [admins.a, admins.b])
-    await waitFor("both servers healthy", async () => {
-      const r = await fetch(`${url}/v1/server`, {
-        headers: { authorization: `Bearer ${cloud.token}` },
-      }).catch(() => undefined);
-      return r?.ok ? true : undefined;
-    });
-  await new Promise((r) => setTimeout(r, 500)); // the control plane's next poll sees them
+  await bothServersHealthy();
   await c.createVolume("demo", "f2", { sizeGib: 1, replicas: 2 });
   const v = await c.waitVolume("demo", "f2");
   const primary = v.status.copies.find((x) => x.role === "primary")!;
@@ -146,6 +150,7 @@ test("a frozen primary that comes back is fenced: its writes are refused", async
 
 test("a replica that dies leaves the in-sync set and the primary's writes go on", async () => {
   const c = cloud.coronafs;
+  await bothServersHealthy();
   await c.createVolume("demo", "d2", { sizeGib: 1, replicas: 2 });
   const v = await c.waitVolume("demo", "d2");
   const replica = v.status.copies.find((x) => x.role === "replica")!;

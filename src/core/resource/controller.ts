@@ -29,6 +29,8 @@ export interface ControllerOptions {
   isLeader?: () => boolean;
 }
 
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
 const encode = (k: ResourceKey) => JSON.stringify([k.kind, k.project ?? null, k.name]);
 const decode = (s: string): ResourceKey => {
   const [kind, project, name] = JSON.parse(s) as [string, string | null, string];
@@ -130,6 +132,9 @@ export class Controller {
       } finally {
         this.queue.done(k);
       }
+      // A reconcile against an in-memory store never leaves the microtask queue; yield so a
+      // key that keeps re-enqueuing itself cannot starve timers and sockets.
+      await yieldToEventLoop();
     }
   }
 }
