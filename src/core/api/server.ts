@@ -161,8 +161,8 @@ export class ApiServer {
       method: route.method,
       url: fastifyPath(route.path),
       ...(route.bodyLimitBytes ? { bodyLimit: route.bodyLimitBytes } : {}),
-      // Who is calling comes first, before the body is even parsed: an unauthenticated caller
-      // learns nothing from validation errors.
+      // Who is calling comes first, before the body is even read: a caller without a valid
+      // token gets 401 whatever it sent, and learns nothing from validation errors.
       onRequest: async (req) => {
         principals.set(req, await this.authenticate(req, route));
       },
@@ -177,6 +177,9 @@ export class ApiServer {
           );
         }
         const body = parse("body", route.body, req.body);
+        // Then the permission, on the validated path: the project and name decided on are
+        // exactly those the handler acts on.
+        await this.authorize(req, route, principal, params);
         const controller = new AbortController();
         req.raw.once("close", () => controller.abort());
         const ctx = {
@@ -206,28 +209,34 @@ export class ApiServer {
         "Unauthenticated",
         "this call needs a token (Authorization: Bearer …); run `photon login`",
       );
-    const p = req.params as Record<string, string>;
+    return principal;
+  }
+
+  private async authorize(
+    req: FastifyRequest,
+    route: AnyRoute,
+    principal: Principal,
+    params: unknown,
+  ): Promise<void> {
+    if (route.permission === "public") return;
+    const p = (params ?? {}) as Record<string, unknown>;
+    const project = typeof p.project === "string" ? p.project : undefined;
+    const name = typeof p.name === "string" ? p.name : undefined;
     const decision = await this.opts.auth.authorize(principal, {
       permission: route.permission,
-      project: p.project,
-      name: p.name,
+      project,
+      name,
     });
     if (!decision.allowed) {
       req.log.warn(
-        {
-          principal: principal.subject,
-          permission: route.permission,
-          project: p.project,
-          reason: decision.reason,
-        },
+        { principal: principal.subject, permission: route.permission, project, reason: decision.reason },
         "denied",
       );
       throw new ApiError(
         "PermissionDenied",
-        `${principal.name} may not ${route.permission}${p.project ? ` in project ${p.project}` : ""}: ${decision.reason}`,
+        `${principal.name} may not ${route.permission}${project ? ` in project ${project}` : ""}: ${decision.reason}`,
       );
     }
-    return principal;
   }
 
   private sendError(
