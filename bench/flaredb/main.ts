@@ -1,152 +1,229 @@
-// `npm run bench -- flaredb [--seconds N] [--keys N] [--inflight N]`: YCSB-style workloads
-// A (50/50 read/update), B (95/5), C (read only) and E (short scans, 5 % inserts) against
-// flaredb on three stores (each `photon flaredb` in its own process, fsync on) and a placement
-// driver. Prints ops/s and p50/p99 per workload with the load average. The anchors the issue
-// asks for (chainfire, etcd 3.4 in the same run) are not wired in yet.
+// `npm run bench -- flaredb [options]`: YCSB-style workloads A (50/50 read/update), B (95/5),
+// C (read only) and E (short scans, 5 % inserts) over the same records against flaredb (three
+// stores + a placement driver), chainfire (three members) and etcd 3.4 (three members), all
+// real processes on loopback with fsync on, in one run. Each system is loaded with batches
+// (flaredb batch put / etcd v3 txns of the same size), then each workload runs for a bounded time
+// from several load-generator processes. Prints ops/s, p50/p99, the CPU seconds the servers and
+// the clients used, and the ratios to etcd.
+//
+//   --records N       records loaded (default 1 000 000; --records 20000 for a quick run)
+//   --seconds N       measured seconds per workload (default 10)
+//   --procs N         load-generator processes (default 2)
+//   --inflight N      calls outstanding per process (default 32)
+//   --batch N         pairs per load batch (default 128, etcd's --max-txn-ops)
+//   --systems a,b     subset of flaredb,chainfire,etcd
+//   --workloads A,C   subset of A,B,C,E
+//   --cpu-prof DIR    flaredb stores write V8 CPU profiles there
+//   --load-timeout S  give up loading a system after S seconds (default 900)
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { FlareClient } from "../../src/flaredb/client.ts";
+import { treeCpuSeconds } from "../support/proc-cpu.ts";
+import { type SystemName, starters, type Target } from "./targets.ts";
+import { quantile, WORKLOADS, type WorkloadName } from "./ycsb.ts";
 
 const args = process.argv.slice(2);
-const arg = (name: string, dflt: number) => {
+const str = (name: string, dflt: string) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
+  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
 };
-const seconds = arg("seconds", 5);
-const KEYS = arg("keys", 10_000);
-const INFLIGHT = arg("inflight", 32);
-const VALUE_BYTES = 256;
-const photon = join(import.meta.dirname, "..", "..", "bin", "photon.js");
+const num = (name: string, dflt: number) => {
+  const v = Number(str(name, String(dflt)));
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name}: expected a positive number`);
+  return v;
+};
+const records = Math.floor(num("records", 1_000_000));
+const seconds = num("seconds", 10);
+const procs = Math.floor(num("procs", 2));
+const inFlight = Math.floor(num("inflight", 32));
+const batch = Math.min(1024, Math.floor(num("batch", 128)));
+const loadTimeoutS = num("load-timeout", 900);
+const systems = str("systems", "flaredb,chainfire,etcd").split(",") as SystemName[];
+const workloads = str("workloads", "A,B,C,E").split(",") as WorkloadName[];
+const cpuProfDir = str("cpu-prof", "");
+for (const s of systems) if (!(s in starters)) throw new Error(`--systems: unknown system ${s}`);
+for (const w of workloads) if (!(w in WORKLOADS)) throw new Error(`--workloads: unknown workload ${w}`);
 
-function start(argv: string[], re: RegExp): Promise<{ child: ChildProcess; value: string }> {
-  const child = spawn(process.execPath, [photon, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    const timer = setTimeout(() => reject(new Error(`no ${re} in ${buf}`)), 90_000);
-    const on = (d: Buffer) => {
-      if (buf.length < 100_000) buf += d.toString();
-      const m = re.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, value: m[1]! });
-      }
-    };
-    child.stdout.on("data", on);
-    child.stderr.on("data", on);
-  });
+const workerPath = join(import.meta.dirname, "worker.ts");
+const load1 = () => loadavg()[0]!.toFixed(1);
+
+interface RunOutput {
+  ops: number;
+  errors: number;
+  firstError: string;
+  seconds: number;
+  cpuSeconds: number;
+  latencies: number[];
 }
 
-const key = (i: number) => `user${String(i).padStart(10, "0")}`;
-const value = "v".repeat(VALUE_BYTES);
-
-interface Result {
-  ops: number;
+interface Figure {
+  opsPerSec: number;
   p50: number;
   p99: number;
+  errors: number;
+  serverCpu: number;
+  clientCpu: number;
+  load: string;
 }
 
-async function run(op: (rnd: number) => Promise<unknown>): Promise<Result> {
-  const lat: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  let seed = 12345;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
+function spawnWorker(job: Record<string, unknown>): { child: ChildProcess; lines: AsyncIterator<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", workerPath, JSON.stringify(job)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const queue: string[] = [];
+  const waiting: Array<(l: IteratorResult<string>) => void> = [];
+  let buf = "";
+  let ended = false;
+  child.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const w = waiting.shift();
+      if (w) w({ value: line, done: false });
+      else queue.push(line);
+    }
+  });
+  child.once("exit", () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+  });
+  const lines: AsyncIterator<string> = {
+    next: () =>
+      queue.length
+        ? Promise.resolve({ value: queue.shift()!, done: false })
+        : ended
+          ? Promise.resolve({ value: undefined, done: true })
+          : new Promise((r) => waiting.push(r)),
   };
-  await Promise.all(
-    Array.from({ length: INFLIGHT }, async () => {
-      while (Date.now() < until) {
-        const t = performance.now();
-        await op(rnd());
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  lat.sort((a, b) => a - b);
-  return {
-    ops: lat.length / seconds,
-    p50: lat[Math.floor(lat.length * 0.5)] ?? 0,
-    p99: lat[Math.floor(lat.length * 0.99)] ?? 0,
-  };
+  return { child, lines };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "flaredb-bench-"));
-const children: ChildProcess[] = [];
-try {
-  const pd = await start(
-    [
-      "flaredb-pd",
-      "--port",
-      "0",
-      "--data-dir",
-      join(dir, "pd"),
-      "--log-level",
-      "warn",
-      "--bootstrap-wait-ms",
-      "30000",
-    ],
-    /flaredb-pd serving \{"pd":"([^"]+)"/,
-  );
-  children.push(pd.child);
-  for (let i = 0; i < 3; i++) {
-    const s = await start(
-      [
-        "flaredb",
-        "--port",
-        "0",
-        "--raft-port",
-        "0",
-        "--metrics-port",
-        "-1",
-        "--pd",
-        pd.value,
-        "--data-dir",
-        join(dir, `s${i}`),
-        "--log-level",
-        "warn",
-      ],
-      /flaredb serving (\{.*\})/,
-    );
-    children.push(s.child);
-  }
-  const c = new FlareClient({ pd: [pd.value] });
-  for (let tries = 0; !(await c.regions()).regions.some((r) => r.leader); tries++) {
-    if (tries > 200) throw new Error("no leader");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const t0 = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: INFLIGHT }, async () => {
-      while (next < KEYS) await c.put(key(next++), value);
+async function nextLine(w: { lines: AsyncIterator<string> }, what: string): Promise<string> {
+  const r = await w.lines.next();
+  if (r.done) throw new Error(`a load generator exited before ${what}`);
+  return r.value;
+}
+
+async function loadRecords(t: Target): Promise<void> {
+  const t0 = performance.now();
+  const per = Math.ceil(records / procs);
+  const ws = Array.from({ length: procs }, (_, i) =>
+    spawnWorker({
+      mode: "load",
+      system: t.name,
+      endpoints: t.endpoints,
+      records,
+      worker: i,
+      inFlight: 4,
+      batch,
+      from: i * per,
+      to: Math.min(records, (i + 1) * per),
     }),
   );
-  console.log(
-    `loaded ${KEYS} keys in ${((Date.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(1)}`,
+  const timer = setTimeout(() => {
+    for (const w of ws) w.child.kill("SIGKILL");
+  }, loadTimeoutS * 1000);
+  try {
+    const outs = await Promise.all(ws.map((w) => nextLine(w, "finishing its load")));
+    const errors = outs.reduce((n, l) => n + (JSON.parse(l) as { errors: number }).errors, 0);
+    const s = (performance.now() - t0) / 1000;
+    console.error(
+      `${t.name}: loaded ${records} records in ${s.toFixed(1)} s (${(records / s).toFixed(0)}/s, ${errors} retried batches; load average ${load1()})`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runWorkload(t: Target, w: WorkloadName): Promise<Figure> {
+  const ws = Array.from({ length: procs }, (_, i) =>
+    spawnWorker({
+      mode: "run",
+      system: t.name,
+      endpoints: t.endpoints,
+      records,
+      worker: i,
+      inFlight,
+      workload: w,
+      seconds,
+    }),
   );
-  const pick = (r: number) => key(Math.floor(r * KEYS));
-  let inserted = KEYS;
-  const workloads: Array<[string, (r: number) => Promise<unknown>]> = [
-    ["A 50/50", (r) => (r < 0.5 ? c.get(pick(r * 2)) : c.put(pick((r - 0.5) * 2), value))],
-    ["B 95/5", (r) => (r < 0.95 ? c.get(pick(r / 0.95)) : c.put(pick((r - 0.95) * 20), value))],
-    ["C read", (r) => c.get(pick(r))],
-    [
-      "E scan",
-      (r) => (r < 0.95 ? c.scan(pick(r / 0.95), undefined, { limit: 10 }) : c.put(key(inserted++), value)),
-    ],
-  ];
-  console.log(`| workload | in flight | ops/s | p50 ms | p99 ms | load avg |`);
-  console.log(`|---|---|---|---|---|---|`);
-  for (const [name, op] of workloads) {
-    const r = await run(op);
-    console.log(
-      `| ${name} | ${INFLIGHT} | ${r.ops.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${loadavg()[0]!.toFixed(1)} |`,
+  try {
+    for (const x of ws) {
+      const l = await nextLine(x, "READY");
+      if (l !== "READY") throw new Error(`load generator: ${l}`);
+    }
+    const cpu0 = t.pids.reduce((s, p) => s + treeCpuSeconds(p), 0);
+    for (const x of ws) x.child.stdin!.write("go\n");
+    const outs = (await Promise.all(ws.map((x) => nextLine(x, "its result")))).map(
+      (l) => JSON.parse(l) as RunOutput,
+    );
+    const serverCpu = t.pids.reduce((s, p) => s + treeCpuSeconds(p), 0) - cpu0;
+    const lat = outs.flatMap((o) => o.latencies).sort((a, b) => a - b);
+    const ops = outs.reduce((s, o) => s + o.ops / o.seconds, 0);
+    const errors = outs.reduce((s, o) => s + o.errors, 0);
+    if (errors)
+      console.error(`${t.name} ${w}: ${errors} errors, e.g. ${outs.find((o) => o.firstError)?.firstError}`);
+    return {
+      opsPerSec: ops,
+      p50: quantile(lat, 0.5),
+      p99: quantile(lat, 0.99),
+      errors,
+      serverCpu,
+      clientCpu: outs.reduce((s, o) => s + o.cpuSeconds, 0),
+      load: load1(),
+    };
+  } finally {
+    for (const x of ws) if (x.child.exitCode === null) x.child.kill("SIGKILL");
+  }
+}
+
+const results = new Map<string, Figure>();
+console.error(
+  `bench/flaredb: ${records} records, ${seconds} s per workload, ${procs} × ${inFlight} in flight, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
+for (const name of systems) {
+  const dir = mkdtempSync(join(tmpdir(), `ycsb-${name}-`));
+  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  const t = await starters[name]({ dir, ...(cpuProfDir && name === "flaredb" ? { cpuProfDir } : {}) });
+  try {
+    await loadRecords(t);
+    for (const w of workloads) {
+      const f = await runWorkload(t, w);
+      results.set(`${name}|${w}`, f);
+      console.error(
+        `${name.padEnd(9)} ${w} ${f.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${f.p50.toFixed(2)} ms  p99 ${f.p99.toFixed(2)} ms  server CPU ${f.serverCpu.toFixed(1)} s  client CPU ${f.clientCpu.toFixed(1)} s  load ${f.load}`,
+      );
+    }
+  } finally {
+    await t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows = [
+  "| workload | system | ops/s | p50 ms | p99 ms | vs etcd | server CPU ms/op | client CPU ms/op | load avg |",
+  "|---|---|---|---|---|---|---|---|---|",
+];
+for (const w of workloads) {
+  const etcd = results.get(`etcd|${w}`);
+  for (const s of systems) {
+    const f = results.get(`${s}|${w}`);
+    if (!f) continue;
+    const total = f.opsPerSec * seconds;
+    const ratio = etcd ? `${(f.opsPerSec / etcd.opsPerSec).toFixed(2)}×` : "—";
+    rows.push(
+      `| ${w} ${WORKLOADS[w].description} | ${s} | ${f.opsPerSec.toFixed(0)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${ratio} | ${((f.serverCpu * 1000) / total).toFixed(3)} | ${((f.clientCpu * 1000) / total).toFixed(3)} | ${f.load} |`,
     );
   }
-  c.close();
-} finally {
-  for (const ch of children) ch.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
 }
+console.log(
+  `\n${records} records × 256 B, ${seconds} s per workload, ${procs} load generators × ${inFlight} in flight, 3 replicas each, fsync on; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}\n`,
+);
+console.log(rows.join("\n"));

@@ -58,6 +58,23 @@ const routed = { regionId: z.number().int().min(1), epoch: epochSchema };
 export const executeRequestSchema = z.object({ ...routed, cmd: z.string().max(16 * 1024 * 1024) });
 export type ExecuteRequest = z.infer<typeof executeRequestSchema>;
 
+/** Most commands in one batch execute (bulk loading). */
+export const MAX_BATCH_COMMANDS = 1_024;
+
+/**
+ * Several writes to one region in one request, each its own Raft entry (all land in one Ready,
+ * so one fsync): for bulk loads of idempotent commands (raw put/delete). Not atomic — any
+ * failure fails the call, and the client retries the whole batch.
+ */
+export const executeBatchRequestSchema = z.object({
+  ...routed,
+  cmds: z
+    .array(z.string().max(2 * 1024 * 1024))
+    .min(1)
+    .max(MAX_BATCH_COMMANDS),
+});
+export type ExecuteBatchRequest = z.infer<typeof executeBatchRequestSchema>;
+
 /**
  * A read on the leader (linearizable: lease or ReadIndex): get/batchGet/scan at a timestamp, or
  * the raw reads, with keys as {"$b": base64} (see wire-codec.ts). A scan is clamped to the region.

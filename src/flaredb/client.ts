@@ -11,6 +11,7 @@ import {
   type Epoch,
   keyToB64,
   type LocateReply,
+  MAX_BATCH_COMMANDS,
   type RegionDescriptor,
   type RegionView,
   type StoreInfo,
@@ -424,6 +425,61 @@ export class FlareClient implements RegionRouter {
       true,
     );
     raise(r);
+  }
+
+  /**
+   * Writes many pairs: one request per region (each pair its own Raft entry, one fsync per
+   * region batch). Not atomic; the batch is retried as a whole, which is safe for puts.
+   */
+  batchPut(pairs: ReadonlyArray<readonly [Bytes, Bytes]>, o: { ttlMs?: number } = {}): Promise<void> {
+    const cmds = pairs.map(([k, v]) => {
+      const key = bytes(k);
+      return { key, cmd: { type: "rawPut" as const, key, value: bytes(v), ttlMs: o.ttlMs ?? 0 } };
+    });
+    return this.batchExecuteAt(cmds, 0);
+  }
+
+  private async batchExecuteAt(cmds: Array<{ key: Uint8Array; cmd: Command }>, depth: number): Promise<void> {
+    const byRegion = new Map<number, Array<{ key: Uint8Array; cmd: Command }>>();
+    for (const c of cmds) {
+      const r = await this.locate(c.key, false);
+      const g = byRegion.get(r.region.id) ?? [];
+      g.push(c);
+      byRegion.set(r.region.id, g);
+    }
+    await Promise.all(
+      [...byRegion.values()].map(async (group) => {
+        for (let i = 0; i < group.length; i += MAX_BATCH_COMMANDS) {
+          const part = group.slice(i, i + MAX_BATCH_COMMANDS);
+          const wire = part.map((c) => Buffer.from(encodeCommand(c.cmd)).toString("base64"));
+          try {
+            const out = await this.route(
+              part[0]!.key,
+              false,
+              (c, address) =>
+                this.rpc.call<{ results: unknown[] }>(
+                  address,
+                  "/v1/execute-batch",
+                  { ...this.epochOf(c), cmds: wire },
+                  this.o.timeoutMs,
+                ),
+              true,
+              part.length > 1,
+            );
+            for (const r of out.results) raise(fromWire(r) as CommandResult);
+          } catch (err) {
+            // The region split under us: group these commands again by the fresh regions.
+            if (
+              !(err instanceof ApiError) ||
+              !["KeyNotInRegion", "EpochStale"].includes(String(err.details?.reason)) ||
+              depth >= MAX_REGROUP_DEPTH
+            )
+              throw err;
+            await this.batchExecuteAt(part, depth + 1);
+          }
+        }
+      }),
+    );
   }
 
   /** Whether the key existed. */

@@ -8,7 +8,9 @@ import { ApiError } from "../../core/errors.ts";
 import { createRegistry, Gauge } from "../../core/metrics.ts";
 import {
   b64ToKey,
+  type ExecuteBatchRequest,
   type ExecuteRequest,
+  executeBatchRequestSchema,
   executeRequestSchema,
   type HeartbeatReply,
   keyToB64,
@@ -132,6 +134,7 @@ export class FlareStore {
       log: this.o.log,
       handlers: {
         "/v1/execute": (b) => this.execute(parseBody(executeRequestSchema, b)),
+        "/v1/execute-batch": (b) => this.executeBatch(parseBody(executeBatchRequestSchema, b)),
         "/v1/read": (b) => this.read(parseBody(readRequestSchema, b)),
         "/v1/status": () => this.status(),
       },
@@ -253,6 +256,21 @@ export class FlareStore {
       n: (this.o.now ?? Date.now)(),
     });
     return { result };
+  }
+
+  private async executeBatch(req: ExecuteBatchRequest): Promise<unknown> {
+    const cmds = req.cmds.map(parseCommandBytes);
+    const p = this.routed(
+      req,
+      cmds.flatMap((c) => c.keys),
+    );
+    const now = (this.o.now ?? Date.now)();
+    const results = await Promise.all(
+      cmds.map((cmd, i) =>
+        this.raft.propose(p, { t: "c", k: cmd.keys.map(keyToB64), c: req.cmds[i]!, n: now }),
+      ),
+    );
+    return { results };
   }
 
   private async read(req: ReadRequest): Promise<unknown> {
