@@ -2,7 +2,7 @@
 // chainfire member and an etcd 3.4 member (Debian etcd-server), both fsyncing, each in its
 // own process on loopback. Prints ops/s and p50/p99 for both and the ratio chainfire/etcd.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,7 +57,28 @@ function waitForLine(child: ChildProcess, re: RegExp, timeoutMs = 90_000): Promi
 interface Target {
   name: string;
   endpoints: string[];
+  /** Member processes, for their CPU time. */
+  pids: number[];
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU milliseconds (user + system) the processes have used so far, from /proc. */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process is gone: it used no more.
+    }
+  }
+  return (ticks * 1000) / USER_HZ;
 }
 
 async function startChainfire(dirs: string[]): Promise<Target> {
@@ -80,7 +101,12 @@ async function startChainfire(dirs: string[]): Promise<Target> {
   const urls = await Promise.all(children.map((c) => waitForLine(c, /ENDPOINT (\S+)/)));
   const endpoints = urls.map((u) => u.replace("http://", ""));
   await waitWritable(endpoints[0]!);
-  return { name: "chainfire", endpoints, stop: () => Promise.all(children.map(stop)).then(() => undefined) };
+  return {
+    name: "chainfire",
+    endpoints,
+    pids: children.map((c) => c.pid ?? 0),
+    stop: () => Promise.all(children.map(stop)).then(() => undefined),
+  };
 }
 
 async function startEtcd(dirs: string[]): Promise<Target> {
@@ -110,7 +136,12 @@ async function startEtcd(dirs: string[]): Promise<Target> {
   });
   const endpoints = clients.map((c) => `127.0.0.1:${c}`);
   await waitWritable(endpoints[0]!);
-  return { name: "etcd", endpoints, stop: () => Promise.all(children.map(stop)).then(() => undefined) };
+  return {
+    name: "etcd",
+    endpoints,
+    pids: children.map((c) => c.pid ?? 0),
+    stop: () => Promise.all(children.map(stop)).then(() => undefined),
+  };
 }
 
 async function waitWritable(endpoint: string): Promise<void> {
@@ -138,7 +169,10 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-type Result = Pick<BenchResult, "opsPerSec" | "p50Ms" | "p99Ms">;
+type Result = Pick<BenchResult, "opsPerSec" | "p50Ms" | "p99Ms"> & {
+  /** Server CPU (all members, user + system) per operation. */
+  cpuMsPerOp: number;
+};
 
 /** The same load generator as `photon chainfire bench`: 4 connections spread over the members. */
 function load(endpoints: string[], w: (typeof workloads)[number]): Promise<BenchResult> {
@@ -172,10 +206,12 @@ for (const start of targetNames.map((t) => starters[t as keyof typeof starters])
   const target = await start(dirs);
   try {
     for (const w of selected) {
-      const r = await load(target.endpoints, w);
+      const cpuBefore = cpuMs(target.pids);
+      const b = await load(target.endpoints, w);
+      const r: Result = { ...b, cpuMsPerOp: (cpuMs(target.pids) - cpuBefore) / Math.max(1, b.ops) };
       results.set(`${target.name}|${w.name}|${w.inFlight}`, r);
       console.error(
-        `${target.name.padEnd(9)} ${w.name.padEnd(17)} x${String(w.inFlight).padEnd(3)} ${r.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms`,
+        `${target.name.padEnd(9)} ${w.name.padEnd(17)} x${String(w.inFlight).padEnd(3)} ${r.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  server CPU ${r.cpuMsPerOp.toFixed(3)} ms/op`,
       );
     }
   } finally {
@@ -184,15 +220,15 @@ for (const start of targetNames.map((t) => starters[t as keyof typeof starters])
   }
 }
 rows.push(
-  "| workload | in flight | chainfire ops/s | etcd ops/s | ratio | chainfire p50/p99 ms | etcd p50/p99 ms |",
+  "| workload | in flight | chainfire ops/s | etcd ops/s | ratio | chainfire p50/p99 ms | etcd p50/p99 ms | server CPU ms/op chainfire / etcd |",
 );
-rows.push("|---|---|---|---|---|---|---|");
-const none: Result = { opsPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN };
+rows.push("|---|---|---|---|---|---|---|---|");
+const none: Result = { opsPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, cpuMsPerOp: Number.NaN };
 for (const w of selected) {
   const c = results.get(`chainfire|${w.name}|${w.inFlight}`) ?? none;
   const e = results.get(`etcd|${w.name}|${w.inFlight}`) ?? none;
   rows.push(
-    `| ${w.name} | ${w.inFlight} | ${c.opsPerSec.toFixed(0)} | ${e.opsPerSec.toFixed(0)} | ${(c.opsPerSec / e.opsPerSec).toFixed(2)}× | ${c.p50Ms.toFixed(2)} / ${c.p99Ms.toFixed(2)} | ${e.p50Ms.toFixed(2)} / ${e.p99Ms.toFixed(2)} |`,
+    `| ${w.name} | ${w.inFlight} | ${c.opsPerSec.toFixed(0)} | ${e.opsPerSec.toFixed(0)} | ${(c.opsPerSec / e.opsPerSec).toFixed(2)}× | ${c.p50Ms.toFixed(2)} / ${c.p99Ms.toFixed(2)} | ${e.p50Ms.toFixed(2)} / ${e.p99Ms.toFixed(2)} | ${c.cpuMsPerOp.toFixed(3)} / ${e.cpuMsPerOp.toFixed(3)} |`,
   );
 }
 console.log(

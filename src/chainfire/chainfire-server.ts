@@ -102,6 +102,7 @@ export class ChainfireServer {
         log,
         ...(o.snapshotEveryEntries ? { snapshotEveryEntries: o.snapshotEveryEntries } : {}),
         join: o.initialClusterState === "existing",
+        onLogSync: (s) => metrics.walSyncSeconds.observe(s),
         onLeaderChange: (leading) => {
           metrics.leaderChanges.inc();
           log.info({ leading }, "chainfire: leadership changed");

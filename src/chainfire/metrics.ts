@@ -7,6 +7,7 @@ import type { WatchHub } from "./watch-hub.ts";
 
 export interface ChainfireMetrics {
   writeSeconds: Histogram;
+  walSyncSeconds: Histogram;
   proposals: Counter;
   leaderChanges: Counter;
 }
@@ -52,6 +53,12 @@ export function chainfireMetrics(
     writeSeconds: new Histogram({
       name: "chainfire_disk_write_seconds",
       help: "time from apply to fsync of a write batch",
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    walSyncSeconds: new Histogram({
+      name: "chainfire_wal_fsync_seconds",
+      help: "fdatasync latency of the Raft write-ahead log (one per batch of Readys)",
       buckets: latencyBuckets,
       registers: [registry],
     }),

@@ -3,12 +3,15 @@
 // and answers once the entry is applied locally (apply is deterministic, so the outcome is the
 // leader's). Lease keep-alives are forwarded too, because lease deadlines live on the leader.
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import type { Logger } from "pino";
 import { LmdbRaftEnv } from "../core/raft/lmdb-log-storage.ts";
 import { RaftDriver } from "../core/raft/node-driver.ts";
 import { RaftNode } from "../core/raft/raft-node.ts";
+import type { DurableRaftStorage } from "../core/raft/storage.ts";
 import { TcpTransport } from "../core/raft/transport.ts";
-import type { Entry, SoftState } from "../core/raft/types.ts";
+import type { ConfState, Entry, SoftState } from "../core/raft/types.ts";
+import { WalLogStorage } from "../core/raft/wal-log-storage.ts";
 import { EtcdError, etcdErrors } from "./etcd-errors.ts";
 import type { MembershipChange, RaftView } from "./grpc/context.ts";
 import type { KvStore, Replicator } from "./kv-store.ts";
@@ -101,6 +104,29 @@ export interface ReplicationOptions {
   join?: boolean;
   /** Compact the Raft log into a snapshot every this many applied entries. */
   snapshotEveryEntries?: number;
+  /** Observes each fdatasync of the Raft log (seconds). */
+  onLogSync?: (seconds: number) => void;
+}
+
+/**
+ * The Raft log: a write-ahead log in <data-dir>/wal (one fdatasync per batch), or, for a data
+ * dir created before the WAL existed, the LMDB log it already holds in <data-dir>/raft.
+ */
+async function openLog(
+  o: ReplicationOptions,
+  bootstrap: ConfState | undefined,
+): Promise<{ storage: DurableRaftStorage; close: () => Promise<void> }> {
+  const legacy = `${o.dataDir}/raft`;
+  if (existsSync(`${legacy}/data.mdb`)) {
+    const env = new LmdbRaftEnv(legacy);
+    return { storage: env.group(RAFT_GROUP, bootstrap), close: () => env.close() };
+  }
+  const wal = await WalLogStorage.open(`${o.dataDir}/wal`, { log: o.log, bootstrap });
+  if (o.onLogSync) {
+    const observe = o.onLogSync;
+    wal.onSync = (seconds) => observe(seconds);
+  }
+  return { storage: wal, close: () => wal.close() };
 }
 
 /** Default for snapshotEveryEntries (etcd: --snapshot-count 100 000; our entries are bigger). */
@@ -121,16 +147,14 @@ export class RaftReplication implements Replicator, RaftView {
 
   private constructor(
     private readonly o: ReplicationOptions,
-    private readonly env: LmdbRaftEnv,
+    private readonly closeLog: () => Promise<void>,
     private readonly transport: TcpTransport,
     private readonly driver: RaftDriver,
   ) {}
 
   static async start(o: ReplicationOptions): Promise<RaftReplication> {
-    const env = new LmdbRaftEnv(`${o.dataDir}/raft`);
-    const storage = o.join
-      ? env.group(RAFT_GROUP)
-      : env.group(RAFT_GROUP, { voters: o.members.map((m) => m.id), learners: [] });
+    const log = await openLog(o, o.join ? undefined : { voters: o.members.map((m) => m.id), learners: [] });
+    const storage = log.storage;
     // The state image may lag the log after a power loss (it is not fsynced on its own); if the
     // log was compacted past it, the Raft snapshot holds the state to start from.
     const snap = storage.snapshot();
@@ -177,7 +201,7 @@ export class RaftReplication implements Replicator, RaftView {
       onSoftState: (s) => self?.onSoftState(s),
       onFatal: () => process.exitCode === undefined && o.log.fatal("chainfire: raft stopped"),
     });
-    self = new RaftReplication(o, env, transport, driver);
+    self = new RaftReplication(o, log.close, transport, driver);
     return self;
   }
 
@@ -453,6 +477,6 @@ export class RaftReplication implements Replicator, RaftView {
       w.reject(etcdErrors.stopped());
     }
     this.forwarded.clear();
-    await this.env.close();
+    await this.closeLog();
   }
 }

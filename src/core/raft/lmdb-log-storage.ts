@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { type Database, open, type RootDatabase } from "lmdb";
 import { limitSize } from "./entry-size.ts";
 import { CompactedError, SnapshotOutOfDateError, UnavailableError } from "./errors.ts";
-import type { RaftStorage } from "./storage.ts";
+import type { DurableRaftStorage, PersistBatch } from "./storage.ts";
 import {
   type ConfState,
   EMPTY_HARD_STATE,
@@ -56,13 +56,9 @@ export class LmdbRaftEnv {
   }
 }
 
-export interface PersistBatch {
-  snapshot?: Snapshot | undefined;
-  entries: readonly Entry[];
-  hardState?: HardState | undefined;
-}
+export type { PersistBatch } from "./storage.ts";
 
-export class LmdbLogStorage implements RaftStorage {
+export class LmdbLogStorage implements DurableRaftStorage {
   private hs: HardState;
   private snap: Snapshot;
   /** Index of the snapshot; entries start after it. */

@@ -5,8 +5,8 @@
 // Linearizable reads wait for a ReadIndex and for the application to catch up to it.
 import type { Logger } from "pino";
 import type { ConfChange } from "./conf-change.ts";
-import type { LmdbLogStorage } from "./lmdb-log-storage.ts";
 import type { RaftNode, RaftStatus, Ready } from "./raft-node.ts";
+import type { DurableRaftStorage } from "./storage.ts";
 import type { Entry, HardState, Message, Snapshot, SoftState } from "./types.ts";
 
 /** Messages a leader may send before its own log is fsynced. */
@@ -19,7 +19,7 @@ export const READ_INDEX_TIMEOUT_MS = 5_000;
 
 export interface DriverOptions {
   node: RaftNode;
-  storage: LmdbLogStorage;
+  storage: DurableRaftStorage;
   send: (msgs: readonly Message[]) => void;
   tickMs: number;
   log: Logger;

@@ -30,3 +30,22 @@ export interface RaftStorage {
   /** The most recent snapshot; used to bring lagging followers up to date. */
   snapshot(): Snapshot;
 }
+
+/** What one Ready asks to be written: its snapshot, entries and hard state, durably, together. */
+export interface PersistBatch {
+  snapshot?: Snapshot | undefined;
+  entries: readonly Entry[];
+  hardState?: HardState | undefined;
+}
+
+/**
+ * The storage a node driver writes through (LMDB, or the write-ahead log): persist() resolves
+ * only once the batch is fsynced, and only then do the RaftStorage reads reflect it.
+ */
+export interface DurableRaftStorage extends RaftStorage {
+  persist(b: PersistBatch): Promise<void>;
+  /** Records a snapshot of the application at applied index i and drops the entries it covers. */
+  compact(i: number, confState: ConfState, data: Uint8Array): Promise<void>;
+  /** The durable hard state. */
+  hardState(): HardState;
+}
