@@ -122,6 +122,23 @@ export const commandSchema = z.union([
   gcSchema,
 ]);
 export type Command = z.infer<typeof commandSchema>;
+
+/**
+ * The schema of each command type: decoding validates against the one its type names instead
+ * of trying the union's members in turn (a union parse was a tenth of a store's CPU).
+ */
+const schemaByType: Record<string, z.ZodType> = {
+  prewrite: prewriteSchema,
+  commit: commitSchema,
+  rollback: rollbackSchema,
+  checkTxnStatus: checkTxnStatusSchema,
+  resolveLock: resolveLockSchema,
+  txnHeartbeat: txnHeartbeatSchema,
+  rawPut: rawPutSchema,
+  rawDelete: rawDeleteSchema,
+  rawCas: rawCasSchema,
+  gc: gcSchema,
+};
 export type CommandType = Command["type"];
 export type PrewriteCommand = z.infer<typeof prewriteSchema>;
 export type CommitCommand = z.infer<typeof commitSchema>;
@@ -341,9 +358,19 @@ function decodeRaw(b: Uint8Array): unknown {
 
 /** Decodes and validates; throws CodecError with the reason on anything malformed. */
 export function decodeCommand(b: Uint8Array): Command {
-  const parsed = commandSchema.safeParse(decodeRaw(b));
+  const raw = decodeRaw(b) as { type?: unknown };
+  const schema = typeof raw.type === "string" ? schemaByType[raw.type] : undefined;
+  const parsed = (schema ?? commandSchema).safeParse(raw);
   if (!parsed.success) throw new CodecError(`invalid command: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
+  return parsed.data as Command;
+}
+
+/**
+ * Decodes bytes that already passed `decodeCommand` (a replicated log entry the leader validated
+ * before proposing): the binary structure is still checked, the schema is not run again.
+ */
+export function decodeValidatedCommand(b: Uint8Array): Command {
+  return decodeRaw(b) as Command;
 }
 
 /** Validates a command built in memory (e.g. from an API request); throws CodecError. */

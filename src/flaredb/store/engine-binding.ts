@@ -1,14 +1,13 @@
 // The store's binding to the transaction engine (src/flaredb/engine): commands arrive as the
-// engine's binary codec (base64), are validated by decoding them, replicated as those bytes and
-// applied with applyCommand; reads run txnGet/txnBatchGet/txnScan (snapshot at a timestamp) or
+// engine's binary codec (base64), are validated by decoding them, replicated as those bytes
+// (command-entry.ts) and applied with applyCommand (region-peer.ts); reads run txnGet/txnBatchGet/txnScan (snapshot at a timestamp) or
 // the raw reads. The physical key layout maps a region's user range to one physical range.
 import { z } from "zod";
 import { ApiError } from "../../core/errors.ts";
 import { MAX_BATCH_KEYS, MAX_SCAN_LIMIT } from "../api.ts";
-import { applyCommand } from "../engine/apply.ts";
 import { type Command, commandKeys, decodeCommand } from "../engine/commands.ts";
 import { decodeUserKey, parseKey, physicalRange } from "../engine/keys.ts";
-import type { KvReader, KvWriter } from "../engine/kv.ts";
+import type { KvReader } from "../engine/kv.ts";
 import { rawGet, rawScan, txnBatchGet, txnGet, txnScan } from "../engine/read.ts";
 import { fromWire, toWire } from "../wire-codec.ts";
 
@@ -54,10 +53,6 @@ export function parseCommandBytes(b64: unknown): ParsedCommand {
   return { command, bytes: b, keys: commandKeys(command) };
 }
 
-export function applyBytes(kv: KvWriter, b: Uint8Array, nowMs: number): unknown {
-  return toWire(applyCommand(kv, decodeCommand(b), nowMs));
-}
-
 export function parseRead(wire: unknown): StoreRead {
   const r = storeReadSchema.safeParse(fromWire(wire));
   if (r.success) return r.data;
@@ -72,8 +67,12 @@ export function readKeys(q: StoreRead): Uint8Array[] {
   return [];
 }
 
-export function runRead(kv: KvReader, q: StoreRead, nowMs: number): unknown {
-  const o = "ignoreLocksOf" in q && q.ignoreLocksOf ? { ignoreLocksOf: q.ignoreLocksOf } : {};
+/** Runs a read on the region's data; snapshot reads below the region's GC safe point are refused. */
+export function runRead(kv: KvReader, q: StoreRead, nowMs: number, safePoint = 0): unknown {
+  const o = {
+    ...("ignoreLocksOf" in q && q.ignoreLocksOf ? { ignoreLocksOf: q.ignoreLocksOf } : {}),
+    ...(safePoint ? { safePoint } : {}),
+  };
   switch (q.op) {
     case "get":
       return toWire(txnGet(kv, q.key, q.ts, o));

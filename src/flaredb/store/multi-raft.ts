@@ -163,8 +163,9 @@ export class MultiRaft {
     return p && !p.destroyed ? p : undefined;
   }
 
-  propose(p: RegionPeer, entry: RegionEntry): Promise<unknown> {
-    const data = new TextEncoder().encode(JSON.stringify(entry));
+  /** Proposes a JSON entry or a binary command entry (command-entry.ts); resolves once applied. */
+  propose(p: RegionPeer, entry: RegionEntry | Uint8Array): Promise<unknown> {
+    const data = entry instanceof Uint8Array ? entry : new TextEncoder().encode(JSON.stringify(entry));
     let at: { index: number; term: number };
     try {
       at = p.node.propose(data);

@@ -12,7 +12,11 @@ import {
   type Snapshot,
 } from "../../core/raft/index.ts";
 import { b64ToKey, keyToB64, type RegionDescriptor } from "../api.ts";
-import { applyBytes, storageRange } from "./engine-binding.ts";
+import { applyCommand } from "../engine/apply.ts";
+import { commandKeys, decodeValidatedCommand } from "../engine/commands.ts";
+import { toWire } from "../wire-codec.ts";
+import { decodeCommandEntry as decodeBinaryEntry } from "./command-entry.ts";
+import { storageRange } from "./engine-binding.ts";
 import { GroupLog } from "./group-log.ts";
 import { keyInRegion } from "./key-range.ts";
 import { LmdbKv } from "./kv-view.ts";
@@ -55,6 +59,8 @@ export type FollowUp =
 export interface RegionSnapshotImage {
   region: RegionDescriptor;
   pairs: Array<[string, string]>;
+  /** The region's applied GC safe point travels with its data. */
+  safePoint?: number;
 }
 
 export class RegionPeer {
@@ -74,6 +80,8 @@ export class RegionPeer {
   }> = [];
   lead = "";
   destroyed = false;
+  /** The highest GC safe point this replica applied: reads and prewrites below it are refused. */
+  safePoint = 0;
   // statistics
   writes = 0;
   reads_ = 0;
@@ -93,6 +101,7 @@ export class RegionPeer {
   ) {
     this.region = region;
     this.applied = applied;
+    this.safePoint = ctx.db.regions.get(id)?.safePoint ?? 0;
     this.node = new RaftNode({
       groupId: String(id),
       id: ctx.storeId,
@@ -128,7 +137,11 @@ export class RegionPeer {
       for (const [k, v] of kv.scan(s, e, Number.MAX_SAFE_INTEGER, false))
         pairs.push([keyToB64(k), keyToB64(v)]);
     }
-    const image: RegionSnapshotImage = { region: state.region, pairs };
+    const image: RegionSnapshotImage = {
+      region: state.region,
+      pairs,
+      ...(state.safePoint ? { safePoint: state.safePoint } : {}),
+    };
     return {
       metadata: { index: state.applied, term, confState: { voters: state.region.peers, learners: [] } },
       data: new TextEncoder().encode(JSON.stringify(image)),
@@ -153,7 +166,12 @@ export class RegionPeer {
       voters: [...snap.metadata.confState.voters],
       learners: [...snap.metadata.confState.learners],
     });
-    this.ctx.db.regions.putSync(this.id, { region: image.region, applied: snap.metadata.index });
+    this.safePoint = image.safePoint ?? 0;
+    this.ctx.db.regions.putSync(this.id, {
+      region: image.region,
+      applied: snap.metadata.index,
+      ...(this.safePoint ? { safePoint: this.safePoint } : {}),
+    });
     this.region = image.region;
     this.applied = snap.metadata.index;
     this.sizeEstimateBytes = snap.data.length;
@@ -183,6 +201,11 @@ export class RegionPeer {
         continue;
       }
       if (e.data.length === 0) continue; // a new leader's empty entry
+      const bin = decodeBinaryEntry(e.data);
+      if (bin) {
+        results.set(e.index, this.applyOne(kv, bin.command, bin.nowMs));
+        continue;
+      }
       let entry: RegionEntry;
       try {
         entry = JSON.parse(new TextDecoder().decode(e.data)) as RegionEntry;
@@ -191,24 +214,8 @@ export class RegionPeer {
         continue;
       }
       if (entry.t === "c") {
-        const region = this.region;
-        if (!entry.k.every((k) => keyInRegion(region, b64ToKey(k)))) {
-          // Proposed before a split moved the key elsewhere: the client must route again.
-          results.set(e.index, { error: epochStale(region) });
-          continue;
-        }
-        try {
-          const bytes = b64ToKey(entry.c);
-          results.set(e.index, { result: applyBytes(kv, bytes, entry.n) });
-          this.writes++;
-          this.sizeEstimateBytes += bytes.length;
-          if (this.sampleKeys.length < LOAD_SAMPLE_KEYS) this.sampleKeys.push(entry.k[0]!);
-          else this.sampleKeys[(this.writes * 7919) % LOAD_SAMPLE_KEYS] = entry.k[0]!;
-        } catch (err) {
-          results.set(e.index, {
-            error: { code: "Internal", message: `apply failed: ${(err as Error).message}` },
-          });
-        }
+        // A command entry written by an older store (JSON, base64 command).
+        results.set(e.index, this.applyOne(kv, b64ToKey(entry.c), entry.n));
         continue;
       }
       if (entry.t === "s") {
@@ -222,7 +229,45 @@ export class RegionPeer {
       }
     }
     if (changed && this.region)
-      this.ctx.db.regions.putSync(this.id, { region: this.region, applied: this.applied });
+      this.ctx.db.regions.putSync(this.id, {
+        region: this.region,
+        applied: this.applied,
+        ...(this.safePoint ? { safePoint: this.safePoint } : {}),
+      });
+  }
+
+  /**
+   * Applies one command (bytes the leader validated before proposing) with the stamped clock,
+   * the region's range (so a gc stays inside it) and its applied GC safe point (so a prewrite
+   * below it is refused). A command whose keys left the region (a split committed first) fails.
+   */
+  private applyOne(kv: LmdbKv, bytes: Uint8Array, nowMs: number): unknown {
+    const region = this.region!;
+    try {
+      const command = decodeValidatedCommand(bytes);
+      const keys = commandKeys(command);
+      if (!keys.every((k) => keyInRegion(region, k))) {
+        // Proposed before a split moved the key elsewhere: the client must route again.
+        return { error: epochStale(region) };
+      }
+      const result = applyCommand(kv, command, nowMs, {
+        safePoint: this.safePoint,
+        range: { start: b64ToKey(region.start), end: region.end ? b64ToKey(region.end) : undefined },
+      });
+      if (command.type === "gc" && result.ok && command.safePoint > this.safePoint)
+        this.safePoint = command.safePoint;
+      this.writes++;
+      this.sizeEstimateBytes += bytes.length;
+      const k = keys[0];
+      if (k) {
+        const key = keyToB64(k);
+        if (this.sampleKeys.length < LOAD_SAMPLE_KEYS) this.sampleKeys.push(key);
+        else this.sampleKeys[(this.writes * 7919) % LOAD_SAMPLE_KEYS] = key;
+      }
+      return { result: toWire(result) };
+    } catch (err) {
+      return { error: { code: "Internal", message: `apply failed: ${(err as Error).message}` } };
+    }
   }
 
   private stageSplit(

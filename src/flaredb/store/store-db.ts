@@ -15,6 +15,8 @@ export interface StoredEntry {
 export interface RegionState {
   region: RegionDescriptor;
   applied: number;
+  /** The highest GC safe point the region applied (absent: none). */
+  safePoint?: number;
 }
 
 export interface SnapMeta {

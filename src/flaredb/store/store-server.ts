@@ -13,7 +13,6 @@ import {
   executeBatchRequestSchema,
   executeRequestSchema,
   type HeartbeatReply,
-  keyToB64,
   type ReadRequest,
   type RegionDescriptor,
   readRequestSchema,
@@ -23,6 +22,7 @@ import {
 import { H2JsonClient } from "../rpc/h2-json-client.ts";
 import { H2JsonServer } from "../rpc/h2-json-server.ts";
 import { parseBody } from "../rpc/parse-body.ts";
+import { encodeCommandEntry } from "./command-entry.ts";
 import { parseCommandBytes, parseRead, readKeys, runRead } from "./engine-binding.ts";
 import { compareKeys, keyInRegion } from "./key-range.ts";
 import { LmdbKv } from "./kv-view.ts";
@@ -249,12 +249,7 @@ export class FlareStore {
   private async execute(req: ExecuteRequest): Promise<unknown> {
     const cmd = parseCommandBytes(req.cmd);
     const p = this.routed(req, cmd.keys);
-    const result = await this.raft.propose(p, {
-      t: "c",
-      k: cmd.keys.map(keyToB64),
-      c: req.cmd,
-      n: (this.o.now ?? Date.now)(),
-    });
+    const result = await this.raft.propose(p, encodeCommandEntry((this.o.now ?? Date.now)(), cmd.bytes));
     return { result };
   }
 
@@ -265,10 +260,9 @@ export class FlareStore {
       cmds.flatMap((c) => c.keys),
     );
     const now = (this.o.now ?? Date.now)();
+    // Proposed back to back, the entries land in one Ready: one fsync for the whole batch.
     const results = await Promise.all(
-      cmds.map((cmd, i) =>
-        this.raft.propose(p, { t: "c", k: cmd.keys.map(keyToB64), c: req.cmds[i]!, n: now }),
-      ),
+      cmds.map((cmd) => this.raft.propose(p, encodeCommandEntry(now, cmd.bytes))),
     );
     return { results };
   }
@@ -301,7 +295,7 @@ export class FlareStore {
     }
     await this.raft.readIndex(p);
     p.reads_++;
-    return { result: runRead(new LmdbKv(this.db.data), q, (this.o.now ?? Date.now)()) };
+    return { result: runRead(new LmdbKv(this.db.data), q, (this.o.now ?? Date.now)(), p.safePoint) };
   }
 
   status() {
