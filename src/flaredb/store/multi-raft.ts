@@ -30,6 +30,8 @@ import type { StoreDb } from "./store-db.ts";
 export const PROPOSAL_TIMEOUT_MS = 10_000;
 /** A read that gets no confirmed read index within this long fails. */
 export const READ_TIMEOUT_MS = 5_000;
+/** Reads waiting for one region's next read-index request at most. */
+export const MAX_QUEUED_READS_PER_REGION = 10_000;
 /** Uninitialized replicas (created by a leader's message before their data arrives) at most. */
 export const MAX_UNINITIALIZED_PEERS = 1_000;
 
@@ -51,6 +53,8 @@ export class MultiRaft {
   private scheduled = false;
   private closed = false;
   private nextRead = 0;
+  /** Regions with reads waiting for their next read-index request. */
+  private readonly readsQueued = new Set<RegionPeer>();
   fatal: Error | undefined;
 
   private constructor(private readonly o: MultiRaftOptions) {}
@@ -197,38 +201,72 @@ export class MultiRaft {
     this.kick();
   }
 
-  /** Resolves when reading the region's local state is linearizable (leader lease or ReadIndex). */
-  async readIndex(p: RegionPeer): Promise<void> {
-    const ctx = `${this.o.storeId}:${++this.nextRead}`;
-    const index = await new Promise<number>((resolve, reject) => {
+  /**
+   * Resolves when reading the region's local state is linearizable (leader lease or ReadIndex).
+   * Reads are batched: all that arrive before the Ready loop's next turn share one read-index
+   * request, issued at that turn (never earlier than the read, so the index it returns covers
+   * every write acknowledged before the read arrived).
+   */
+  readIndex(p: RegionPeer): Promise<void> {
+    if (p.readQueue.length >= MAX_QUEUED_READS_PER_REGION)
+      return Promise.reject(
+        new ApiError("Unavailable", `region ${p.id}: ${MAX_QUEUED_READS_PER_REGION} reads queued; retry`),
+      );
+    return new Promise<void>((resolve, reject) => {
+      p.readQueue.push({ resolve, reject });
+      this.readsQueued.add(p);
+      this.kick();
+    });
+  }
+
+  /** One read-index request per region for the reads queued since the last turn. */
+  private issueReads(): void {
+    for (const p of this.readsQueued) {
+      const waiters = p.readQueue;
+      p.readQueue = [];
+      if (waiters.length === 0 || p.destroyed) continue;
+      const ctx = `${this.o.storeId}:${++this.nextRead}`;
+      const fail = (err: Error) => {
+        for (const w of waiters) w.reject(err);
+      };
       const timer = setTimeout(() => {
         p.reads.delete(ctx);
-        reject(
+        fail(
           new ApiError(
             "Unavailable",
             `region ${p.id}: read index not confirmed within ${READ_TIMEOUT_MS} ms`,
           ),
         );
       }, READ_TIMEOUT_MS);
-      p.reads.set(ctx, { resolve, reject, timer });
+      const done = () => {
+        for (const w of waiters) w.resolve();
+      };
+      p.reads.set(ctx, {
+        resolve: (index) => {
+          if (p.applied >= index) {
+            done();
+            return;
+          }
+          const t = setTimeout(
+            () => fail(new ApiError("Unavailable", `region ${p.id}: not caught up to the read index`)),
+            READ_TIMEOUT_MS,
+          );
+          p.appliedWaiters.push({ index, resolve: done, reject: fail, timer: t });
+        },
+        reject: fail,
+        timer,
+      });
       try {
         p.node.readIndex(ctx);
       } catch (err) {
         clearTimeout(timer);
         p.reads.delete(ctx);
-        reject(err instanceof ReadIndexDroppedError ? new ApiError("Unavailable", err.message) : err);
-        return;
+        fail(
+          err instanceof ReadIndexDroppedError ? new ApiError("Unavailable", err.message) : (err as Error),
+        );
       }
-      this.kick();
-    });
-    if (p.applied >= index) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new ApiError("Unavailable", `region ${p.id}: not caught up to the read index`)),
-        READ_TIMEOUT_MS,
-      );
-      p.appliedWaiters.push({ index, resolve, reject, timer });
-    });
+    }
+    this.readsQueued.clear();
   }
 
   private dropped(p: RegionPeer, err: unknown): Error {
@@ -261,6 +299,7 @@ export class MultiRaft {
     this.running = true;
     try {
       for (;;) {
+        if (this.readsQueued.size) this.issueReads();
         const batch: Array<{ p: RegionPeer; rd: Ready }> = [];
         for (const p of this.peers.values())
           if (!p.destroyed && p.node.hasReady()) batch.push({ p, rd: p.node.ready() });
@@ -379,6 +418,7 @@ export class MultiRaft {
       r.reject(err);
     }
     p.reads.clear();
+    for (const r of p.readQueue.splice(0)) r.reject(err);
     for (const w of p.appliedWaiters.splice(0)) {
       clearTimeout(w.timer);
       w.reject(err);

@@ -68,10 +68,13 @@ export class RegionPeer {
   applied: number;
   readonly node: RaftNode;
   readonly proposals = new Map<number, Pending>();
+  /** Read-index requests in flight, by context: each answers a whole batch of reads. */
   readonly reads = new Map<
     string,
     { resolve: (i: number) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
   >();
+  /** Reads that arrived since the last read-index request; the next one covers them all. */
+  readQueue: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   readonly appliedWaiters: Array<{
     index: number;
     resolve: () => void;
