@@ -15,14 +15,16 @@ import type {
   VectorMatching,
   VectorSelector,
 } from "./ast.ts";
-import { comparisonOps } from "./ast.ts";
+import { binop, dropsName, isComparison } from "./binop.ts";
 import { evalInstantFunction } from "./instant-functions.ts";
+import { dropName, keyOf } from "./label-cache.ts";
 import { quantile } from "./quantile.ts";
 import { QueryError } from "./query-error.ts";
 import { rangeFunctions } from "./range-functions.ts";
-import { formatFloat, goPow, type Points, type Sample, type Value } from "./value.ts";
+import { evalSeriesMajor } from "./series-major.ts";
+import { formatFloat, type Points, type Sample, type Value } from "./value.ts";
 
-export { QueryError };
+export { binop, dropName, keyOf, QueryError };
 
 export interface Queryable {
   select(matchers: readonly Matcher[], mint: number, maxt: number): SelectedSeries[];
@@ -37,6 +39,8 @@ export interface EvalOptions {
   defaultSubqueryStepMs?: number;
   /** Most samples a query may load (Prometheus's --query.max-samples). */
   maxSamples?: number;
+  /** Skip the series-major path (tests compare the two). */
+  stepByStep?: boolean;
 }
 
 export const defaultLookbackMs = 300_000;
@@ -46,29 +50,6 @@ export interface RangeResult {
   labels: Labels;
   ts: number[];
   vs: number[];
-}
-
-const keyCache = new WeakMap<Labels, string>();
-export function keyOf(labels: Labels): string {
-  let k = keyCache.get(labels);
-  if (k === undefined) {
-    k = labelsKey(labels);
-    keyCache.set(labels, k);
-  }
-  return k;
-}
-
-const dropNameCache = new WeakMap<Labels, Labels>();
-export function dropName(labels: Labels): Labels {
-  let d = dropNameCache.get(labels);
-  if (!d) {
-    d =
-      labels[0]?.[0] === metricNameLabel || labels.some(([n]) => n === metricNameLabel)
-        ? labels.filter(([n]) => n !== metricNameLabel)
-        : labels;
-    dropNameCache.set(labels, d);
-  }
-  return d;
 }
 
 function upperBound(ts: ArrayLike<number>, t: number): number {
@@ -195,6 +176,19 @@ export class Evaluator {
 
   /** Evaluates at every step; returns the series of the result (vector/scalar results only). */
   evalRange(): RangeResult[] {
+    const { startMs, endMs, stepMs } = this.opts;
+    const fast = this.opts.stepByStep
+      ? undefined
+      : evalSeriesMajor(
+          this.expr,
+          { startMs, stepMs, n: Math.floor((endMs - startMs) / stepMs) + 1 },
+          {
+            series: (vs) => this.series(vs),
+            distinctWithoutName: (vs) => this.distinctWithoutName(vs),
+            lookbackMs: this.lookbackMs,
+          },
+        );
+    if (fast) return fast;
     const out = new Map<string, RangeResult>();
     for (let t = this.opts.startMs; t <= this.opts.endMs; t += this.opts.stepMs) {
       const v = this.eval(this.expr, t);
@@ -425,6 +419,7 @@ export class Evaluator {
         rangeEndMs: m.rangeEndMs,
         evalMs: t,
         params,
+        noResets: false,
       };
       for (const s of m.series) {
         args.ts = s.ts;
@@ -517,45 +512,6 @@ function absentLabels(e: Expr): Labels {
   }
   return [...out.entries()].filter(([, v]) => v !== "").sort((x, y) => (x[0] < y[0] ? -1 : 1));
 }
-
-/** Go's float arithmetic for an operator; for comparisons, [lhs, whether it holds]. */
-export function binop(op: Binary["op"], l: number, r: number): [number, boolean] {
-  switch (op) {
-    case "+":
-      return [l + r, true];
-    case "-":
-      return [l - r, true];
-    case "*":
-      return [l * r, true];
-    case "/":
-      return [l / r, true];
-    case "%":
-      return [l % r, true];
-    case "^":
-      return [goPow(l, r), true];
-    case "atan2":
-      return [Math.atan2(l, r), true];
-    case "==":
-      return [l, l === r];
-    case "!=":
-      return [l, l !== r];
-    case ">":
-      return [l, l > r];
-    case "<":
-      return [l, l < r];
-    case ">=":
-      return [l, l >= r];
-    case "<=":
-      return [l, l <= r];
-    default:
-      throw new QueryError(`operator "${op}" not allowed here`);
-  }
-}
-
-const isComparison = (op: Binary["op"]) => comparisonOps.includes(op);
-/** Prometheus 2.42 drops the metric name for these operators only (atan2 keeps it). */
-const dropsName = (op: Binary["op"]) =>
-  op === "+" || op === "-" || op === "*" || op === "/" || op === "%" || op === "^";
 
 function vectorScalar(b: Binary, vec: Sample[], scalar: number, swap: boolean): Sample[] {
   const out: Sample[] = [];

@@ -211,7 +211,7 @@ export function evalInstantFunction(name: string, args: Value[], tMs: number): V
  */
 const bucketInfo = new WeakMap<Labels, { upper: number | undefined; labels: Labels; key: string }>();
 
-function bucketOf(l: Labels): { upper: number | undefined; labels: Labels; key: string } {
+export function bucketOf(l: Labels): { upper: number | undefined; labels: Labels; key: string } {
   let info = bucketInfo.get(l);
   if (!info) {
     const labels = l.filter(([n]) => n !== "le" && n !== metricNameLabel);

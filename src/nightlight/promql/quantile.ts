@@ -31,35 +31,60 @@ export function bucketQuantile(q: number, input: Bucket[]): number {
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
   const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
-  if (sorted.length === 0 || sorted.at(-1)!.upperBound !== Number.POSITIVE_INFINITY) return Number.NaN;
-  // Buckets with the same upper bound (from different series) are summed.
-  const buckets: Bucket[] = [];
-  for (const b of sorted) {
-    const last = buckets.at(-1);
-    if (last && last.upperBound === b.upperBound) last.count += b.count;
-    else buckets.push({ ...b });
+  const uppers = new Float64Array(sorted.length);
+  const counts = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    uppers[i] = sorted[i]!.upperBound;
+    counts[i] = sorted[i]!.count;
+  }
+  return sortedBucketQuantile(q, uppers, counts, sorted.length);
+}
+
+/**
+ * bucketQuantile over buckets already in ascending order of bound (`uppers[0..len)`, with their
+ * `counts`), which it overwrites: a range query sorts each group's buckets once, not per step.
+ */
+export function sortedBucketQuantile(
+  q: number,
+  uppers: Float64Array,
+  counts: Float64Array,
+  len: number,
+): number {
+  if (Number.isNaN(q)) return Number.NaN;
+  if (q < 0) return Number.NEGATIVE_INFINITY;
+  if (q > 1) return Number.POSITIVE_INFINITY;
+  if (len === 0 || uppers[len - 1] !== Number.POSITIVE_INFINITY) return Number.NaN;
+  // Buckets with the same upper bound (from different series) are summed, in place.
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    if (n > 0 && uppers[n - 1] === uppers[i]) counts[n - 1] = counts[n - 1]! + counts[i]!;
+    else {
+      uppers[n] = uppers[i]!;
+      counts[n] = counts[i]!;
+      n++;
+    }
   }
   // Counts must not fall as bounds rise (a scrape can race a histogram's update).
   let max = Number.NEGATIVE_INFINITY;
-  for (const b of buckets) {
-    if (b.count > max) max = b.count;
-    else b.count = max;
+  for (let i = 0; i < n; i++) {
+    if (counts[i]! > max) max = counts[i]!;
+    else counts[i] = max;
   }
-  if (buckets.length < 2) return Number.NaN;
-  const observations = buckets.at(-1)!.count;
+  if (n < 2) return Number.NaN;
+  const observations = counts[n - 1]!;
   if (observations === 0) return Number.NaN;
   let rank = q * observations;
   let b = 0;
-  while (b < buckets.length - 1 && !(buckets[b]!.count >= rank)) b++;
-  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upperBound;
-  if (b === 0 && buckets[0]!.upperBound <= 0) return buckets[0]!.upperBound;
+  while (b < n - 1 && !(counts[b]! >= rank)) b++;
+  if (b === n - 1) return uppers[n - 2]!;
+  if (b === 0 && uppers[0]! <= 0) return uppers[0]!;
   let bucketStart = 0;
-  const bucketEnd = buckets[b]!.upperBound;
-  let count = buckets[b]!.count;
+  const bucketEnd = uppers[b]!;
+  let count = counts[b]!;
   if (b > 0) {
-    bucketStart = buckets[b - 1]!.upperBound;
-    count -= buckets[b - 1]!.count;
-    rank -= buckets[b - 1]!.count;
+    bucketStart = uppers[b - 1]!;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
   }
   return bucketStart + (bucketEnd - bucketStart) * (rank / count);
 }

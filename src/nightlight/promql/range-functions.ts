@@ -17,6 +17,8 @@ export interface RangeArgs {
   evalMs: number;
   /** Scalar arguments (quantile, smoothing factors, prediction offset). */
   params: number[];
+  /** Set when the caller knows no value in the window is below its predecessor (no scan needed). */
+  noResets: boolean;
 }
 
 /** rate, increase and delta: the change over the window, extrapolated to its edges. */
@@ -25,7 +27,7 @@ export function extrapolatedRate(a: RangeArgs, isCounter: boolean, isRate: boole
   const n = hi - lo;
   if (n < 2) return undefined;
   let result = vs[hi - 1]! - vs[lo]!;
-  if (isCounter) {
+  if (isCounter && !a.noResets) {
     let last = 0;
     for (let i = lo; i < hi; i++) {
       const v = vs[i]!;
