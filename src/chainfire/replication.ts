@@ -78,7 +78,7 @@ function idFrom(text: string): string {
 }
 
 type Forward =
-  | { t: "propose"; rid: number; data: string }
+  | { t: "propose"; rid: number; bin: Uint8Array }
   | { t: "proposed"; rid: number; index: number; term: number }
   | { t: "keepalive"; rid: number; id: number }
   | { t: "conf"; rid: number; type: MembershipChange; nodeId: string }
@@ -180,7 +180,7 @@ export class RaftReplication implements Replicator, RaftView {
         for (const m of ms) self?.driverStep(m);
       },
       onUnreachable: (to) => self?.driverUnreachable(to),
-      onApp: (from, payload) => self?.onForward(from, payload as Forward),
+      onApp: (from, payload) => self?.onForward(from, payload as unknown as Forward),
     });
     for (const m of o.members) if (m.id !== o.self.id) transport.setPeer(m.id, m.peerURL);
     // Members that joined after bootstrap are known from the replicated member list.
@@ -252,7 +252,7 @@ export class RaftReplication implements Replicator, RaftView {
         throw etcdErrors.noLeader();
       }
     } else {
-      const reply = await this.forward({ t: "propose", rid: 0, data: Buffer.from(data).toString("base64") });
+      const reply = await this.forward({ t: "propose", rid: 0, bin: data });
       if (reply.t !== "proposed") throw etcdErrors.timeout();
       at = { index: reply.index, term: reply.term };
     }
@@ -431,7 +431,7 @@ export class RaftReplication implements Replicator, RaftView {
         let reply: Forward;
         try {
           if (!this.leading) throw etcdErrors.noLeader();
-          const at = this.driver.propose(new Uint8Array(Buffer.from(f.data, "base64")));
+          const at = this.driver.propose(f.bin);
           reply = { t: "proposed", rid: f.rid, ...at };
         } catch (err) {
           const e = err instanceof EtcdError ? err : etcdErrors.noLeader();

@@ -165,6 +165,31 @@ test("commands survive the log codec byte for byte", () => {
   );
 });
 
+test("binary puts keep exactly the optional fields they had", () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.option(fc.uint8Array({ maxLength: 300 }), { nil: undefined }),
+      fc.option(fc.integer({ min: 0, max: 2 ** 53 - 1 }), { nil: undefined }),
+      fc.option(fc.boolean(), { nil: undefined }),
+      fc.option(fc.boolean(), { nil: undefined }),
+      fc.option(fc.boolean(), { nil: undefined }),
+      (k, v, lease, prevKv, ignoreValue, ignoreLease) => {
+        const req: Record<string, unknown> = { key: Buffer.from(k) };
+        if (v !== undefined) req.value = Buffer.from(v);
+        if (lease !== undefined) req.lease = lease;
+        if (prevKv !== undefined) req.prevKv = prevKv;
+        if (ignoreValue !== undefined) req.ignoreValue = ignoreValue;
+        if (ignoreLease !== undefined) req.ignoreLease = ignoreLease;
+        const cmd = { op: "put", req } as Command;
+        assert.deepEqual(decodeCommand(encodeCommand(cmd)), cmd);
+      },
+    ),
+  );
+  const other: Command = { op: "deleteRange", req: { key: Buffer.from([0, 1, 255]) } };
+  assert.deepEqual(decodeCommand(encodeCommand(other)), other);
+});
+
 test("replaying the same commands gives the same state (deterministic apply)", () => {
   fc.assert(
     fc.property(

@@ -1,11 +1,12 @@
-// Raft messages between processes over TCP: one connection per peer, length-prefixed JSON
-// frames, and per-peer batching (everything queued in one turn of the event loop goes out as
-// one frame). Messages to a peer that cannot be reached are dropped and reported, as Raft
+// Raft messages between processes over TCP: one connection per peer, length-prefixed binary
+// frames (message-codec.ts), and per-peer batching (everything queued in one turn of the
+// event loop goes out as one frame, in one write). Messages to a peer that cannot be reached are dropped and reported, as Raft
 // expects of a lossy network; the queue per peer is bounded. Frames can also carry small
 // application payloads (e.g. a follower forwarding a proposal to its leader).
 import { connect, createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
-import type { Entry, Message, NodeId, Snapshot } from "./types.ts";
+import { type AppPayload, decodeFrame, encodeFrame } from "./message-codec.ts";
+import type { Message, NodeId } from "./types.ts";
 
 /** Messages queued for one peer before the oldest are dropped. */
 export const MAX_PEER_QUEUE_MESSAGES = 10_000;
@@ -13,37 +14,6 @@ export const MAX_PEER_QUEUE_MESSAGES = 10_000;
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** Wait before redialing a peer that refused or dropped the connection. */
 export const REDIAL_DELAY_MS = 100;
-
-interface Frame {
-  from: NodeId;
-  msgs?: unknown[];
-  app?: unknown[];
-}
-
-const b64 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString("base64");
-const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
-
-function encodeMessage(m: Message): unknown {
-  return {
-    ...m,
-    entries: m.entries.map((e) => ({ ...e, data: b64(e.data) })),
-    ...(m.snapshot ? { snapshot: { metadata: m.snapshot.metadata, data: b64(m.snapshot.data) } } : {}),
-  };
-}
-
-function decodeMessage(raw: unknown): Message {
-  const m = raw as Message & {
-    entries: Array<Entry & { data: string }>;
-    snapshot?: Snapshot & { data: string };
-  };
-  return {
-    ...m,
-    entries: m.entries.map((e) => ({ ...e, data: fromB64(e.data as unknown as string) })),
-    ...(m.snapshot
-      ? { snapshot: { metadata: m.snapshot.metadata, data: fromB64(m.snapshot.data as unknown as string) } }
-      : {}),
-  } as Message;
-}
 
 export interface TransportOptions {
   id: NodeId;
@@ -54,15 +24,16 @@ export interface TransportOptions {
   onMessages: (msgs: Message[]) => void;
   /** A peer could not be reached: Raft should be told (reportUnreachable). */
   onUnreachable?: (to: NodeId, groupIds: string[]) => void;
-  onApp?: (from: NodeId, payload: unknown) => void;
+  /** Application payloads (JSON values; a Uint8Array under `bin` travels as raw bytes). */
+  onApp?: (from: NodeId, payload: AppPayload) => void;
 }
 
 interface Peer {
   address: string;
   socket: Socket | undefined;
   connecting: boolean;
-  queue: unknown[];
-  app: unknown[];
+  queue: Message[];
+  app: AppPayload[];
   groups: Set<string>;
   flushScheduled: boolean;
   downUntil: number;
@@ -118,13 +89,13 @@ export class TcpTransport {
       const p = this.peers.get(m.to);
       if (!p) continue;
       if (p.queue.length >= MAX_PEER_QUEUE_MESSAGES) p.queue.shift();
-      p.queue.push(encodeMessage(m));
+      p.queue.push(m);
       p.groups.add(m.groupId);
       this.schedule(m.to, p);
     }
   }
 
-  sendApp(to: NodeId, payload: unknown): boolean {
+  sendApp(to: NodeId, payload: AppPayload): boolean {
     const p = this.peers.get(to);
     if (!p) return false;
     p.app.push(payload);
@@ -152,14 +123,17 @@ export class TcpTransport {
       this.dial(id, p);
       return;
     }
-    const frame: Frame = { from: this.opts.id };
-    if (p.queue.length) frame.msgs = p.queue.splice(0);
-    if (p.app.length) frame.app = p.app.splice(0);
+    const msgs = p.queue.splice(0);
+    const apps = p.app.splice(0);
     p.groups.clear();
-    const body = Buffer.from(JSON.stringify(frame));
-    const head = Buffer.alloc(4);
+    const body = encodeFrame(this.opts.id, msgs, apps);
+    const head = Buffer.allocUnsafe(4);
     head.writeUInt32BE(body.length);
-    p.socket.write(Buffer.concat([head, body]));
+    // Two buffers, one syscall: cork/uncork turns them into a single writev.
+    p.socket.cork();
+    p.socket.write(head);
+    p.socket.write(body);
+    p.socket.uncork();
   }
 
   private dial(id: NodeId, p: Peer): void {
@@ -213,16 +187,16 @@ export class TcpTransport {
   }
 
   private deliver(body: Buffer): void {
-    let frame: Frame;
+    let frame: ReturnType<typeof decodeFrame>;
     try {
-      frame = JSON.parse(body.toString("utf8")) as Frame;
-    } catch {
-      this.opts.log.warn("raft transport: malformed frame ignored");
+      frame = decodeFrame(body);
+    } catch (err) {
+      this.opts.log.warn({ err }, "raft transport: malformed frame ignored");
       return;
     }
     try {
-      if (frame.msgs?.length) this.opts.onMessages(frame.msgs.map(decodeMessage));
-      for (const a of frame.app ?? []) this.opts.onApp?.(frame.from, a);
+      if (frame.msgs.length) this.opts.onMessages(frame.msgs);
+      for (const a of frame.apps) this.opts.onApp?.(frame.from, a);
     } catch (err) {
       this.opts.log.error({ err }, "raft transport: handling a frame failed");
     }
