@@ -1,5 +1,9 @@
-// Encoded responses by the exact bytes of the query (minus its id), valid for one generation
-// of the zone index. Exact bytes keep case preservation and EDNS parameters right for free.
+// Encoded replies by the bytes of the query, valid for one generation of the zone index. The
+// key is the query without its id and with the question name in lower case, so that queries
+// differing only in case (resolvers randomise it, "0x20") share an entry: a hit copies the
+// query's name over the reply's question. Whether a reply may be reused that way is tested
+// once, when it is stored, by answering the query again with the name's case flipped.
+// Lookups hash the bytes in place (no string or Buffer per query).
 
 /** Entries kept; at the bound the oldest half is dropped. */
 export const answerCacheEntries = 20_000;
@@ -7,50 +11,169 @@ export const answerCacheEntries = 20_000;
 const maxKeyBytes = 300;
 /** Replies longer than this (large TCP answers) are not cached: at most ~40 MB in all. */
 const maxReplyBytes = 1500;
+/** Entries sharing a hash bucket; crafted collisions push the oldest out, never lengthen lookups. */
+const maxChain = 4;
+const headerBytes = 12;
+
+/**
+ * How a reply depends on the case of the query name: not at all ("none"), only by echoing it
+ * in the question ("echo"), or otherwise, so only the exact bytes may reuse it ("exact").
+ */
+export type CaseUse = "none" | "echo" | "exact";
+
+interface Entry {
+  /** The query from byte 2 on; lower-cased name unless mode is "exact". */
+  key: Uint8Array;
+  /** End of the question name in the query (and in the reply for "echo"). */
+  nameEnd: number;
+  mode: CaseUse;
+  reply: Buffer;
+  tcp: boolean;
+  next: Entry | undefined;
+}
+
+const lower = (b: number) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
+
+/** End offset of the question name of a one-question query; -1 if there is none to read. */
+export function questionNameEnd(query: Uint8Array): number {
+  if (query.length < headerBytes + 5 || query[4] !== 0 || query[5] !== 1) return -1;
+  let i = headerBytes;
+  for (;;) {
+    const len = query[i] as number;
+    if (len === 0) return i + 1 <= query.length ? i + 1 : -1;
+    // Compression in a question, or a label running off the end: leave it to the handler.
+    if (len > 63 || i + 1 + len >= query.length) return -1;
+    i += 1 + len;
+  }
+}
+
+/** The query with every letter of its question name in the other case (undefined: none). */
+export function flipNameCase(query: Uint8Array, nameEnd: number): Uint8Array | undefined {
+  const out = Uint8Array.from(query);
+  let letters = 0;
+  for (let i = headerBytes; i < nameEnd; i++) {
+    const b = out[i] as number;
+    if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) {
+      out[i] = b ^ 0x20;
+      letters++;
+    }
+  }
+  return letters > 0 ? out : undefined;
+}
+
+/** How `reply` (to `query`) and `flipped` (to the query with the name's case flipped) differ. */
+export function caseUse(query: Uint8Array, nameEnd: number, reply: Uint8Array, flipped: Uint8Array): CaseUse {
+  if (reply.length !== flipped.length) return "exact";
+  let echo = false;
+  for (let i = 0; i < reply.length; i++) {
+    if (reply[i] === flipped[i]) continue;
+    if (i < headerBytes || i >= nameEnd) return "exact";
+    echo = true;
+  }
+  if (!echo) return "none";
+  // The differing bytes must be the question name itself, exactly as the query spelled it.
+  for (let i = headerBytes; i < nameEnd; i++) if (reply[i] !== query[i]) return "exact";
+  return "echo";
+}
 
 export class AnswerCache {
-  private entries = new Map<string, Uint8Array>();
+  private buckets = new Map<number, Entry>();
   private generation = -1;
 
-  private static key(query: Uint8Array, transport: "udp" | "tcp"): string | undefined {
-    if (query.length > maxKeyBytes || query.length < 12) return undefined;
-    return (
-      (transport === "udp" ? "u" : "t") +
-      Buffer.from(query.buffer, query.byteOffset + 2, query.length - 2).toString("latin1")
-    );
+  private static hash(query: Uint8Array, nameEnd: number, tcp: boolean): number {
+    // FNV-1a over the query from byte 2, the name lower-cased.
+    let h = tcp ? 0x01000193 : 0x811c9dc5;
+    for (let i = 2; i < query.length; i++) {
+      const b = i < nameEnd ? lower(query[i] as number) : (query[i] as number);
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    return h >>> 0;
   }
 
-  get(query: Uint8Array, transport: "udp" | "tcp", generation: number): Uint8Array | undefined {
-    if (generation !== this.generation) {
-      this.entries.clear();
-      this.generation = generation;
-      return undefined;
+  private static matches(e: Entry, query: Uint8Array, nameEnd: number, tcp: boolean): boolean {
+    const k = e.key;
+    if (e.tcp !== tcp || k.length !== query.length - 2 || e.nameEnd !== nameEnd) return false;
+    if (e.mode === "exact") {
+      for (let i = 2; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
+      return true;
     }
-    const k = AnswerCache.key(query, transport);
-    if (k === undefined) return undefined;
-    const hit = this.entries.get(k);
-    if (!hit) return undefined;
-    const out = Buffer.allocUnsafe(hit.length);
-    out.set(hit);
+    for (let i = 2; i < nameEnd; i++) if (k[i - 2] !== lower(query[i] as number)) return false;
+    for (let i = nameEnd; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
+    return true;
+  }
+
+  private sync(generation: number): void {
+    if (generation === this.generation) return;
+    this.buckets.clear();
+    this.generation = generation;
+  }
+
+  /**
+   * The cached reply for `query`, with its id and name case. `inPlace` patches and returns
+   * the cached buffer itself (no copy): only for a caller that is done with the previous
+   * reply before asking again (it was copied to the kernel, or framed for TCP).
+   */
+  get(
+    query: Uint8Array,
+    transport: "udp" | "tcp",
+    generation: number,
+    inPlace = false,
+  ): Uint8Array | undefined {
+    this.sync(generation);
+    if (query.length > maxKeyBytes) return undefined;
+    const nameEnd = questionNameEnd(query);
+    if (nameEnd < 0) return undefined;
+    const tcp = transport === "tcp";
+    let e = this.buckets.get(AnswerCache.hash(query, nameEnd, tcp));
+    while (e && !AnswerCache.matches(e, query, nameEnd, tcp)) e = e.next;
+    if (!e) return undefined;
+    const out = inPlace ? e.reply : Buffer.from(e.reply);
     out[0] = query[0] as number;
     out[1] = query[1] as number;
+    if (e.mode === "echo") for (let i = headerBytes; i < nameEnd; i++) out[i] = query[i] as number;
     return out;
   }
 
-  put(query: Uint8Array, transport: "udp" | "tcp", generation: number, response: Uint8Array): void {
-    if (generation !== this.generation) {
-      this.entries.clear();
-      this.generation = generation;
+  /**
+   * Stores `reply` to `query`. `answerFlipped` answers the query with its name's case flipped;
+   * it is called only when the entry would be stored, to learn how the reply uses case.
+   */
+  put(
+    query: Uint8Array,
+    transport: "udp" | "tcp",
+    generation: number,
+    reply: Uint8Array,
+    answerFlipped: (flipped: Uint8Array) => Uint8Array | undefined,
+  ): void {
+    this.sync(generation);
+    if (query.length > maxKeyBytes || reply.length > maxReplyBytes || reply.length < headerBytes) return;
+    const nameEnd = questionNameEnd(query);
+    if (nameEnd < 0) return;
+    const flipped = flipNameCase(query, nameEnd);
+    let mode: CaseUse = "none";
+    if (flipped) {
+      const other = answerFlipped(flipped);
+      mode = other ? caseUse(query, nameEnd, reply, other) : "exact";
     }
-    const k = AnswerCache.key(query, transport);
-    if (k === undefined || response.length > maxReplyBytes) return;
-    if (this.entries.size >= answerCacheEntries) {
-      let drop = this.entries.size / 2;
-      for (const key of this.entries.keys()) {
+    const key = query.slice(2);
+    if (mode !== "exact") for (let i = 0; i < nameEnd - 2; i++) key[i] = lower(key[i] as number);
+    const tcp = transport === "tcp";
+    const h = AnswerCache.hash(query, nameEnd, tcp);
+    const head = this.buckets.get(h);
+    let depth = 1;
+    for (let e = head; e; e = e.next) {
+      if (AnswerCache.matches(e, query, nameEnd, tcp)) return;
+      if (++depth >= maxChain) e.next = undefined;
+    }
+    if (this.buckets.size >= answerCacheEntries) {
+      let drop = this.buckets.size / 2;
+      for (const k of this.buckets.keys()) {
         if (drop-- <= 0) break;
-        this.entries.delete(key);
+        this.buckets.delete(k);
       }
     }
-    this.entries.set(k, response);
+    // A fresh head keeps this bucket in the map's insertion order as its newest.
+    this.buckets.delete(h);
+    this.buckets.set(h, { key, nameEnd, mode, reply: Buffer.from(reply), tcp, next: head });
   }
 }

@@ -37,6 +37,11 @@ export interface DnsServerOptions {
   /** Response rate limiting of UDP replies; absent = off. */
   rateLimiter?: RateLimiter;
   clock?: () => number;
+  /**
+   * Which listeners this server runs (default both). With UDP worker processes the primary
+   * serves TCP only and each worker UDP only, on the primary's port.
+   */
+  transports?: { udp: boolean; tcp: boolean };
 }
 
 export class DnsServer {
@@ -53,11 +58,12 @@ export class DnsServer {
     this.opts = opts;
   }
 
-  private handle(query: Uint8Array, transport: "udp" | "tcp"): HandleResult {
+  /** `inPlace`: a cached reply may be returned without a copy (see AnswerCache.get). */
+  private handle(query: Uint8Array, transport: "udp" | "tcp", inPlace = false): HandleResult {
     const gen = this.opts.index.generation;
     if (transport === "udp") this.stats.udpQueries++;
     else this.stats.tcpQueries++;
-    const hit = this.cache.get(query, transport, gen);
+    const hit = this.cache.get(query, transport, gen, inPlace);
     if (hit) {
       this.stats.cacheHits++;
       return { kind: "reply", bytes: hit };
@@ -66,27 +72,32 @@ export class DnsServer {
     const tsig = this.opts.tsigKeys
       ? { keys: this.opts.tsigKeys, nowSeconds: Math.floor(clock() / 1000) }
       : undefined;
-    const r = handleQuery(
-      query,
-      this.opts.index,
-      { transport, maxUdpPayloadBytes: dnsServerLimits.maxUdpPayloadBytes },
-      tsig,
-    );
+    const opts = { transport, maxUdpPayloadBytes: dnsServerLimits.maxUdpPayloadBytes };
+    const r = handleQuery(query, this.opts.index, opts, tsig);
     // A signed reply holds a time and a MAC for this one request: never reuse it.
-    if (r.kind === "reply" && !r.signed) this.cache.put(query, transport, gen, r.bytes);
+    if (r.kind === "reply" && !r.signed)
+      this.cache.put(query, transport, gen, r.bytes, (flipped) => {
+        const f = handleQuery(flipped, this.opts.index, opts, tsig);
+        return f.kind === "reply" && !f.signed ? f.bytes : undefined;
+      });
     return r;
   }
 
   async listen(): Promise<void> {
     const { host } = this.opts;
     const family = net.isIPv6(host) ? "udp6" : "udp4";
-    this.tcp = net.createServer((s) => this.onConnection(s));
-    this.tcp.maxConnections = dnsServerLimits.maxTcpConnections;
-    await new Promise<void>((resolve, reject) => {
-      this.tcp?.once("error", reject);
-      this.tcp?.listen(this.opts.port, host, () => resolve());
-    });
-    this.port = (this.tcp.address() as net.AddressInfo).port;
+    const transports = this.opts.transports ?? { udp: true, tcp: true };
+    this.port = this.opts.port;
+    if (transports.tcp) {
+      this.tcp = net.createServer((s) => this.onConnection(s));
+      this.tcp.maxConnections = dnsServerLimits.maxTcpConnections;
+      await new Promise<void>((resolve, reject) => {
+        this.tcp?.once("error", reject);
+        this.tcp?.listen(this.opts.port, host, () => resolve());
+      });
+      this.port = (this.tcp.address() as net.AddressInfo).port;
+    }
+    if (!transports.udp) return;
     // Replies go to the literal address a query came from: a synchronous lookup skips the
     // resolver round trip dgram otherwise makes for every send.
     const literal = (
@@ -103,7 +114,9 @@ export class DnsServer {
     udp.on("message", (msg, rinfo) => {
       let r: HandleResult;
       try {
-        r = this.handle(msg, "udp");
+        // With nothing queued in the socket, every earlier reply has been copied to the kernel,
+        // so a cached reply can be patched and sent in place.
+        r = this.handle(msg, "udp", udp.getSendQueueCount() === 0);
       } catch (err) {
         this.opts.log.error({ err }, "query handler failed");
         return;
@@ -119,8 +132,10 @@ export class DnsServer {
     udp.on("error", (err) => this.opts.log.error({ err }, "UDP socket error"));
     await new Promise<void>((resolve, reject) => {
       udp.once("error", reject);
-      udp.bind(this.port, host, () => resolve());
+      // In a cluster worker the primary owns the socket and shares it with every worker.
+      udp.bind({ port: this.port, address: host, exclusive: false }, () => resolve());
     });
+    this.port = udp.address().port;
     udp.setRecvBufferSize(4 * 1024 * 1024);
     udp.setSendBufferSize(4 * 1024 * 1024);
   }
@@ -152,7 +167,7 @@ export class DnsServer {
         // Answers go out in order: a transfer streams before the next query is answered.
         busy = busy
           .then(async () => {
-            const r = this.handle(q, "tcp");
+            const r = this.handle(q, "tcp", true);
             if (r.kind === "reply") send(r.bytes);
             else if (r.kind === "transfer") {
               if (!this.opts.transfer) s.destroy();

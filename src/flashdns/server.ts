@@ -6,6 +6,7 @@ import { commonOptions, option } from "../core/config.ts";
 import { Counter, createRegistry, Gauge } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { DnsServer } from "./dns-server.ts";
+import { DnsWorkerPool, dnsWorkerLimits } from "./dns-worker-pool.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { flashdnsRoutes } from "./routes.ts";
 import { TransferService } from "./transfer-service.ts";
@@ -32,6 +33,11 @@ export const flashdnsOptions = {
     z.number().int().min(0).max(10),
     2,
     "every Nth rate-limited response is sent truncated (TC) instead of dropped; 0 = drop all",
+  ),
+  dnsProcesses: option(
+    z.number().int().min(1).max(dnsWorkerLimits.maxWorkers),
+    1,
+    "processes answering UDP; above 1, worker processes share the UDP socket and this one keeps TCP",
   ),
   journalEntries: option(z.number().int().min(1).max(100_000), 100, "zone versions kept per zone for IXFR"),
 };
@@ -76,10 +82,13 @@ export const flashdnsRole = defineRole({
         this.set(sync.problems.size);
       },
     });
+    const dnsHost = config.dnsListen || config.listen;
+    let workers: DnsWorkerPool | undefined;
     const dns = new DnsServer({
       index,
       log,
-      host: config.dnsListen || config.listen,
+      host: dnsHost,
+      transports: { udp: config.dnsProcesses === 1, tcp: true },
       port: config.dnsPort,
       transfer: (answer, query, send, peer) => transfers.stream(answer, query, send, peer),
       tsigKeys: keys,
@@ -101,7 +110,7 @@ export const flashdnsRole = defineRole({
       registers: [registry],
       collect() {
         this.reset();
-        this.inc({ transport: "udp" }, dns.stats.udpQueries);
+        this.inc({ transport: "udp" }, dns.stats.udpQueries + (workers?.stats.udpQueries ?? 0));
         this.inc({ transport: "tcp" }, dns.stats.tcpQueries);
       },
     });
@@ -111,7 +120,7 @@ export const flashdnsRole = defineRole({
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(dns.stats.cacheHits);
+        this.inc(dns.stats.cacheHits + (workers?.stats.cacheHits ?? 0));
       },
     });
     new Counter({
@@ -120,13 +129,30 @@ export const flashdnsRole = defineRole({
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(dns.stats.rateLimited);
+        this.inc(dns.stats.rateLimited + (workers?.stats.rateLimited ?? 0));
       },
     });
     const api = new ApiServer({ name: "flashdns", logger: log, registry, auth: deps.auth });
     api.add(...flashdnsRoutes(store));
     await sync.start();
     await dns.listen();
+    workers =
+      config.dnsProcesses > 1
+        ? new DnsWorkerPool({
+            count: config.dnsProcesses,
+            index,
+            log,
+            config: {
+              host: dnsHost,
+              port: dns.port,
+              tsigKeys: config.tsigKeys,
+              rrlResponsesPerSecond: config.rrlResponsesPerSecond,
+              rrlSlip: config.rrlSlip,
+              logLevel: config.logLevel,
+            },
+          })
+        : undefined;
+    await workers?.start();
     transfers.start();
     await api.listen(config.listen, config.port);
     return {
@@ -135,6 +161,7 @@ export const flashdnsRole = defineRole({
         await api.close();
         transfers.close();
         sync.close();
+        await workers?.close();
         await dns.close();
         await store.close();
       },

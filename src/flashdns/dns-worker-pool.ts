@@ -1,0 +1,141 @@
+// UDP worker processes (--dns-processes N > 1): Node's dgram makes a few syscalls and a JS
+// callback per datagram, so one process caps UDP throughput. The workers share the primary's
+// UDP socket through node:cluster (the kernel hands each datagram to one of them) and answer
+// from a copy of the zone index that the primary sends them on every change. The primary
+// keeps TCP, transfers and NOTIFY. Rate limiting, when on, is counted per worker.
+import cluster, { type Worker } from "node:cluster";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "pino";
+import type { WorkerConfig, WorkerStats } from "./dns-worker-messages.ts";
+import { workerConfigEnv, workerReport } from "./dns-worker-messages.ts";
+import type { ZoneChange, ZoneIndex } from "./zone-index.ts";
+
+export const dnsWorkerLimits = {
+  maxWorkers: 16,
+  startTimeoutMs: 30_000,
+  restartDelayMs: 1_000,
+  stopTimeoutMs: 5_000,
+};
+
+export interface DnsWorkerPoolOptions {
+  count: number;
+  index: ZoneIndex;
+  log: Logger;
+  config: WorkerConfig;
+}
+
+const zeroStats = (): WorkerStats => ({ udpQueries: 0, cacheHits: 0, rateLimited: 0 });
+
+export class DnsWorkerPool {
+  /** Workers that have asked for the zones (and get every change since). */
+  private readonly workers = new Set<Worker>();
+  private readonly forked = new Set<Worker>();
+  /** Latest counters of each live worker, and the sum of those that exited. */
+  private readonly live = new Map<Worker, WorkerStats>();
+  private readonly gone = zeroStats();
+  private closing = false;
+  private readonly restarts = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly opts: DnsWorkerPoolOptions) {
+    if (opts.count < 1 || opts.count > dnsWorkerLimits.maxWorkers)
+      throw new Error(`dns worker count ${opts.count} is outside 1..${dnsWorkerLimits.maxWorkers}`);
+    opts.index.onChange((c) => {
+      for (const w of this.workers) this.sendChange(w, c);
+    });
+  }
+
+  /** Starts the workers; resolves when every one is listening. */
+  async start(): Promise<void> {
+    const self = fileURLToPath(import.meta.url);
+    const fromSource = extname(self) === ".ts";
+    cluster.setupPrimary({
+      exec: self.replace(/dns-worker-pool\.(ts|js)$/, `dns-worker.$1`),
+      // Sources run through tsx (as bin/photon.js does); a build runs as plain JS.
+      execArgv: fromSource ? ["--import", import.meta.resolve("tsx")] : [],
+      serialization: "advanced",
+    });
+    await Promise.all(Array.from({ length: this.opts.count }, () => this.fork()));
+  }
+
+  get stats(): WorkerStats {
+    const s = { ...this.gone };
+    for (const w of this.live.values()) {
+      s.udpQueries += w.udpQueries;
+      s.cacheHits += w.cacheHits;
+      s.rateLimited += w.rateLimited;
+    }
+    return s;
+  }
+
+  private sendChange(w: Worker, c: ZoneChange): void {
+    if (!w.isConnected()) return;
+    // Structured clone (advanced serialization) carries the compiled zone's maps as they are.
+    if (c.kind === "set") w.send({ kind: "set", zone: c.zone });
+    else w.send({ kind: "delete", key: c.key });
+  }
+
+  private fork(): Promise<void> {
+    const w = cluster.fork({ [workerConfigEnv]: JSON.stringify(this.opts.config) });
+    this.forked.add(w);
+    this.live.set(w, zeroStats());
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`DNS worker ${w.process.pid} did not start`)),
+        dnsWorkerLimits.startTimeoutMs,
+      );
+      w.on("message", (m: unknown) => {
+        const r = workerReport.safeParse(m);
+        if (!r.success) return;
+        if (r.data.kind === "hello") {
+          // Messages that reach a worker before its module has loaded are lost, so it asks.
+          // The snapshot goes first; changes after it follow on the same ordered channel.
+          this.workers.add(w);
+          for (const zone of this.opts.index.all()) this.sendChange(w, { kind: "set", zone });
+          w.send({ kind: "start" });
+        } else if (r.data.kind === "listening") {
+          clearTimeout(timer);
+          resolve();
+        } else if (r.data.kind === "stats") this.live.set(w, r.data.stats);
+      });
+      w.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        this.workers.delete(w);
+        this.forked.delete(w);
+        const last = this.live.get(w) ?? zeroStats();
+        this.live.delete(w);
+        this.gone.udpQueries += last.udpQueries;
+        this.gone.cacheHits += last.cacheHits;
+        this.gone.rateLimited += last.rateLimited;
+        if (this.closing) return;
+        reject(new Error(`DNS worker exited (${code ?? signal}) while starting`));
+        this.opts.log.error({ code, signal }, "DNS worker exited; starting another");
+        const t = setTimeout(() => {
+          this.restarts.delete(t);
+          if (!this.closing)
+            this.fork().catch((err) => this.opts.log.error({ err }, "DNS worker restart failed"));
+        }, dnsWorkerLimits.restartDelayMs);
+        this.restarts.add(t);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.restarts) clearTimeout(t);
+    await Promise.all(
+      [...this.forked].map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.isDead()) return resolve();
+            const kill = setTimeout(() => w.process.kill("SIGKILL"), dnsWorkerLimits.stopTimeoutMs);
+            w.once("exit", () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            w.process.kill("SIGTERM");
+          }),
+      ),
+    );
+  }
+}
