@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineKind } from "../core/resource/kind.ts";
 import { labelsSchema, nameSchema } from "../core/resource/model.ts";
+import { componentRoles, verifierPermissions } from "./component-accounts.ts";
 
 export const iamApiVersion = "iam/v1";
 
@@ -304,8 +305,10 @@ export const builtinRoles: Record<string, RoleSpec> = {
     excluded: [],
   },
   "photon-system": {
-    description: "PhotonCloud's own components calling each other",
-    permissions: ["*"],
+    description:
+      "the shared account of PhotonCloud components without their own: verifying tokens (the authz feed), nothing more",
+    permissions: [...verifierPermissions],
     excluded: [],
   },
+  ...componentRoles,
 };

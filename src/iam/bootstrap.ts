@@ -1,6 +1,7 @@
 // What a new cloud needs before anyone can log in: the built-in roles, the first cluster
-// admin (its password written once to a 0600 file in the data dir) and the service account
-// PhotonCloud's own components authenticate as (its API key in another 0600 file).
+// admin (its password written once to a 0600 file in the data dir) and the service accounts
+// PhotonCloud's own components authenticate as — one per role, with only the permissions its
+// calls need (component-accounts.ts) — each API key in its own 0600 file.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,6 +11,7 @@ import { isApiError } from "../core/errors.ts";
 import type { AnyResource } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import { builtinRoles } from "./api.ts";
+import { componentCalls, componentRoleName } from "./component-accounts.ts";
 import { internalKinds, resourceOf, type ServiceAccountKeySpec } from "./internal-kinds.ts";
 import { hashPassword, type ScryptCost } from "./password-hash.ts";
 
@@ -19,6 +21,9 @@ export const systemServiceAccount = "photon-components";
 
 export const bootstrapAdminPath = (dataDir: string) => join(dataDir, "iam", "bootstrap-admin.json");
 export const systemCredentialsPath = (dataDir: string) => join(dataDir, "iam", "system-credentials.json");
+/** The API key of one role's own service account, `system/<role>`. */
+export const componentCredentialsPath = (dataDir: string, role: string) =>
+  join(dataDir, "iam", "components", `${role}.json`);
 
 export const bootstrapAdminSchema = z.object({ username: z.string(), password: z.string() });
 export const systemCredentialsSchema = z.object({ clientId: z.string(), clientSecret: z.string() });
@@ -110,13 +115,40 @@ export async function bootstrap(
       scope: { type: "cluster" },
     }),
   );
-  const systemCredentials = await ensureSystemKey(store, dataDir);
+  const systemCredentials = await ensureKey(store, systemCredentialsPath(dataDir), systemServiceAccount);
+
+  for (const role of Object.keys(componentCalls)) {
+    await ensure(
+      store,
+      resourceOf(
+        "ServiceAccount",
+        role,
+        { description: `PhotonCloud's ${role}: its calls to other components`, disabled: false },
+        systemProject,
+      ),
+    );
+    await ensure(
+      store,
+      resourceOf("ClusterRoleBinding", componentRoleName(role), {
+        principal: `serviceaccount:${systemProject}/${role}`,
+        role: componentRoleName(role),
+        scope: { type: "cluster" },
+      }),
+    );
+    await ensureKey(store, componentCredentialsPath(dataDir, role), role);
+  }
   return { adminCreated, systemCredentials };
 }
 
-/** Reuses the key in the file while the store still knows it; otherwise makes a new one. */
-async function ensureSystemKey(store: ResourceStore, dataDir: string): Promise<SystemCredentials> {
-  const path = systemCredentialsPath(dataDir);
+/**
+ * The API key of service account `system/<serviceAccount>`: reuses the one in the file while
+ * the store still knows it; otherwise makes a new one and writes the file (0600).
+ */
+async function ensureKey(
+  store: ResourceStore,
+  path: string,
+  serviceAccount: string,
+): Promise<SystemCredentials> {
   if (existsSync(path)) {
     const parsed = systemCredentialsSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
     const keyId = parsed.success ? parsed.data.clientSecret.split(".")[1] : undefined;
@@ -128,6 +160,7 @@ async function ensureSystemKey(store: ResourceStore, dataDir: string): Promise<S
       parsed.success &&
       key &&
       secret &&
+      (key.spec as ServiceAccountKeySpec).serviceAccount === serviceAccount &&
       (key.spec as ServiceAccountKeySpec).secretHash === createHash("sha256").update(secret).digest("hex")
     )
       return parsed.data;
@@ -135,13 +168,13 @@ async function ensureSystemKey(store: ResourceStore, dataDir: string): Promise<S
   const keyId = `k-${randomBytes(8).toString("hex")}`;
   const secret = randomBytes(32).toString("base64url");
   const spec: ServiceAccountKeySpec = {
-    serviceAccount: systemServiceAccount,
+    serviceAccount,
     type: "secret",
     secretHash: createHash("sha256").update(secret).digest("hex"),
   };
   await store.create(resourceOf(internalKinds.serviceAccountKey, keyId, spec, systemProject));
   const creds = {
-    clientId: `${systemProject}/${systemServiceAccount}`,
+    clientId: `${systemProject}/${serviceAccount}`,
     clientSecret: `phs.${keyId}.${secret}`,
   };
   writeSecretFile(path, creds);
@@ -149,7 +182,15 @@ async function ensureSystemKey(store: ResourceStore, dataDir: string): Promise<S
 }
 
 export function readSystemCredentials(dataDir: string): SystemCredentials | undefined {
-  const path = systemCredentialsPath(dataDir);
+  return readCredentials(systemCredentialsPath(dataDir));
+}
+
+/** The credentials of `role`'s own service account, when iam made one for it. */
+export function readComponentCredentials(dataDir: string, role: string): SystemCredentials | undefined {
+  return readCredentials(componentCredentialsPath(dataDir, role));
+}
+
+function readCredentials(path: string): SystemCredentials | undefined {
   if (!existsSync(path)) return undefined;
   const parsed = systemCredentialsSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
   return parsed.success ? parsed.data : undefined;

@@ -20,7 +20,7 @@ import type { ListResult } from "../core/resource/store.ts";
 import { type AuditEntry, type TokenResponse, tokenAudience } from "./api.ts";
 import { AuditLog } from "./audit-log.ts";
 import { type AuthzEvent, AuthzState } from "./authz-state.ts";
-import { readSystemCredentials, systemCredentialsPath } from "./bootstrap.ts";
+import { componentCredentialsPath, readComponentCredentials, readSystemCredentials } from "./bootstrap.ts";
 import { formatResume, parseResume } from "./feed-resume.ts";
 import { unverifiedClaims } from "./token-verifier.ts";
 import { Verifier } from "./verifier.ts";
@@ -433,8 +433,10 @@ export class IamAuth implements Authenticator, Authorizer {
 }
 
 /**
- * IamAuth for a PhotonCloud role started next to iam: it authenticates as the components'
- * service account, whose API key iam wrote into the shared data dir.
+ * IamAuth for a PhotonCloud role started next to iam: it authenticates as the role's own
+ * service account (`system/<role>`, only the permissions its calls need), whose API key iam
+ * wrote into the shared data dir. A role iam made no account for runs as the shared one,
+ * which may verify tokens but call nothing.
  */
 export async function connectIamAuth(
   iamUrl: string,
@@ -442,13 +444,19 @@ export async function connectIamAuth(
   name: string,
   log?: Logger,
 ): Promise<IamAuth> {
-  const creds = readSystemCredentials(dataDir);
+  const own = readComponentCredentials(dataDir, name);
+  const creds = own ?? readSystemCredentials(dataDir);
   if (!creds) {
     throw new ApiError(
       "FailedPrecondition",
-      `no iam component credentials in ${systemCredentialsPath(dataDir)}; start ${name} with the same --data-dir as iam (iam writes them at its first start)`,
+      `no iam credentials for ${name} in ${componentCredentialsPath(dataDir, name)}; start ${name} with the same --data-dir as iam (iam writes them at its first start)`,
     );
   }
+  if (!own)
+    log?.warn(
+      { role: name, file: componentCredentialsPath(dataDir, name) },
+      "no service account of its own for this role (add it to src/iam/component-accounts.ts); it runs as the shared one, whose calls to other components are refused",
+    );
   return IamAuth.start({
     iamUrl,
     clientId: creds.clientId,
