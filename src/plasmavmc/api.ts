@@ -9,6 +9,7 @@ export const vmLimits = {
   maxVcpus: 64,
   maxMemoryMib: 256 * 1024,
   maxPorts: 16,
+  maxVolumes: 8,
   maxSshKeys: 32,
   /** As EC2's. */
   maxUserDataBytes: 16 * 1024,
@@ -37,24 +38,39 @@ export const vmPhases = [
 ] as const;
 export type VmPhase = (typeof vmPhases)[number];
 
-export const vmSpecSchema = z.strictObject({
-  flavor: flavorSchema,
-  /** A lightningstor image; the worker boots a copy-on-write overlay of it. */
-  image: z.strictObject({ name: nameSchema, project: projectSchema.optional() }),
-  ports: z.array(vmPortSchema).max(vmLimits.maxPorts).default([]),
-  userData: z
-    .string()
-    .refine(
-      (s) => Buffer.byteLength(s) <= vmLimits.maxUserDataBytes,
-      `user-data is at most ${vmLimits.maxUserDataBytes} bytes`,
-    )
-    .default(""),
-  sshKeys: z.array(z.string().min(1).max(16_384)).max(vmLimits.maxSshKeys).default([]),
-  /** What the owner wants; the VM's phase follows it. */
-  powerState: z.enum(["Running", "Stopped"]).default("Running"),
-  /** VMs of one project sharing a group are placed on distinct hosts. */
-  antiAffinityGroup: nameSchema.optional(),
-});
+/** A coronafs volume of the VM's project, attached read-write over NBD. */
+export const vmVolumeSchema = z.strictObject({ name: nameSchema });
+
+export const vmSpecSchema = z
+  .strictObject({
+    flavor: flavorSchema,
+    /**
+     * A lightningstor image: the worker boots a copy-on-write overlay of it on its own disk, so
+     * the VM stays on that worker. Without an image the first volume is the boot disk, and the
+     * VM can start on any worker.
+     */
+    image: z.strictObject({ name: nameSchema, project: projectSchema.optional() }).optional(),
+    /** Disks after the image's (or from the first, without an image), in this order. */
+    volumes: z.array(vmVolumeSchema).max(vmLimits.maxVolumes).default([]),
+    ports: z.array(vmPortSchema).max(vmLimits.maxPorts).default([]),
+    userData: z
+      .string()
+      .refine(
+        (s) => Buffer.byteLength(s) <= vmLimits.maxUserDataBytes,
+        `user-data is at most ${vmLimits.maxUserDataBytes} bytes`,
+      )
+      .default(""),
+    sshKeys: z.array(z.string().min(1).max(16_384)).max(vmLimits.maxSshKeys).default([]),
+    /** What the owner wants; the VM's phase follows it. */
+    powerState: z.enum(["Running", "Stopped"]).default("Running"),
+    /** VMs of one project sharing a group are placed on distinct hosts. */
+    antiAffinityGroup: nameSchema.optional(),
+  })
+  .refine((s) => s.image || s.volumes.length > 0, "a VM boots from an image or a volume: give one")
+  .refine(
+    (s) => new Set(s.volumes.map((v) => v.name)).size === s.volumes.length,
+    "a volume is attached to a VM once",
+  );
 export type VmSpec = z.infer<typeof vmSpecSchema>;
 
 export const publishedPortSchema = z.strictObject({
@@ -65,6 +81,14 @@ export const publishedPortSchema = z.strictObject({
 });
 export type PublishedPort = z.infer<typeof publishedPortSchema>;
 
+/** A volume as the worker attached it: the attachment epoch fences older ones. */
+export const attachedVolumeSchema = z.strictObject({
+  name: nameSchema,
+  server: z.string().max(253),
+  epoch: z.number().int().nonnegative(),
+});
+export type AttachedVolume = z.infer<typeof attachedVolumeSchema>;
+
 export const vmStatusSchema = z.strictObject({
   phase: z.enum(vmPhases),
   /** Why the VM is in its phase, in words an operator can act on. */
@@ -72,6 +96,7 @@ export const vmStatusSchema = z.strictObject({
   host: z.string().optional(),
   accel: z.enum(["kvm", "tcg"]).optional(),
   ports: z.array(publishedPortSchema),
+  volumes: z.array(attachedVolumeSchema).default([]),
   /** Whether this VM's vcpu, memory and vm quota is committed in creditservice. */
   quotaHeld: z.boolean(),
   startedAt: z.string().optional(),
@@ -91,10 +116,12 @@ export const vmKind = defineKind({
     phase: "Pending",
     message: "waiting to be scheduled",
     ports: [],
+    volumes: [],
     quotaHeld: false,
     conditions: [],
   }),
-  description: "A virtual machine: flavor, image, published ports, user-data and power state",
+  description:
+    "A virtual machine: flavor, image or boot volume, volumes, published ports, user-data and power state",
 });
 
 export const hostSpecSchema = z.strictObject({
@@ -144,6 +171,7 @@ export const workerReportSchema = z.strictObject({
   message: z.string().max(4096),
   accel: z.enum(["kvm", "tcg"]).optional(),
   ports: z.array(publishedPortSchema).max(64),
+  volumes: z.array(attachedVolumeSchema).max(vmLimits.maxVolumes).default([]),
   startedAt: z.string().max(64).optional(),
 });
 export type WorkerReport = z.infer<typeof workerReportSchema>;

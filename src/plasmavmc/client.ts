@@ -4,7 +4,7 @@ import type { ListResult } from "../core/resource/store.ts";
 import type { Host, HostSpec, Vm, VmSpec, WorkerReport } from "./api.ts";
 
 export type { Host, Vm, WorkerReport };
-export type VmInput = Partial<VmSpec> & Pick<VmSpec, "flavor" | "image">;
+export type VmInput = Partial<VmSpec> & Pick<VmSpec, "flavor">;
 
 export class PlasmavmcClient {
   readonly http: HttpClient;
@@ -34,8 +34,12 @@ export class PlasmavmcClient {
   console(project: string, name: string): Promise<{ text: string; bytes: number }> {
     return this.http.get(`/v1/projects/${project}/vms/${name}/console`);
   }
-  listHosts(): Promise<ListResult> {
+  listHosts(): Promise<ListResult & { items: Host[] }> {
     return this.http.get("/v1/hosts");
+  }
+  /** Cordon (false) or uncordon (true): a cordoned host keeps its VMs and gets no new ones. */
+  setSchedulable(host: string, schedulable: boolean): Promise<Host> {
+    return this.http.patch(`/v1/hosts/${host}`, { spec: { schedulable } });
   }
 
   // --- the worker's side

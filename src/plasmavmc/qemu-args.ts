@@ -6,7 +6,33 @@ export type Accel = "kvm" | "tcg";
 
 export type DiskSource =
   | { kind: "file"; path: string; format: "raw" | "qcow2" }
-  | { kind: "nbd"; host: string; port: number; exportName: string };
+  | {
+      kind: "nbd";
+      host: string;
+      port: number;
+      exportName: string;
+      /** The NBD node's name, so a failover can swap it under the disk (see volume-swap.ts). */
+      node: string;
+    };
+
+/** The block node the guest's disk i sits on. */
+export const diskNode = (i: number) => `disk${i}`;
+/**
+ * Between a network disk and its NBD node sits a one-child quorum node: QEMU can swap a
+ * quorum's child while the old one is dead (x-blockdev-change), where reopening the disk on a
+ * new child would first flush the dead one and fail. See vm-volumes.ts.
+ */
+export const switchNode = (i: number) => `disk${i}-switch`;
+
+/** QEMU's blockdev options for an NBD export (as -blockdev text; QMP takes the same fields). */
+export function nbdNodeOptions(d: Extract<DiskSource, { kind: "nbd" }>) {
+  return {
+    driver: "nbd",
+    "node-name": d.node,
+    server: { type: "inet", host: d.host, port: String(d.port) },
+    export: d.exportName,
+  } as const;
+}
 
 export interface PortForward {
   /** Host address the forward listens on (loopback unless the operator says otherwise). */
@@ -33,16 +59,26 @@ export interface LaunchSpec {
 }
 
 function driveArgs(d: DiskSource, i: number): string[] {
-  const id = `disk${i}`;
-  const source =
-    d.kind === "file"
-      ? `driver=${d.format},file.driver=file,file.filename=${d.path}`
-      : `driver=raw,file.driver=nbd,file.server.type=inet,file.server.host=${d.host},file.server.port=${d.port},file.export=${d.exportName}`;
+  const id = diskNode(i);
+  const boot = i === 0 ? ",bootindex=0" : "";
+  if (d.kind === "file")
+    return [
+      "-blockdev",
+      `node-name=${id},cache.direct=off,driver=${d.format},file.driver=file,file.filename=${d.path}`,
+      "-device",
+      `virtio-blk-pci,drive=${id},id=${id}-dev${boot}`,
+    ];
+  // A network disk pauses the guest on an I/O error instead of failing it, so the worker can
+  // point it at the volume's new primary and resume with the failed requests retried.
   return [
     "-blockdev",
-    `node-name=${id},cache.direct=off,${source}`,
+    `driver=nbd,node-name=${d.node},server.type=inet,server.host=${d.host},server.port=${d.port},export=${d.exportName}`,
+    "-blockdev",
+    `driver=quorum,node-name=${switchNode(i)},vote-threshold=1,read-pattern=fifo,children.0=${d.node}`,
+    "-blockdev",
+    `driver=raw,node-name=${id},file=${switchNode(i)}`,
     "-device",
-    `virtio-blk-pci,drive=${id},id=${id}-dev${i === 0 ? ",bootindex=0" : ""}`,
+    `virtio-blk-pci,drive=${id},id=${id}-dev,werror=stop,rerror=stop${boot}`,
   ];
 }
 
@@ -53,7 +89,9 @@ function plain(value: string, what: string): string {
 }
 
 export function qemuArgs(spec: LaunchSpec): string[] {
-  for (const d of spec.disks) if (d.kind === "file") plain(d.path, "disk path");
+  for (const d of spec.disks)
+    if (d.kind === "file") plain(d.path, "disk path");
+    else plain(`${d.host}${d.exportName}${d.node}`, "NBD address");
   plain(spec.qmpSocket, "QMP socket path");
   plain(spec.serialSocket, "serial socket path");
   if (spec.metadataUrl) plain(spec.metadataUrl, "metadata URL");

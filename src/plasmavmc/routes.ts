@@ -69,6 +69,11 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
           );
         if (JSON.stringify(spec.image) !== JSON.stringify(prev.spec.image))
           throw new ApiError("InvalidArgument", "the image is fixed when a VM is created");
+        if (!stopped && JSON.stringify(spec.volumes) !== JSON.stringify(prev.spec.volumes))
+          throw new ApiError(
+            "FailedPrecondition",
+            `volumes change only while the VM is stopped (it is ${prev.status.phase}); stop it first with \`photon vm stop\``,
+          );
         if (spec.antiAffinityGroup !== prev.spec.antiAffinityGroup && prev.status.host)
           throw new ApiError("FailedPrecondition", "the anti-affinity group is fixed once the VM is placed");
       },

@@ -12,6 +12,7 @@ import { HttpClient } from "../core/http-client.ts";
 import { createRegistry } from "../core/metrics.ts";
 import { nameSchema, projectSchema } from "../core/resource/model.ts";
 import { defineRole, type RunningRole } from "../core/role.ts";
+import { CoronafsClient } from "../coronafs/client.ts";
 import { CreditClient } from "../creditservice/client.ts";
 import { LightningstorClient } from "../lightningstor/client.ts";
 import { AccelChooser } from "./accel.ts";
@@ -19,7 +20,7 @@ import { PlasmavmcClient } from "./client.ts";
 import { MetadataService } from "./metadata-service.ts";
 import { consoleSchema, plasmavmcRoutes } from "./routes.ts";
 import { serialLogBytes } from "./serial-log.ts";
-import { vmController } from "./vm-controller.ts";
+import { type VolumePort, vmController } from "./vm-controller.ts";
 import { VmDisks } from "./vm-disk.ts";
 import { Worker } from "./worker.ts";
 
@@ -50,11 +51,15 @@ export const plasmavmcRole = defineRole({
     const images = deps.endpoints.lightningstor
       ? new LightningstorClient({ baseUrl: deps.endpoints.lightningstor, token })
       : undefined;
+    const coronafs = deps.endpoints.coronafs
+      ? new CoronafsClient({ baseUrl: deps.endpoints.coronafs, token, timeoutMs: 10_000 })
+      : undefined;
     const clock = Date.now;
     const controller = vmController({
       store,
       log,
       credit,
+      volumes: coronafs ? volumePort(coronafs) : undefined,
       clock,
       registry,
       heartbeatGraceMs: config.heartbeatGraceMs,
@@ -103,6 +108,11 @@ export const plasmavmcWorkerOptions = {
   ),
   controlPlane: option(z.string().url().optional(), undefined, "plasmavmc's URL (default: from photon up)"),
   images: option(z.string().url().optional(), undefined, "lightningstor's URL (default: from photon up)"),
+  volumes: option(
+    z.string().url().optional(),
+    undefined,
+    "coronafs's URL, for VMs with volumes (default: from photon up)",
+  ),
   vcpus: option(
     z.number().int().min(1).max(4096),
     cpus().length * 4,
@@ -131,6 +141,10 @@ export const plasmavmcWorkerRole = defineRole({
     const token = deps.serviceToken;
     const client = new PlasmavmcClient({ baseUrl: controlPlane, token, timeoutMs: 30_000 });
     const images = new LightningstorClient({ baseUrl: imagesUrl, token, timeoutMs: 30_000 });
+    const volumesUrl = config.volumes ?? deps.endpoints.coronafs;
+    const volumes = volumesUrl
+      ? new CoronafsClient({ baseUrl: volumesUrl, token, timeoutMs: 30_000 })
+      : undefined;
     const metadata = new MetadataService();
     await metadata.listen();
     const accel = new AccelChooser();
@@ -180,6 +194,7 @@ export const plasmavmcWorkerRole = defineRole({
           throw new Error(`image ${project}/${name} is not ready (${img.status.phase})`);
         return { project, name, uid: img.metadata.uid, format: img.spec.format as "raw" | "qcow2" };
       },
+      volumes,
       stopGraceMs: config.stopGraceMs,
     });
     worker = running;
@@ -206,6 +221,36 @@ export const plasmavmcWorkerRole = defineRole({
     };
   },
 });
+
+/** The controller's view of coronafs: may a VM attach a volume, and letting go for a dead worker. */
+function volumePort(c: CoronafsClient): VolumePort {
+  return {
+    async check(project, name, holder) {
+      let v: Awaited<ReturnType<CoronafsClient["getVolume"]>>;
+      try {
+        v = await c.getVolume(project, name);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === "NotFound")
+          return `not found in project ${project}; create it with \`photon volume create ${name}\``;
+        throw e;
+      }
+      const { phase, attachment, message } = v.status;
+      if (phase !== "Available" && phase !== "Attached")
+        return `it is ${phase}${message ? ` (${message})` : ""}; waiting until it is Available`;
+      if (attachment && attachment.holder !== holder)
+        return `it is attached to ${attachment.holder}; detach it there first`;
+      return undefined;
+    },
+    async detach(project, name, holder) {
+      try {
+        await c.detach(project, name, holder);
+      } catch (e) {
+        // Gone, or held by someone else: not this VM's to release.
+        if (!(e instanceof ApiError && ["NotFound", "FailedPrecondition"].includes(e.code))) throw e;
+      }
+    },
+  };
+}
 
 /** The console log's last serialLogBytes: the rotated file's tail, then the current file. */
 function readConsole(path: string): { text: string; bytes: number } {

@@ -24,11 +24,27 @@ export interface CreditPort {
 /** Where images come from: their format decides which hosts can boot them. */
 export type ImageFormatLookup = (project: string, name: string) => Promise<"raw" | "qcow2">;
 
+/** What the controller needs of coronafs. */
+export interface VolumePort {
+  /**
+   * Why a VM cannot have a volume yet (it does not exist, is not ready, or another holder has
+   * it), or undefined when the VM may attach it.
+   */
+  check(project: string, name: string, holder: string): Promise<string | undefined>;
+  /** Lets go of a deleted VM's volume (its worker could not); a no-op if the holder differs. */
+  detach(project: string, name: string, holder: string): Promise<void>;
+}
+
+/** Who holds a VM's volumes: the same for the VM on any worker, different for every VM. */
+export const volumeHolder = (vm: Vm) => `vm/${vm.metadata.project}/${vm.metadata.name}/${vm.metadata.uid}`;
+
 export interface VmControllerOptions {
   store: ResourceStore;
   log: Logger;
   credit?: CreditPort | undefined;
   imageFormat: ImageFormatLookup;
+  /** Absent: VMs with volumes wait with a message saying coronafs is not configured. */
+  volumes?: VolumePort | undefined;
   clock: () => number;
   heartbeatGraceMs: number;
   strategy: "spread" | "pack";
@@ -55,12 +71,25 @@ export function vmController(o: VmControllerOptions): Controller {
   const place = async (vm: Vm) => {
     const project = vm.metadata.project as string;
     const requestId = `vm-${vm.metadata.uid}`;
-    let format: "raw" | "qcow2";
-    try {
-      format = await o.imageFormat(vm.spec.image.project ?? project, vm.spec.image.name);
-    } catch (e) {
-      await setStatus(vm, { message: `image ${vm.spec.image.name}: ${(e as Error).message}` });
-      return { requeueAfterMs: unplacedRetryMs };
+    // A volume-booted VM is a raw disk over NBD, which every worker attaches.
+    let format: "raw" | "qcow2" = "raw";
+    const image = vm.spec.image;
+    if (image) {
+      try {
+        format = await o.imageFormat(image.project ?? project, image.name);
+      } catch (e) {
+        await setStatus(vm, { message: `image ${image.name}: ${(e as Error).message}` });
+        return { requeueAfterMs: unplacedRetryMs };
+      }
+    }
+    for (const v of vm.spec.volumes) {
+      const why = o.volumes
+        ? await o.volumes.check(project, v.name, volumeHolder(vm))
+        : "no coronafs endpoint is configured for volumes";
+      if (why) {
+        await setStatus(vm, { message: `volume ${v.name}: ${why}` });
+        return { requeueAfterMs: unplacedRetryMs };
+      }
     }
     const hosts = (await o.store.list(hostKind.kind, undefined)).items as Host[];
     const vms = (await o.store.list(vmKind.kind, undefined)).items as Vm[];
@@ -123,6 +152,10 @@ export function vmController(o: VmControllerOptions): Controller {
       o.log.warn({ vm: vm.metadata.name, host: vm.status.host }, "host is down; forgetting the VM on it");
       vm = await setStatus(vm, { host: undefined, message: `host ${vm.status.host} was down at deletion` });
     }
+    // A worker that stopped the VM detached its volumes; one that died could not.
+    if (o.volumes)
+      for (const v of vm.spec.volumes)
+        await o.volumes.detach(vm.metadata.project as string, v.name, volumeHolder(vm));
     if (vm.status.quotaHeld && o.credit) {
       const project = vm.metadata.project as string;
       await o.credit.releaseUsage(project, `vm-${vm.metadata.uid}-gone`, vmQuota(vm.spec));
@@ -154,7 +187,20 @@ export function vmController(o: VmControllerOptions): Controller {
       );
       return undefined; // the update brings it back
     }
-    if (!vm.status.host) return place(vm);
+    if (!vm.status.host) {
+      if (vm.spec.powerState === "Running") return place(vm);
+      if (vm.status.phase === "Pending")
+        await setStatus(vm, { phase: "Stopped", message: "created stopped: it is placed when it starts" });
+      return undefined;
+    }
+    // A stopped VM without a local disk (no image overlay) belongs to no host: its volumes
+    // were detached when it stopped, so its next start may place it on any worker.
+    if (!vm.spec.image && vm.spec.powerState === "Stopped" && vm.status.phase === "Stopped")
+      await setStatus(vm, {
+        host: undefined,
+        volumes: [],
+        message: `stopped (was on ${vm.status.host}); it may start on any host`,
+      });
     return undefined;
   };
 

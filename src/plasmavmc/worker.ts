@@ -2,14 +2,26 @@
 // start what should run, stop what should not, clean up what was deleted — reporting every
 // change back to the control plane. Level-triggered: each pass compares wanted with actual,
 // so a missed report or a restart of the worker converges on the next pass.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { AccelChooser } from "./accel.ts";
 import type { HostSpec } from "./api.ts";
 import type { PlasmavmcClient, Vm, WorkerReport } from "./client.ts";
 import type { MetadataService } from "./metadata-service.ts";
+import type { DiskSource } from "./qemu-args.ts";
+import { volumeHolder } from "./vm-controller.ts";
 import type { ImageRef, VmDisks } from "./vm-disk.ts";
 import { VmProcess } from "./vm-process.ts";
+import {
+  attachedVolumes,
+  attachVolumes,
+  detachVolumes,
+  swapVolume,
+  type VolumeApi,
+  type VolumeDisk,
+  volumeChange,
+} from "./vm-volumes.ts";
 
 export interface WorkerOptions {
   host: string;
@@ -24,6 +36,8 @@ export interface WorkerOptions {
   publishAddress: string;
   allocatePort: () => Promise<number>;
   imageRef: (project: string, name: string) => Promise<ImageRef>;
+  /** coronafs, for VMs with volumes (absent: such VMs fail to start, saying why). */
+  volumes?: VolumeApi | undefined;
   stopGraceMs: number;
 }
 
@@ -31,6 +45,7 @@ interface Local {
   proc: VmProcess;
   token: string;
   report: WorkerReport;
+  volumes: VolumeDisk[];
   /** Set while this worker itself is stopping the VM, so its exit is not news. */
   stopping: boolean;
 }
@@ -79,7 +94,7 @@ export class Worker {
     const name = vm.metadata.name;
     const local = this.running.get(key);
     if (vm.metadata.deletionTimestamp) {
-      if (local) await this.halt(key, local);
+      if (local) await this.halt(key, local, vm);
       this.o.disks.remove(this.vmDir(project, name));
       await this.o.client.release(this.o.host, project, name);
       return;
@@ -91,31 +106,102 @@ export class Worker {
     }
     if (vm.spec.powerState === "Stopped" && local) {
       await this.report(vm, { ...local.report, phase: "Stopping", message: "stopping (ACPI power button)" });
-      const graceful = await this.halt(key, local);
+      const graceful = await this.halt(key, local, vm);
       await this.report(vm, {
         phase: "Stopped",
         message: graceful ? "stopped: the guest powered off" : "stopped: forced off after the grace period",
         ports: [],
+        volumes: [],
       });
       return;
     }
     if (vm.spec.powerState === "Stopped" && vm.status.phase !== "Stopped") {
-      await this.report(vm, { phase: "Stopped", message: "stopped", ports: [] });
+      await this.report(vm, { phase: "Stopped", message: "stopped", ports: [], volumes: [] });
       return;
     }
+    if (local?.volumes.length) await this.followVolumes(vm, key, local);
     // Keep the control plane's view true (e.g. after it missed a report).
     if (local && vm.status.phase !== local.report.phase) await this.report(vm, local.report);
+  }
+
+  /**
+   * A volume that coronafs failed over is re-attached and swapped under the running guest; one
+   * another holder took by force means this VM must not run on it any longer.
+   */
+  private async followVolumes(vm: Vm, key: string, local: Local): Promise<void> {
+    const api = this.o.volumes;
+    if (!api) return;
+    const project = vm.metadata.project as string;
+    const holder = volumeHolder(vm);
+    for (const [i, disk] of local.volumes.entries()) {
+      const { status } = await api.getVolume(project, disk.name);
+      const change = volumeChange(disk, status, holder);
+      if (change === "same") continue;
+      if (change === "taken") {
+        this.o.log.warn({ vm: key, volume: disk.name }, "volume taken by another holder; stopping the VM");
+        await this.halt(key, local, vm, { detach: false, graceMs: 0 });
+        await this.report(vm, {
+          phase: "Failed",
+          message: `volume ${disk.name} was taken over by ${status.attachment?.holder ?? "a detach"}; the VM was stopped`,
+          ports: [],
+          volumes: [],
+        });
+        return;
+      }
+      const next = await api.attach(project, disk.name, holder);
+      try {
+        local.volumes[i] = await swapVolume(local.proc.qmp, disk, next);
+      } catch (err) {
+        // The guest cannot be kept running on this disk: restart it on the new attachment.
+        this.o.log.warn({ err, vm: key, volume: disk.name }, "volume swap failed; restarting the VM");
+        await this.halt(key, local, vm, { detach: false, graceMs: 0 });
+        await this.report(vm, {
+          phase: "Starting",
+          message: `restarting: volume ${disk.name} failed over and could not be swapped live (${(err as Error).message})`,
+          ports: [],
+          volumes: [],
+        });
+        return;
+      }
+      this.o.log.info(
+        { vm: key, volume: disk.name, server: next.server },
+        "volume failed over; guest disk swapped",
+      );
+      local.report = {
+        ...local.report,
+        message: `running; volume ${disk.name} failed over to ${next.server}`,
+        volumes: attachedVolumes(local.volumes),
+      };
+      await this.report(vm, local.report);
+    }
   }
 
   private async start(vm: Vm): Promise<void> {
     const key = keyOf(vm);
     const project = vm.metadata.project as string;
     const name = vm.metadata.name;
-    await this.report(vm, { phase: "Starting", message: "preparing the root disk", ports: [] });
+    await this.report(vm, { phase: "Starting", message: "preparing the disks", ports: [], volumes: [] });
+    let volumes: VolumeDisk[] = [];
     try {
-      const img = await this.o.imageRef(vm.spec.image.project ?? project, vm.spec.image.name);
       const dir = this.vmDir(project, name);
-      const root = await this.o.disks.rootDisk(dir, img);
+      mkdirSync(dir, { recursive: true }); // QEMU's sockets and the console log live here
+      const disks: DiskSource[] = [];
+      const image = vm.spec.image;
+      if (image) {
+        const img = await this.o.imageRef(image.project ?? project, image.name);
+        disks.push({ kind: "file", path: await this.o.disks.rootDisk(dir, img), format: "qcow2" });
+      }
+      if (vm.spec.volumes.length) {
+        if (!this.o.volumes) throw new Error("this worker has no coronafs endpoint for volumes");
+        volumes = await attachVolumes(
+          this.o.volumes,
+          project,
+          vm.spec.volumes.map((v) => v.name),
+          volumeHolder(vm),
+          disks.length,
+        );
+        disks.push(...volumes.map((v) => v.source));
+      }
       const ports = [];
       for (const p of vm.spec.ports)
         ports.push({ ...p, hostAddress: this.o.publishAddress, hostPort: await this.o.allocatePort() });
@@ -132,7 +218,7 @@ export class Worker {
             name,
             vcpus: vm.spec.flavor.vcpus,
             memoryMib: vm.spec.flavor.memoryMib,
-            disks: [{ kind: "file", path: root, format: "qcow2" }],
+            disks,
             portForwards: ports,
             metadataUrl: url,
             uuid: vm.metadata.uid,
@@ -150,19 +236,22 @@ export class Worker {
         message: `running under ${proc.accel.toUpperCase()}`,
         accel: proc.accel,
         ports,
+        volumes: attachedVolumes(volumes),
         startedAt: new Date().toISOString(),
       };
-      const local: Local = { proc, token, report, stopping: false };
+      const local: Local = { proc, token, report, volumes, stopping: false };
       this.running.set(key, local);
       this.retryAt.delete(key);
       void proc.exited().then((exit) => this.onExit(vm, key, local, exit.code));
       await this.report(vm, report);
     } catch (err) {
+      if (this.o.volumes) await detachVolumes(this.o.volumes, project, volumes, volumeHolder(vm));
       this.retryAt.set(key, Date.now() + 10_000);
       await this.report(vm, {
         phase: "Failed",
         message: `start failed: ${(err as Error).message}`,
         ports: [],
+        volumes: [],
       });
     }
   }
@@ -174,15 +263,26 @@ export class Worker {
     this.o.metadata.unregister(local.token);
     const message = code === 0 ? "the guest powered itself off" : `QEMU exited with code ${code}`;
     this.o.log.info({ vm: key, code }, message);
-    await this.report(vm, { phase: "Stopped", message, ports: [] }).catch(() => undefined);
+    // Its volumes stay attached to it: the next start (here or elsewhere) takes them again.
+    await this.report(vm, { phase: "Stopped", message, ports: [], volumes: [] }).catch(() => undefined);
   }
 
-  /** Stops a VM this worker runs; true if the guest shut down by itself in the grace period. */
-  private async halt(key: string, local: Local): Promise<boolean> {
+  /**
+   * Stops a VM this worker runs and, unless told otherwise, lets go of its volumes; true if
+   * the guest shut down by itself in the grace period.
+   */
+  private async halt(
+    key: string,
+    local: Local,
+    vm?: Vm,
+    o: { detach?: boolean; graceMs?: number } = {},
+  ): Promise<boolean> {
     local.stopping = true;
-    const { graceful } = await local.proc.stop(this.o.stopGraceMs);
+    const { graceful } = await local.proc.stop(o.graceMs ?? this.o.stopGraceMs);
     this.running.delete(key);
     this.o.metadata.unregister(local.token);
+    if (vm && this.o.volumes && (o.detach ?? true))
+      await detachVolumes(this.o.volumes, vm.metadata.project as string, local.volumes, volumeHolder(vm));
     return graceful;
   }
 

@@ -9,7 +9,7 @@ const spec: LaunchSpec = {
   accel: "tcg",
   disks: [
     { kind: "file", path: "/var/lib/vm/root.raw", format: "raw" },
-    { kind: "nbd", host: "127.0.0.1", port: 10809, exportName: "vol-1" },
+    { kind: "nbd", host: "127.0.0.1", port: 10809, exportName: "vol-1/secret", node: "disk1-e3" },
   ],
   portForwards: [{ hostAddress: "127.0.0.1", hostPort: 8080, guestPort: 80, protocol: "tcp" }],
   metadataUrl: "http://10.0.2.2:9000/v1/tok",
@@ -27,8 +27,15 @@ test("the command line carries the flavor, disks, forwards, metadata URL and soc
   assert.ok(!args.includes("-cpu"), "TCG uses QEMU's default CPU model");
   const blockdevs = after(args, "-blockdev");
   assert.match(blockdevs[0]!, /driver=raw,file.driver=file,file.filename=\/var\/lib\/vm\/root.raw/);
-  assert.match(blockdevs[1]!, /file.driver=nbd,.*file.server.port=10809,file.export=vol-1/);
-  assert.match(after(args, "-device")[0]!, /bootindex=0/);
+  assert.match(blockdevs[1]!, /^driver=nbd,node-name=disk1-e3,.*server.port=10809,export=vol-1\/secret$/);
+  assert.equal(
+    blockdevs[2],
+    "driver=quorum,node-name=disk1-switch,vote-threshold=1,read-pattern=fifo,children.0=disk1-e3",
+  );
+  assert.equal(blockdevs[3], "driver=raw,node-name=disk1,file=disk1-switch");
+  const devices = after(args, "-device");
+  assert.match(devices[0]!, /bootindex=0/);
+  assert.match(devices[1]!, /drive=disk1,.*werror=stop,rerror=stop/, "a network disk pauses on errors");
   assert.match(after(args, "-netdev")[0]!, /hostfwd=tcp:127.0.0.1:8080-:80/);
   assert.deepEqual(after(args, "-smbios"), ["type=11,value=photon-metadata=http://10.0.2.2:9000/v1/tok"]);
   assert.ok(after(args, "-chardev").some((c) => c.includes("path=/run/vm/serial.sock,server=on,wait=on")));

@@ -25,6 +25,7 @@ const host = (
 const spec = (vcpus = 2, memoryMib = 1024, antiAffinityGroup?: string): VmSpec => ({
   flavor: { vcpus, memoryMib },
   image: { name: "debian" },
+  volumes: [],
   ports: [],
   userData: "",
   sshKeys: [],

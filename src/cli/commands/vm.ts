@@ -1,9 +1,10 @@
-// `photon vm create|list|get|start|stop|delete|console`: VMs in plasmavmc. `create` and
-// `start` wait (with a spinner on a terminal) until the VM runs, unless --no-wait.
+// `photon vm create|list|get|start|stop|delete|console` and `photon host list|cordon|uncordon`:
+// VMs and worker hosts in plasmavmc. `create` and `start` wait (with a spinner on a terminal)
+// until the VM runs, unless --no-wait.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ApiError } from "../../core/errors.ts";
-import { PlasmavmcClient, type Vm } from "../../plasmavmc/client.ts";
+import { type Host, PlasmavmcClient, type Vm } from "../../plasmavmc/client.ts";
 import type { CliEnv } from "../cli-env.ts";
 import { print } from "../output.ts";
 import { projectOf } from "../project-option.ts";
@@ -13,9 +14,22 @@ const columns: Array<[string, (v: never) => unknown]> = [
   ["PHASE", (v: Vm) => v.status.phase],
   ["HOST", (v: Vm) => v.status.host ?? ""],
   ["FLAVOR", (v: Vm) => `${v.spec.flavor.vcpus} vCPU, ${v.spec.flavor.memoryMib} MiB`],
-  ["IMAGE", (v: Vm) => v.spec.image.name],
+  [
+    "DISKS",
+    (v: Vm) =>
+      [v.spec.image?.name, ...v.spec.volumes.map((x) => `volume/${x.name}`)].filter(Boolean).join(" "),
+  ],
   ["PORTS", (v: Vm) => v.status.ports.map((p) => `${p.hostAddress}:${p.hostPort}→${p.guestPort}`).join(" ")],
   ["MESSAGE", (v: Vm) => v.status.message],
+];
+
+const hostColumns: Array<[string, (h: never) => unknown]> = [
+  ["NAME", (h: Host) => h.metadata.name],
+  ["SCHEDULABLE", (h: Host) => (h.spec.schedulable ? "yes" : "cordoned")],
+  ["ACCEL", (h: Host) => h.spec.accel],
+  ["CAPACITY", (h: Host) => `${h.spec.capacity.vcpus} vCPU, ${h.spec.capacity.memoryMib} MiB`],
+  ["VMS", (h: Host) => h.status.runningVms],
+  ["HEARTBEAT", (h: Host) => h.status.heartbeatAt ?? "never"],
 ];
 
 const client = (env: CliEnv) => new PlasmavmcClient(env.client("plasmavmc"));
@@ -60,9 +74,13 @@ export function registerVm(program: Command, env: CliEnv): void {
   const vm = program.command("vm").description("virtual machines (plasmavmc)");
 
   vm.command("create <name>")
-    .description("create a VM from an image and start it")
+    .description("create a VM from an image or a boot volume and start it")
     .option("-p, --project <project>", "project (default: the context's)")
-    .requiredOption("-i, --image <image>", "image name (photon image list)")
+    .option("-i, --image <image>", "boot from a local overlay of this image (photon image list)")
+    .option(
+      "--volume <volume...>",
+      "attach these coronafs volumes (photon volume list); without --image the first one boots",
+    )
     .option("--vcpus <n>", "virtual CPUs", positiveInt("--vcpus"), 1)
     .option("--memory <MiB>", "memory in MiB", positiveInt("--memory"), 512)
     .option("--port <guestPort...>", "guest TCP ports to publish on the host")
@@ -77,9 +95,16 @@ export function registerVm(program: Command, env: CliEnv): void {
         guestPort: positiveInt("--port")(p),
         protocol: "tcp" as const,
       }));
+      const volumes = ((o.volume as string[] | undefined) ?? []).map((v) => ({ name: v }));
+      if (!o.image && volumes.length === 0)
+        throw new ApiError(
+          "InvalidArgument",
+          "a VM boots from --image <image> or --volume <volume>; give one (photon image list, photon volume list)",
+        );
       await client(env).createVm(project, name, {
         flavor: { vcpus: o.vcpus, memoryMib: o.memory },
-        image: { name: o.image },
+        ...(o.image ? { image: { name: o.image } } : {}),
+        volumes,
         ports,
         ...(o.userData ? { userData: readFileSync(o.userData, "utf8") } : {}),
         ...(o.sshKey ? { sshKeys: o.sshKey } : {}),
@@ -139,4 +164,24 @@ export function registerVm(program: Command, env: CliEnv): void {
       const { text } = await client(env).console(projectOf(env, o.project), name);
       process.stdout.write(text);
     });
+
+  const host = program.command("host").description("worker hosts that run VMs (plasmavmc)");
+  host
+    .command("list")
+    .description("list worker hosts")
+    .action(async () => {
+      print(env.format(), (await client(env).listHosts()).items, hostColumns);
+    });
+  for (const [verb, schedulable] of [
+    ["cordon", false],
+    ["uncordon", true],
+  ] as const)
+    host
+      .command(`${verb} <name>`)
+      .description(
+        schedulable ? "let the host take new VMs again" : "give the host no new VMs (its VMs keep running)",
+      )
+      .action(async (name: string) => {
+        print(env.format(), await client(env).setSchedulable(name, schedulable), hostColumns);
+      });
 }
