@@ -34,20 +34,25 @@ export function exampleString(s: Schema): string {
   return "a";
 }
 
-export function exampleOf(s: Schema | undefined): unknown {
+/**
+ * An example value of the schema. With `full`, optional properties are filled in too: rules
+ * OpenAPI cannot state (a VM boots from an image or a volume) may need one of them.
+ */
+export function exampleOf(s: Schema | undefined, full = false): unknown {
   if (!s) return {};
   if ("const" in s) return s.const;
   if (Array.isArray(s.enum)) return s.enum[0];
-  if (Array.isArray(s.oneOf)) return exampleOf(s.oneOf[0] as Schema);
+  if (Array.isArray(s.oneOf)) return exampleOf(s.oneOf[0] as Schema, full);
   if (Array.isArray(s.anyOf))
-    return exampleOf((s.anyOf as Schema[]).find((x) => x.type !== "null") ?? (s.anyOf[0] as Schema));
+    return exampleOf((s.anyOf as Schema[]).find((x) => x.type !== "null") ?? (s.anyOf[0] as Schema), full);
   switch (s.type) {
     case "object": {
       const out: Record<string, unknown> = {};
       const props = (s.properties ?? {}) as Record<string, Schema>;
-      for (const k of (s.required ?? []) as string[]) out[k] = exampleOf(props[k]);
+      const keys = full ? Object.keys(props) : ((s.required ?? []) as string[]);
+      for (const k of keys) out[k] = exampleOf(props[k], full);
       // Resource bodies need metadata.name even where the schema marks only metadata required.
-      if (props.metadata && !out.metadata) out.metadata = exampleOf(props.metadata);
+      if (props.metadata && !out.metadata) out.metadata = exampleOf(props.metadata, full);
       // Maps keyed by an enum (e.g. quota amounts) usually need at least one entry.
       const names = (s.propertyNames as Schema | undefined)?.enum;
       if (Array.isArray(names) && names.length && Object.keys(out).length === 0) {
@@ -59,7 +64,7 @@ export function exampleOf(s: Schema | undefined): unknown {
     }
     case "array":
       return Array.from({ length: typeof s.minItems === "number" ? s.minItems : 0 }, () =>
-        exampleOf(s.items as Schema),
+        exampleOf(s.items as Schema, full),
       );
     case "string":
       return exampleString(s);
@@ -80,7 +85,14 @@ export interface RouteCase {
   hasProject: boolean;
   /** Fills {project} with the given project and other parameters with valid examples. */
   url(base: string, project: string): string;
+  /** A JSON body, or undefined for none (see `bodyVariants`). */
   body: unknown;
+  /** Candidate bodies, simplest first; the matrix keeps the first one that passes validation. */
+  bodyVariants: unknown[];
+  /** Extra headers naming the project, for APIs that take it from a header (Prometheus). */
+  headers?: (project: string) => Record<string, string>;
+  /** A non-JSON body (e.g. remote_write's protobuf). */
+  rawBody?: { contentType: string; data: Uint8Array };
 }
 
 export async function routeCases(baseUrl: string): Promise<RouteCase[]> {
@@ -98,6 +110,14 @@ export async function routeCases(baseUrl: string): Promise<RouteCase[]> {
       }>;
       const body = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)
         ?.content?.["application/json"]?.schema;
+      // Required query parameters too: a request missing them never reaches authorization.
+      const query = params
+        .filter((x) => x.in === "query" && x.required)
+        .map((x) => `${encodeURIComponent(x.name)}=${encodeURIComponent(String(exampleOf(x.schema)))}`)
+        .join("&");
+      const bodyVariants = body ? [exampleOf(body)] : [undefined];
+      if (body && JSON.stringify(exampleOf(body, true)) !== JSON.stringify(bodyVariants[0]))
+        bodyVariants.push(exampleOf(body, true));
       out.push({
         method: method.toUpperCase(),
         path,
@@ -109,8 +129,10 @@ export async function routeCases(baseUrl: string): Promise<RouteCase[]> {
             if (name === "project") return project;
             const p = params.find((x) => x.name === name && x.in === "path");
             return encodeURIComponent(exampleString(p?.schema ?? {}));
-          }),
-        body: body ? exampleOf(body) : undefined,
+          }) +
+          (query ? `?${query}` : ""),
+        body: bodyVariants[0],
+        bodyVariants,
       });
     }
   }
