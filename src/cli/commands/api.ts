@@ -9,11 +9,63 @@ import { print } from "../output.ts";
 
 /** Longest time one `photon api call` waits for its answer. */
 const callTimeoutMs = 60_000;
+/** Longest single event of a stream the CLI holds while waiting for its end of line. */
+const maxEventBytes = 16 * 1024 * 1024;
 
 function readBody(spec: string): string {
   if (spec === "-") return readFileSync(0, "utf8");
   if (spec.startsWith("@")) return readFileSync(spec.slice(1), "utf8");
   return spec;
+}
+
+function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ApiError("InvalidArgument", `"${v}" is not a whole number ≥ 1`);
+  return n;
+}
+
+/** A list with watch=1, or an operation that only streams (its path ends in /watch). */
+function isWatch(params: readonly string[], op: Operation): boolean {
+  return params.some((p) => /^watch=(1|true)$/.test(p)) || op.path.endsWith("/watch");
+}
+
+/**
+ * Prints a stream of NDJSON events as they arrive (one JSON document per line with -o json,
+ * a YAML document each otherwise), until the server ends it or maxEvents have been printed.
+ */
+async function printEvents(
+  body: ReadableStream<Uint8Array>,
+  format: "table" | "json" | "yaml",
+  maxEvents: number | undefined,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  let printed = 0;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      pending += decoder.decode(value, { stream: true });
+      if (pending.length > maxEventBytes)
+        throw new ApiError("Internal", `an event of the stream is over ${maxEventBytes} bytes`);
+      let nl = pending.indexOf("\n");
+      while (nl >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        nl = pending.indexOf("\n");
+        if (!line) continue;
+        const event = JSON.parse(line) as unknown;
+        if (format === "json") process.stdout.write(`${JSON.stringify(event)}\n`);
+        else print("yaml", [event]);
+        printed++;
+        if (maxEvents !== undefined && printed >= maxEvents) return;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 export function registerApi(program: Command, env: CliEnv): void {
@@ -45,7 +97,12 @@ export function registerApi(program: Command, env: CliEnv): void {
       "call one operation: path and query parameters as name=value (e.g. `photon api call getV1ProjectsProjectQuotasName project=demo name=default`)",
     )
     .option("--body <json>", "request body: JSON text, @file, or - for stdin")
-    .action(async (operationId: string, params: string[], o: { body?: string }) => {
+    .option(
+      "--max-events <n>",
+      "for a stream of events (a watch, application/x-ndjson): stop after n of them",
+      wholeNumber,
+    )
+    .action(async (operationId: string, params: string[], o: { body?: string; maxEvents?: number }) => {
       const ops = await loadOperations(env);
       const op = ops.find((x) => x.operationId === operationId);
       if (!op) {
@@ -84,13 +141,18 @@ export function registerApi(program: Command, env: CliEnv): void {
           ...(body !== undefined ? { "content-type": "application/json" } : {}),
         },
         ...(body !== undefined ? { body } : {}),
-        signal: AbortSignal.timeout(callTimeoutMs),
+        // A watch streams for as long as the caller wants it; only a plain call has a deadline.
+        ...(isWatch(params, op) ? {} : { signal: AbortSignal.timeout(callTimeoutMs) }),
       }).catch((err: Error) => {
         throw new ApiError(
           "Unavailable",
           `cannot reach ${base}: ${err.message}; is the cloud up (\`photon up\`)?`,
         );
       });
+      if (res.ok && res.body && (res.headers.get("content-type") ?? "").includes("ndjson")) {
+        await printEvents(res.body, env.format(), o.maxEvents);
+        return;
+      }
       const text = await res.text();
       const json =
         (res.headers.get("content-type") ?? "").includes("json") && text ? JSON.parse(text) : undefined;

@@ -160,7 +160,8 @@ export function registerIam(program: Command, env: CliEnv): void {
       const path = findConfigPath(g.configFile);
       const cfg = readCliConfig(path);
       const ctx = cfg?.contexts[g.context ?? cfg.current];
-      const url = ctx?.endpoints.iam;
+      // A context that knows only the gateway revokes through it (the token route is public there).
+      const url = ctx?.endpoints.iam ?? ctx?.endpoints.apigateway;
       for (const token of [ctx?.refreshToken, ctx?.token]) {
         if (token && url)
           await fetch(`${url}/oauth/revoke`, {
