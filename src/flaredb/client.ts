@@ -12,6 +12,7 @@ import {
   keyToB64,
   type LocateReply,
   MAX_BATCH_COMMANDS,
+  MAX_BATCH_KEYS,
   type RegionDescriptor,
   type RegionView,
   type StoreInfo,
@@ -42,6 +43,13 @@ export interface FlareClientOptions {
   timeoutMs?: number;
 }
 
+/** Calls to one region waiting for the end of this event-loop turn, to go as one request. */
+interface Coalesced<T> {
+  regionId: number;
+  items: Array<{ key: Uint8Array; cmd?: Command; resolve: (v: T) => void; reject: (e: Error) => void }>;
+  table: Map<number, Coalesced<T>>;
+}
+
 interface Cached {
   region: RegionDescriptor;
   leader: string | undefined;
@@ -57,6 +65,8 @@ export class FlareClient implements RegionRouter {
   private pdIndex = 0;
   private tsoWaiters: Array<{ resolve: (ts: number) => void; reject: (e: Error) => void }> = [];
   private tsoBusy = false;
+  private readonly pendingGets = new Map<number, Coalesced<Uint8Array | null>>();
+  private readonly pendingPuts = new Map<number, Coalesced<void>>();
   /** Counters a benchmark or test may read. */
   readonly stats = { attempts: 0, notLeader: 0, epochStale: 0, relocations: 0, unreachable: 0 };
 
@@ -359,13 +369,66 @@ export class FlareClient implements RegionRouter {
 
   // ---- the raw API ----
 
+  /**
+   * The value of `key` (null: absent). Concurrent gets to one region are coalesced into one
+   * batch read per event-loop turn (as TiKV's client batches commands): each get still gets its
+   * own answer, read after it was asked (the batch is sent after its last get joined).
+   */
   async get(key: Bytes): Promise<Uint8Array | null> {
     const k = bytes(key);
+    const c = await this.locate(k, false);
+    return new Promise((resolve, reject) => {
+      const b = this.coalescer(this.pendingGets, c.region.id, () => this.flushGets(b));
+      b.items.push({ key: k, resolve, reject });
+      if (b.items.length >= MAX_BATCH_KEYS) this.flushGets(b);
+    });
+  }
+
+  private async getOne(k: Uint8Array): Promise<Uint8Array | null> {
     const { result } = await this.readAt<{ ok: true; value: Uint8Array | null }>(k, false, () => ({
       op: "rawGet",
       key: k,
     }));
     return result.value;
+  }
+
+  /** The open batch of `regionId` in `table`, created (and its flush scheduled) if none. */
+  private coalescer<T>(table: Map<number, Coalesced<T>>, regionId: number, flush: () => void): Coalesced<T> {
+    let b = table.get(regionId);
+    if (!b) {
+      b = { regionId, items: [], table };
+      table.set(regionId, b);
+      setImmediate(flush);
+    }
+    return b;
+  }
+
+  private flushGets(b: Coalesced<Uint8Array | null>): void {
+    if (b.table.get(b.regionId) !== b) return;
+    b.table.delete(b.regionId);
+    const items = b.items;
+    if (items.length === 1) {
+      const it = items[0]!;
+      this.getOne(it.key).then(it.resolve, it.reject);
+      return;
+    }
+    const keys = items.map((it) => it.key);
+    this.readAt<{ values: Array<Uint8Array | null> }>(
+      keys[0]!,
+      false,
+      () => ({ op: "rawBatchGet", keys }),
+      true,
+    ).then(
+      ({ result }) => {
+        for (const [i, it] of items.entries()) it.resolve(result.values[i] ?? null);
+      },
+      (err) => {
+        // The region split or moved under the batch: each get finds its own region again.
+        if (err instanceof ApiError && ["KeyNotInRegion", "EpochStale"].includes(String(err.details?.reason)))
+          for (const it of items) this.getOne(it.key).then(it.resolve, it.reject);
+        else for (const it of items) it.reject(err);
+      },
+    );
   }
 
   /** Values in the order of `keys` (null: absent), one request per region. */
@@ -417,14 +480,64 @@ export class FlareClient implements RegionRouter {
     return out;
   }
 
+  /**
+   * Sets `key` (with an optional TTL). Concurrent puts to one region are coalesced into one
+   * batch request per event-loop turn (each is its own Raft entry; all land in one Ready).
+   */
   async put(key: Bytes, value: Bytes, o: { ttlMs?: number } = {}): Promise<void> {
     const k = bytes(key);
-    const r = await this.execute(
-      k,
-      { type: "rawPut", key: k, value: bytes(value), ttlMs: o.ttlMs ?? 0 },
+    const cmd: Command = { type: "rawPut", key: k, value: bytes(value), ttlMs: o.ttlMs ?? 0 };
+    const c = await this.locate(k, false);
+    return new Promise((resolve, reject) => {
+      const b = this.coalescer(this.pendingPuts, c.region.id, () => this.flushPuts(b));
+      b.items.push({ key: k, cmd, resolve, reject });
+      if (b.items.length >= MAX_BATCH_COMMANDS) this.flushPuts(b);
+    });
+  }
+
+  private async putOne(k: Uint8Array, cmd: Command): Promise<void> {
+    raise(await this.execute(k, cmd, true));
+  }
+
+  private flushPuts(b: Coalesced<void>): void {
+    if (b.table.get(b.regionId) !== b) return;
+    b.table.delete(b.regionId);
+    const items = b.items;
+    if (items.length === 1) {
+      const it = items[0]!;
+      this.putOne(it.key, it.cmd!).then(it.resolve, it.reject);
+      return;
+    }
+    const wire = items.map((it) => Buffer.from(encodeCommand(it.cmd!)).toString("base64"));
+    this.route(
+      items[0]!.key,
+      false,
+      (c, address) =>
+        this.rpc.call<{ results: unknown[] }>(
+          address,
+          "/v1/execute-batch",
+          { ...this.epochOf(c), cmds: wire },
+          this.o.timeoutMs,
+        ),
       true,
+      true,
+    ).then(
+      (out) =>
+        items.forEach((it, i) => {
+          try {
+            raise(fromWire(out.results[i]) as CommandResult);
+            it.resolve();
+          } catch (err) {
+            it.reject(err as Error);
+          }
+        }),
+      (err) => {
+        // Puts are idempotent: after a split each one finds its own region again.
+        if (err instanceof ApiError && ["KeyNotInRegion", "EpochStale"].includes(String(err.details?.reason)))
+          for (const it of items) this.putOne(it.key, it.cmd!).then(it.resolve, it.reject);
+        else for (const it of items) it.reject(err);
+      },
     );
-    raise(r);
   }
 
   /**

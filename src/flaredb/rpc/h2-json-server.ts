@@ -52,8 +52,12 @@ export class H2JsonServer {
     headers: http2.IncomingHttpHeaders,
   ): void {
     stream.on("error", () => undefined);
-    const url = new URL(String(headers[":path"] ?? "/"), "http://x");
-    const handler = Object.hasOwn(o.handlers, url.pathname) ? o.handlers[url.pathname] : undefined;
+    // Split the path by hand: a URL object per request was a visible share of a read's CPU.
+    const path = String(headers[":path"] ?? "/");
+    const q = path.indexOf("?");
+    const pathname = q < 0 ? path : path.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? "" : path.slice(q + 1));
+    const handler = Object.hasOwn(o.handlers, pathname) ? o.handlers[pathname] : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -68,7 +72,7 @@ export class H2JsonServer {
         return;
       }
       if (!handler) {
-        this.fail(stream, new ApiError("NotFound", `no method ${url.pathname}`));
+        this.fail(stream, new ApiError("NotFound", `no method ${pathname}`));
         return;
       }
       let body: unknown;
@@ -79,7 +83,7 @@ export class H2JsonServer {
         return;
       }
       Promise.resolve()
-        .then(() => handler(body, url.searchParams))
+        .then(() => handler(body, query))
         .then(
           (out) => this.reply(stream, 200, out ?? {}),
           (err) => this.fail(stream, err, o.log),
