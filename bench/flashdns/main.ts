@@ -1,9 +1,12 @@
 // bench/flashdns: dnsperf with one query file against flashdns, NSD and Knot in one run, each
-// with one server process or worker. Phase 1 measures peak queries per second; phase 2 offers
-// all three the same fixed rate and measures latency percentiles. Prints each side's CPU.
-//   npm run bench -- flashdns [--seconds 10] [--queries 5000] [--seed 1]
+// with the same number of UDP server processes or workers (--processes). Phase 1 measures peak
+// queries per second; phase 2 offers all three the same fixed rate and measures latency
+// percentiles. Prints each side's CPU and the load average; repeats --runs times (rotating
+// the order of the servers) and prints medians.
+//   npm run bench -- flashdns [--seconds 10] [--queries 5000] [--seed 1] [--processes 1] [--runs 3]
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { ensureAdminToken } from "../../src/cli/local-admin.ts";
@@ -21,11 +24,15 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     queries: { type: "string", default: "5000" },
     seed: { type: "string", default: "1" },
+    processes: { type: "string", default: "1" },
+    runs: { type: "string", default: "3" },
   },
 });
 const seconds = Math.max(2, Math.min(120, Number(values.seconds)));
 const queryCount = Math.max(100, Math.min(100_000, Number(values.queries)));
 const seed = Number(values.seed);
+const processes = Math.max(1, Math.min(8, Number(values.processes)));
+const runs = Math.max(1, Math.min(10, Number(values.runs)));
 const run = promisify(execFile);
 const dir = tempDir("photon-bench-dns-");
 const children: ChildProcess[] = [];
@@ -72,7 +79,7 @@ async function startKnot(zoneName: string, zoneText: string): Promise<Target> {
       "server:",
       `    rundir: "${kdir}"`,
       `    listen: 127.0.0.1@${port}`,
-      "    udp-workers: 1",
+      `    udp-workers: ${processes}`,
       "    tcp-workers: 1",
       "    background-workers: 1",
       "log:",
@@ -111,6 +118,8 @@ async function startFlashdns(zoneName: string, zoneText: string): Promise<Target
       "0",
       "--log-level",
       "info",
+      "--dns-processes",
+      String(processes),
     ],
     {
       stdio: ["ignore", "pipe", "inherit"],
@@ -125,7 +134,7 @@ async function startFlashdns(zoneName: string, zoneText: string): Promise<Target
       if (m) resolve(m[1] as string);
     });
     child.once("exit", (code) => reject(new Error(`flashdns exited (${code}): ${out}`)));
-    setTimeout(() => reject(new Error(`flashdns did not start: ${out}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`flashdns did not start: ${out}`)), 90_000).unref();
   });
   const client = new FlashdnsClient({ baseUrl: url, token: ensureAdminToken(fdir).token });
   await client.createZone("bench", "bench", { dnsName: zoneName });
@@ -208,7 +217,7 @@ async function main() {
     dir: nsdDir,
     port: await freePort(),
     zones: [{ name: zoneName, text: zone.text }],
-    serverCount: 1,
+    serverCount: processes,
   });
   const targets: Target[] = [
     { name: "nsd", port: nsd.port, pid: nsd.child.pid as number },
@@ -216,33 +225,75 @@ async function main() {
     await startFlashdns(zoneName, zone.text),
   ];
   console.log(
-    `zone: ${zone.text.split("\n").length} lines; query file: ${queries.length} queries; ${seconds} s per run; 1 server process/worker each`,
+    `zone: ${zone.text.split("\n").length} lines; query file: ${queries.length} queries; ${seconds} s per phase; ${processes} UDP server process(es)/worker(s) each; ${runs} runs`,
   );
-  const results = new Map<string, PerfResult>();
-  for (const t of targets) {
-    await dnsperf(t, queryFile, ["-q", "64"]).catch(() => undefined); // warm-up (JIT, caches)
-    results.set(t.name, await peak(t, queryFile));
-  }
-  // Latency at the same offered load for everyone: half of the slowest peak.
-  const rate = Math.min(...[...results.values()].map((r) => r.qps)) * 0.5;
-  for (const t of targets) {
-    const l = await latency(t, queryFile, rate);
-    Object.assign(results.get(t.name) as PerfResult, { p50Ms: l.p50Ms, p99Ms: l.p99Ms });
-  }
+  for (const t of targets) await dnsperf(t, queryFile, ["-q", "64"]).catch(() => undefined); // warm-up (JIT, caches)
+  const all: { load: number; rate: number; results: Map<string, PerfResult> }[] = [];
   const fmt = (n: number | undefined, d = 0) => (n === undefined ? "-" : n.toFixed(d));
-  console.log(
-    `\n${"server".padEnd(10)} ${"peak qps".padStart(10)} ${"done %".padStart(7)} ${"cpu s".padStart(6)} ${"qps/cpu-s".padStart(10)} | at ${Math.floor(rate)} qps: ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}`,
-  );
-  for (const [name, r] of results) {
+  for (let run = 0; run < runs; run++) {
+    // Rotating the order spreads the drift of a shared machine's load over all three.
+    const order = targets.map((_, i) => targets[(i + run) % targets.length] as Target);
+    const load = loadavg()[0] as number;
+    const results = new Map<string, PerfResult>();
+    for (const t of order) results.set(t.name, await peak(t, queryFile));
+    // Latency at the same offered load for everyone: half of the slowest peak.
+    const rate = Math.min(...[...results.values()].map((r) => r.qps)) * 0.5;
+    for (const t of order) {
+      const l = await latency(t, queryFile, rate);
+      Object.assign(results.get(t.name) as PerfResult, { p50Ms: l.p50Ms, p99Ms: l.p99Ms });
+    }
+    all.push({ load, rate, results });
     console.log(
-      `${name.padEnd(10)} ${fmt(r.qps).padStart(10)} ${fmt(r.completedPct, 1).padStart(7)} ${fmt(r.cpuSeconds, 1).padStart(6)} ${fmt(r.qps / Math.max(r.cpuSeconds / seconds, 0.01)).padStart(10)} | ${" ".repeat(String(Math.floor(rate)).length + 8)}${fmt(r.p50Ms, 3).padStart(7)} ${fmt(r.p99Ms, 3).padStart(7)}`,
+      `\nrun ${run + 1} (load average ${load.toFixed(1)} at the start)\n${"server".padEnd(10)} ${"peak qps".padStart(10)} ${"done %".padStart(7)} ${"cpu s".padStart(6)} ${"qps/cpu-s".padStart(10)} | at ${Math.floor(rate)} qps: ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}`,
     );
+    for (const t of targets) {
+      const r = results.get(t.name) as PerfResult;
+      console.log(
+        `${t.name.padEnd(10)} ${fmt(r.qps).padStart(10)} ${fmt(r.completedPct, 1).padStart(7)} ${fmt(r.cpuSeconds, 1).padStart(6)} ${fmt(r.qps / Math.max(r.cpuSeconds / seconds, 0.01)).padStart(10)} | ${" ".repeat(String(Math.floor(rate)).length + 8)}${fmt(r.p50Ms, 3).padStart(7)} ${fmt(r.p99Ms, 3).padStart(7)}`,
+      );
+    }
   }
-  const f = results.get("flashdns") as PerfResult;
-  for (const other of ["nsd", "knot"]) {
-    const o = results.get(other) as PerfResult;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2
+      ? (s[(s.length - 1) / 2] as number)
+      : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  };
+  const of = (name: string, f: (r: PerfResult) => number) =>
+    all.map((a) => f(a.results.get(name) as PerfResult));
+  console.log(
+    `\nmedians of ${runs} runs (load average ${all.map((a) => a.load.toFixed(1)).join(", ")}; ${processes} process(es) each)`,
+  );
+  console.log(
+    `${"server".padEnd(10)} ${"peak qps".padStart(10)} ${"qps/cpu-s".padStart(10)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}`,
+  );
+  for (const t of targets)
     console.log(
-      `flashdns / ${other}: qps ${(f.qps / o.qps).toFixed(2)}x, p99 ${((f.p99Ms ?? 0) / (o.p99Ms ?? 1)).toFixed(2)}x`,
+      `${t.name.padEnd(10)} ${fmt(median(of(t.name, (r) => r.qps))).padStart(10)} ${fmt(median(of(t.name, (r) => r.qps / Math.max(r.cpuSeconds / seconds, 0.01)))).padStart(10)} ${fmt(median(of(t.name, (r) => r.p50Ms ?? 0)), 3).padStart(7)} ${fmt(median(of(t.name, (r) => r.p99Ms ?? 0)), 3).padStart(7)}`,
+    );
+  // Ratios within each run (same load), then their median.
+  for (const other of ["nsd", "knot"]) {
+    const qps = median(
+      all.map(
+        (a) => (a.results.get("flashdns") as PerfResult).qps / (a.results.get(other) as PerfResult).qps,
+      ),
+    );
+    const p99 = median(
+      all.map(
+        (a) =>
+          ((a.results.get("flashdns") as PerfResult).p99Ms ?? 0) /
+          Math.max((a.results.get(other) as PerfResult).p99Ms ?? 0, 0.001),
+      ),
+    );
+    const cpu = median(
+      all.map((a) => {
+        const f = a.results.get("flashdns") as PerfResult;
+        const o = a.results.get(other) as PerfResult;
+        return f.qps / Math.max(f.cpuSeconds, 0.01) / (o.qps / Math.max(o.cpuSeconds, 0.01));
+      }),
+    );
+    console.log(
+      `flashdns / ${other} (median of per-run ratios): qps ${qps.toFixed(2)}x, qps per CPU-s ${cpu.toFixed(2)}x, p99 ${p99.toFixed(2)}x`,
     );
   }
 }
