@@ -196,11 +196,7 @@ export function vmController(o: VmControllerOptions): Controller {
     // A stopped VM without a local disk (no image overlay) belongs to no host: its volumes
     // were detached when it stopped, so its next start may place it on any worker.
     if (!vm.spec.image && vm.spec.powerState === "Stopped" && vm.status.phase === "Stopped")
-      await setStatus(vm, {
-        host: undefined,
-        volumes: [],
-        message: `stopped (was on ${vm.status.host}); it may start on any host`,
-      });
+      await setStatus(vm, { host: undefined, volumes: [] });
     return undefined;
   };
 

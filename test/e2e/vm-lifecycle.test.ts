@@ -1,7 +1,8 @@
 // A VM's life as an operator lives it, through `photon up` and the CLI: import the default
-// image, create a VM whose user-data serves HTTP, reach it through its published port, read
-// its console, stop and start it (its disk keeps what the guest wrote), delete it — and no
-// QEMU is left behind.
+// image, create a coronafs volume from it, create a VM booting from that volume whose
+// user-data serves HTTP, reach it through its published port, read its console, stop and
+// start it (the volume keeps what the guest wrote), delete it — and no QEMU is left behind.
+// Then a VM booting from a local overlay of the image, the other kind of root disk.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -24,10 +25,10 @@ const cli = (...args: string[]) => {
   assert.equal(r.status, 0, `photon ${args.join(" ")} failed:\n${r.stderr}`);
   return r.stdout;
 };
-const getVm = () => JSON.parse(cli("vm", "get", vmName, "-p", "demo", "-o", "json")) as Vm;
-const qemuRunning = () => {
+const getVm = (name = vmName) => JSON.parse(cli("vm", "get", name, "-p", "demo", "-o", "json")) as Vm;
+const qemuRunning = (name = vmName) => {
   try {
-    return execFileSync("pgrep", ["-f", `process=photon-vm-${vmName}`], { encoding: "utf8" }).trim() !== "";
+    return execFileSync("pgrep", ["-f", `process=photon-vm-${name}`], { encoding: "utf8" }).trim() !== "";
   } catch {
     return false;
   }
@@ -41,12 +42,12 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-async function phase(p: string, timeoutMs = 240_000): Promise<Vm> {
-  let vm = getVm();
+async function phase(p: string, timeoutMs = 240_000, name = vmName): Promise<Vm> {
+  let vm = getVm(name);
   await until(
     `VM ${p}`,
     () => {
-      vm = getVm();
+      vm = getVm(name);
       assert.notEqual(vm.status.phase, "Failed", vm.status.message);
       return vm.status.phase === p;
     },
@@ -85,11 +86,14 @@ before(async () => {
 
 after(async () => {
   await photon?.kill("SIGTERM");
-  if (qemuRunning()) execFileSync("pkill", ["-KILL", "-f", `process=photon-vm-${vmName}`]);
+  for (const name of [vmName, `${vmName}-img`])
+    if (qemuRunning(name)) execFileSync("pkill", ["-KILL", "-f", `process=photon-vm-${name}`]);
   dir.remove();
 });
 
-test("create, reach, console, stop, start, delete a VM through photon up and the CLI", async () => {
+test("create, reach, console, stop, start, delete a VM through photon up and the CLI", {
+  timeout: 600_000,
+}, async () => {
   cli("image", "import", "photon-guest", image.path, "-p", "demo", "--format", "raw", "-o", "json");
   const userData = join(dir.path, "user-data.sh");
   writeFileSync(
@@ -104,10 +108,75 @@ test("create, reach, console, stop, start, delete a VM through photon up and the
       "",
     ].join("\n"),
   );
+  const volume = JSON.parse(
+    cli(
+      "volume",
+      "create",
+      `${vmName}-root`,
+      "-p",
+      "demo",
+      "--image",
+      "photon-guest",
+      "--size-gib",
+      "1",
+      "--wait",
+      "-o",
+      "json",
+    ),
+  );
+  assert.equal(volume.status.phase, "Available");
   cli(
     "vm",
     "create",
     vmName,
+    "-p",
+    "demo",
+    "--volume",
+    `${vmName}-root`,
+    "--memory",
+    "256",
+    "--port",
+    "80",
+    "--user-data",
+    userData,
+    "--no-wait",
+  );
+  let vm = await phase("Running");
+  assert.equal(await httpAnswer(vm), `boot number 1 of ${vmName}\n`);
+  assert.ok(vm.status.host, "the VM is placed on a host");
+  assert.deepEqual(
+    vm.status.volumes.map((v) => v.name),
+    [`${vmName}-root`],
+  );
+  assert.match(cli("vm", "console", vmName, "-p", "demo"), /Linux version 6\.[\s\S]*photon-guest: ready/);
+  assert.match(cli("vm", "list", "-p", "demo"), new RegExp(`${vmName}\\s*│\\s*Running`));
+
+  cli("vm", "stop", vmName, "-p", "demo", "--no-wait");
+  vm = await phase("Stopped", 90_000);
+  assert.match(vm.status.message, /guest powered off/);
+  assert.equal(qemuRunning(), false, "no QEMU once stopped");
+
+  cli("vm", "start", vmName, "-p", "demo", "--no-wait");
+  vm = await phase("Running");
+  assert.equal(await httpAnswer(vm), `boot number 2 of ${vmName}\n`, "the volume kept what the guest wrote");
+
+  cli("vm", "delete", vmName, "-p", "demo");
+  await until(
+    "the VM to be gone",
+    () => runPhoton(["vm", "get", vmName, "-p", "demo"], { cwd: dir.path }).status !== 0,
+    90_000,
+  );
+  assert.equal(qemuRunning(), false, "no QEMU once deleted");
+  const released = JSON.parse(cli("volume", "get", `${vmName}-root`, "-p", "demo", "-o", "json"));
+  assert.equal(released.status.attachment, undefined, "the deleted VM let go of its volume");
+  cli("volume", "delete", `${vmName}-root`, "-p", "demo");
+
+  // Booting from a local copy-on-write overlay of the image instead of a volume.
+  const img = `${vmName}-img`;
+  cli(
+    "vm",
+    "create",
+    img,
     "-p",
     "demo",
     "--image",
@@ -120,26 +189,12 @@ test("create, reach, console, stop, start, delete a VM through photon up and the
     userData,
     "--no-wait",
   );
-  let vm = await phase("Running");
-  assert.equal(await httpAnswer(vm), `boot number 1 of ${vmName}\n`);
-  assert.ok(vm.status.host, "the VM is placed on a host");
-  assert.match(cli("vm", "console", vmName, "-p", "demo"), /Linux version 6\.[\s\S]*photon-guest: ready/);
-  assert.match(cli("vm", "list", "-p", "demo"), new RegExp(`${vmName}\\s*│\\s*Running`));
-
-  cli("vm", "stop", vmName, "-p", "demo", "--no-wait");
-  vm = await phase("Stopped", 90_000);
-  assert.match(vm.status.message, /guest powered off/);
-  assert.equal(qemuRunning(), false, "no QEMU once stopped");
-
-  cli("vm", "start", vmName, "-p", "demo", "--no-wait");
-  vm = await phase("Running");
-  assert.equal(await httpAnswer(vm), `boot number 2 of ${vmName}\n`, "the disk kept what the guest wrote");
-
-  cli("vm", "delete", vmName, "-p", "demo");
+  assert.equal(await httpAnswer(await phase("Running", 240_000, img)), `boot number 1 of ${img}\n`);
+  cli("vm", "delete", img, "-p", "demo");
   await until(
-    "the VM to be gone",
-    () => runPhoton(["vm", "get", vmName, "-p", "demo"], { cwd: dir.path }).status !== 0,
+    "the image VM to be gone",
+    () => runPhoton(["vm", "get", img, "-p", "demo"], { cwd: dir.path }).status !== 0,
     90_000,
   );
-  assert.equal(qemuRunning(), false, "no QEMU once deleted");
+  assert.equal(qemuRunning(img), false, "no QEMU once deleted");
 });
