@@ -181,7 +181,7 @@ test("binary puts keep exactly the optional fields they had", () => {
         if (prevKv !== undefined) req.prevKv = prevKv;
         if (ignoreValue !== undefined) req.ignoreValue = ignoreValue;
         if (ignoreLease !== undefined) req.ignoreLease = ignoreLease;
-        const cmd = { op: "put", req } as Command;
+        const cmd = { op: "put", req } as unknown as Command;
         assert.deepEqual(decodeCommand(encodeCommand(cmd)), cmd);
       },
     ),
