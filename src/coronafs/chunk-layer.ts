@@ -34,7 +34,8 @@ export class ChunkLayer {
   }
 
   path(index: number): string {
-    return join(this.dir, String(index));
+    // On every request: plain concatenation (dir is already normalized by join).
+    return `${this.dir}/${index}`;
   }
 
   get chunkCount(): number {

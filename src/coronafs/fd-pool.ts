@@ -1,13 +1,19 @@
-// Open file handles of chunk files, shared and bounded: a volume server may hold thousands
-// of chunks, and the process may not hold thousands of descriptors. Handles in use are never
-// closed; idle ones are closed least-recently-used first when the pool is over its bound.
-import { type FileHandle, open } from "node:fs/promises";
+// Open descriptors of chunk files, shared and bounded: a volume server may hold thousands of
+// chunks, and the process may not hold thousands of descriptors. A descriptor in use is
+// never closed (closing it under a pending pread would let the number be reused by another
+// file); idle ones are closed least-recently-used first when the pool is over its bound.
+// Raw descriptors rather than FileHandles: the hot path calls fs.readSync/fs.read on them
+// directly, without a promise per call (block-io.ts).
+import { close, open, openSync } from "node:fs";
 
 export const fdPoolDefaults = { maxOpen: 512 };
 
 interface Entry {
-  handle: Promise<FileHandle>;
+  fd: number | undefined;
+  opening: Promise<number> | undefined;
   users: number;
+  /** forget() was called while in use: close when the last user releases. */
+  doomed: boolean;
 }
 
 export class FdPool {
@@ -16,37 +22,86 @@ export class FdPool {
 
   constructor(private readonly maxOpen: number = fdPoolDefaults.maxOpen) {}
 
-  /** Runs fn with a read-write handle of an existing file. */
-  async use<T>(path: string, fn: (fh: FileHandle) => Promise<T>): Promise<T> {
+  /**
+   * The descriptor of an existing file, opened read-write on first use and pinned until
+   * `release(path, fd)`. `inline` opens synchronously (the caller runs on the event loop
+   * anyway); otherwise the open runs on the thread pool and a promise comes back.
+   */
+  acquire(path: string, inline: boolean): number | Promise<number> {
     let e = this.entries.get(path);
     if (e) {
       this.entries.delete(path);
       this.entries.set(path, e);
     } else {
-      const fresh: Entry = { handle: open(path, "r+"), users: 0 };
-      e = fresh;
-      this.entries.set(path, fresh);
-      fresh.handle.catch(() => {
-        if (this.entries.get(path) === fresh) this.entries.delete(path);
-      });
+      e = { fd: undefined, opening: undefined, users: 0, doomed: false };
+      this.entries.set(path, e);
     }
     e.users++;
     this.evict();
-    try {
-      return await fn(await e.handle);
-    } finally {
-      e.users--;
+    if (e.fd !== undefined) return e.fd;
+    const entry = e;
+    if (!entry.opening && inline) {
+      try {
+        entry.fd = openSync(path, "r+");
+        return entry.fd;
+      } catch (err) {
+        this.dropFailed(path, entry);
+        throw err;
+      }
+    }
+    entry.opening ??= new Promise<number>((resolve, reject) =>
+      open(path, "r+", (err, fd) => {
+        entry.opening = undefined;
+        if (err) {
+          this.dropFailed(path, entry);
+          reject(err);
+        } else {
+          entry.fd = fd;
+          resolve(fd);
+        }
+      }),
+    );
+    return entry.opening;
+  }
+
+  /** Ends one use begun by a successful acquire (a failed one has released already). */
+  release(path: string): void {
+    const e = this.entries.get(path) ?? this.doomed.get(path);
+    if (!e || e.users === 0) return;
+    e.users--;
+    if (e.users === 0 && e.doomed) {
+      this.doomed.delete(path);
+      if (e.fd !== undefined) close(e.fd, () => undefined);
     }
   }
 
-  /** Closes the handle of a file about to be removed or replaced. */
+  /** Runs fn with the descriptor of path, released afterwards. */
+  async use<T>(path: string, fn: (fd: number) => Promise<T> | T): Promise<T> {
+    const fd = await this.acquire(path, false);
+    try {
+      return await fn(fd);
+    } finally {
+      this.release(path);
+    }
+  }
+
+  private readonly doomed = new Map<string, Entry>();
+
+  /** Closes the descriptor of a file about to be removed (at once, or when its users are done). */
   async forget(path: string): Promise<void> {
     const e = this.entries.get(path);
     if (!e) return;
     this.entries.delete(path);
-    const fh = await e.handle.catch(() => undefined);
-    // A user still running keeps its handle until done; the close waits for nobody else.
-    if (fh) await fh.close().catch(() => undefined);
+    if (e.opening) await e.opening.catch(() => undefined);
+    if (e.users > 0) {
+      e.doomed = true;
+      this.doomed.set(path, e);
+      return;
+    }
+    if (e.fd !== undefined) {
+      const fd = e.fd;
+      await new Promise<void>((r) => close(fd, () => r()));
+    }
   }
 
   async forgetPrefix(prefix: string): Promise<void> {
@@ -57,13 +112,18 @@ export class FdPool {
     return this.entries.size;
   }
 
+  private dropFailed(path: string, e: Entry): void {
+    if (this.entries.get(path) === e) this.entries.delete(path);
+    e.users = 0;
+  }
+
   private evict(): void {
     if (this.entries.size <= this.maxOpen) return;
     for (const [p, e] of this.entries) {
       if (this.entries.size <= this.maxOpen) return;
-      if (e.users > 0) continue;
+      if (e.users > 0 || e.fd === undefined) continue;
       this.entries.delete(p);
-      void e.handle.then((fh) => fh.close()).catch(() => undefined);
+      close(e.fd, () => undefined);
     }
   }
 

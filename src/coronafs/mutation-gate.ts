@@ -5,15 +5,32 @@ export class MutationGate {
   private drained: (() => void) | undefined;
   private exclusive: Promise<void> | undefined;
 
-  async shared<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.exclusive) await this.exclusive;
+  /** Runs fn among the shared holders (no extra await when nothing exclusive is pending). */
+  shared<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.exclusive) return this.exclusive.then(() => this.shared(fn));
     this.active++;
+    let p: Promise<T>;
     try {
-      return await fn();
-    } finally {
-      this.active--;
-      if (this.active === 0) this.drained?.();
+      p = fn();
+    } catch (e) {
+      this.leave();
+      return Promise.reject(e);
     }
+    return p.then(
+      (v) => {
+        this.leave();
+        return v;
+      },
+      (e) => {
+        this.leave();
+        throw e;
+      },
+    );
+  }
+
+  private leave(): void {
+    this.active--;
+    if (this.active === 0) this.drained?.();
   }
 
   async exclusively<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 // A small NBD client (fixed newstyle, NBD_OPT_GO, simple replies, pipelined requests): the
 // primary uses it to forward writes to its replicas; tests use it to speak raw protocol.
 import { connect, type Socket } from "node:net";
+import { partsLength } from "./byte-parts.ts";
 import {
   clientFlag,
   cmd,
@@ -152,15 +153,17 @@ export class NbdClient {
     flags: number,
     offset: number,
     length: number,
-    payload?: Buffer,
+    payload?: Buffer | Buffer[],
   ): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     const handle = this.nextHandle++;
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(handle, { resolve, reject, readLength: command === cmd.read ? length : 0 });
+      // One writev for the header and every payload piece (no copy into one buffer).
       this.socket.cork();
       this.socket.write(encodeRequest(command, flags, handle, offset, length));
-      if (payload) this.socket.write(payload);
+      if (Array.isArray(payload)) for (const p of payload) this.socket.write(p);
+      else if (payload) this.socket.write(payload);
       this.socket.uncork();
     });
   }
@@ -168,8 +171,9 @@ export class NbdClient {
   read(offset: number, length: number): Promise<Buffer> {
     return this.request(cmd.read, 0, offset, length);
   }
-  async write(offset: number, data: Buffer, fua = false): Promise<void> {
-    await this.request(cmd.write, fua ? cmdFlag.fua : 0, offset, data.length, data);
+  async write(offset: number, data: Buffer | Buffer[], fua = false): Promise<void> {
+    const length = Array.isArray(data) ? partsLength(data) : data.length;
+    await this.request(cmd.write, fua ? cmdFlag.fua : 0, offset, length, data);
   }
   async writeZeroes(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void> {
     await this.request(

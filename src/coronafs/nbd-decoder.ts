@@ -25,8 +25,8 @@ export type Frame =
       handle: Buffer;
       offset: number;
       length: number;
-      /** The payload of a WRITE; empty otherwise. */
-      data: Buffer;
+      /** The payload of a WRITE, as the pieces the socket delivered (not copied); empty otherwise. */
+      payload: Buffer[];
     };
 
 export type Phase = "clientFlags" | "options" | "transmission";
@@ -85,19 +85,21 @@ export class NbdDecoder {
         const flags = h.readUInt16BE(4);
         const command = h.readUInt16BE(6);
         const handle = Buffer.from(h.subarray(8, 16));
-        const offsetBig = h.readBigUInt64BE(16);
+        // Two 32-bit halves rather than a BigInt per request; anything at or past 2^53 is
+        // clamped (it is past the end of every export, and the request check says so).
+        const offsetHigh = h.readUInt32BE(16);
+        const offset = offsetHigh >= 0x200000 ? maxSafeOffset : offsetHigh * 0x100000000 + h.readUInt32BE(20);
         const length = h.readUInt32BE(24);
-        const offset = offsetBig > BigInt(maxSafeOffset) ? maxSafeOffset : Number(offsetBig);
         if (command === nbdCmd.write) {
           // The payload follows the header; one we will not buffer cannot be skipped safely.
           if (length > this.maxPayloadBytes)
             throw new ProtocolViolation(`write of ${length} bytes (at most ${this.maxPayloadBytes})`);
           if (this.buffered < requestHeaderBytes + length) return undefined;
           this.skip(requestHeaderBytes);
-          return { type: "request", flags, command, handle, offset, length, data: this.take(length) };
+          return { type: "request", flags, command, handle, offset, length, payload: this.takeParts(length) };
         }
         this.skip(requestHeaderBytes);
-        return { type: "request", flags, command, handle, offset, length, data: Buffer.alloc(0) };
+        return { type: "request", flags, command, handle, offset, length, payload: [] };
       }
     }
   }
@@ -134,6 +136,20 @@ export class NbdDecoder {
       c.copy(out, filled, 0, k);
       filled += k;
       this.skip(k);
+    }
+    return out;
+  }
+
+  /** The next n bytes as views of the buffered pieces: a large WRITE is never copied here. */
+  private takeParts(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, left);
+      out.push(k === c.length ? c : c.subarray(0, k));
+      this.skip(k);
+      left -= k;
     }
     return out;
   }

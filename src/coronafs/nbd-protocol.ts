@@ -104,6 +104,11 @@ export const nbdLimits = {
   maxOptionsPerConnection: 256,
   /** Requests in flight per connection before the server stops reading (backpressure). */
   maxInFlightRequests: 64,
+  /**
+   * Payload and reply bytes in flight per connection before the server stops reading: 64
+   * requests of 32 MiB would otherwise hold 2 GiB.
+   */
+  maxInFlightBytes: 64 * 1024 * 1024,
 } as const;
 
 export const requestHeaderBytes = 28;
@@ -175,7 +180,11 @@ export function exportNameReply(sizeBytes: number, flags: number, noZeroes: bool
 
 /** Simple reply header; a successful READ is followed by its data. */
 export function simpleReply(handle: Buffer, error: number): Buffer {
-  const b = Buffer.alloc(16);
+  return writeReplyHeader(Buffer.allocUnsafe(16), handle, error);
+}
+
+/** Writes a simple reply header into the first 16 bytes of b (a READ's data follows). */
+export function writeReplyHeader(b: Buffer, handle: Buffer, error: number): Buffer {
   b.writeUInt32BE(simpleReplyMagic, 0);
   b.writeUInt32BE(error, 4);
   handle.copy(b, 8, 0, 8);

@@ -3,6 +3,8 @@
 // nbd-request-check.ts; this file only moves bytes and keeps every connection bounded.
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
+import { inlineIoMaxBytes } from "./block-io.ts";
+import { BufferPool } from "./buffer-pool.ts";
 import { NbdDecoder, ProtocolViolation } from "./nbd-decoder.ts";
 import { type ExportInfo, handleOption } from "./nbd-options.ts";
 import {
@@ -15,14 +17,21 @@ import {
   opt,
   optionError,
   rep,
+  requestHeaderBytes,
   simpleReply,
+  writeReplyHeader,
 } from "./nbd-protocol.ts";
 import { checkRequest } from "./nbd-request-check.ts";
 
-/** What an export does with the requests that passed the protocol checks. */
+/**
+ * What an export does with the requests that passed the protocol checks. `inline` says the
+ * request is alone on the server, so its chunk I/O may run on the event loop (block-io.ts).
+ */
 export interface BlockTarget {
-  read(offset: number, length: number): Promise<Buffer>;
-  write(offset: number, data: Buffer, fua: boolean): Promise<void>;
+  /** Fills `into` (exactly the requested length) with the export's bytes at offset. */
+  read(offset: number, into: Buffer, inline: boolean): Promise<void>;
+  /** Writes the payload, held as the pieces the socket delivered it in. */
+  write(offset: number, data: Buffer[], fua: boolean, inline: boolean): Promise<void>;
   writeZeroes(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void>;
   trim(offset: number, length: number, fua: boolean): Promise<void>;
   /** Persists every write that completed before the call. */
@@ -72,6 +81,9 @@ export class NbdServer {
   private readonly server: Server;
   private readonly connections = new Map<number, Connection>();
   private nextId = 1;
+  /** Requests being served on all connections: a request is "alone" when this is 0. */
+  private inFlight = 0;
+  private readonly replyBuffers = new BufferPool();
 
   constructor(private readonly opts: NbdServerOptions) {
     this.server = createServer({ noDelay: true }, (s) => this.accept(s));
@@ -145,10 +157,12 @@ export class NbdServer {
     });
     socket.write(handshakeGreeting());
 
-    const send = (...bufs: Buffer[]) => {
-      if (closing) return;
+    const send = (b: Buffer) => {
+      if (!closing) socket.write(b);
+    };
+    const sendAll = (bufs: Buffer[]) => {
       socket.cork();
-      for (const b of bufs) socket.write(b);
+      for (const b of bufs) send(b);
       socket.uncork();
     };
 
@@ -159,22 +173,35 @@ export class NbdServer {
       }
     };
 
-    const serve = async (
-      f: Extract<ReturnType<NbdDecoder["next"]>, { type: "request" }>,
-      t: BlockTarget,
-      i: ExportInfo,
-    ) => {
+    type Request = Extract<ReturnType<NbdDecoder["next"]>, { type: "request" }>;
+    const pool = this.replyBuffers;
+
+    const read = async (f: Request, t: BlockTarget, inline: boolean) => {
+      // Header and data in one buffer: one socket write, and the buffer goes back to the pool
+      // once the socket has taken it.
+      const whole = 16 + f.length;
+      const b = pool.take(whole);
+      try {
+        await t.read(f.offset, b.subarray(16, whole), inline);
+      } catch (e) {
+        pool.give(b);
+        throw e;
+      }
+      writeReplyHeader(b, f.handle, nbdErr.ok);
+      if (closing) return pool.give(b);
+      socket.write(whole === b.length ? b : b.subarray(0, whole), () => pool.give(b));
+    };
+
+    const serve = async (f: Request, t: BlockTarget, i: ExportInfo, inline: boolean) => {
       const err = checkRequest(f, i.sizeBytes, i.flags);
       if (err !== nbdErr.ok) return send(simpleReply(f.handle, err));
       const fua = (f.flags & cmdFlag.fua) !== 0;
       try {
         switch (f.command) {
-          case cmd.read: {
-            const data = await t.read(f.offset, f.length);
-            return send(simpleReply(f.handle, nbdErr.ok), data);
-          }
+          case cmd.read:
+            return await read(f, t, inline);
           case cmd.write:
-            await t.write(f.offset, f.data, fua);
+            await t.write(f.offset, f.payload, fua, inline);
             break;
           case cmd.flush:
             await t.flush();
@@ -194,11 +221,17 @@ export class NbdServer {
       }
     };
 
+    /** Bytes a request holds while in flight: its payload, or its reply buffer. */
+    const weight = (f: Request) => (f.command === cmd.read || f.command === cmd.write ? f.length : 0);
+    let inFlightBytes = 0;
+    const saturated = () =>
+      inFlight >= nbdLimits.maxInFlightRequests || inFlightBytes >= nbdLimits.maxInFlightBytes;
+
     const pump = () => {
       try {
         for (;;) {
           if (closing || disconnectRequested) return;
-          if (decoder.phase === "transmission" && inFlight >= nbdLimits.maxInFlightRequests) {
+          if (decoder.phase === "transmission" && saturated()) {
             socket.pause();
             return;
           }
@@ -231,13 +264,13 @@ export class NbdServer {
               }
               info = out.export;
               conn.exportName = out.exportName;
-              send(...out.replies);
+              sendAll(out.replies);
               decoder.phase = "transmission";
               clearTimeout(handshakeTimer);
               log.debug({ export: out.exportName }, "transmission phase");
               continue;
             }
-            send(...out.replies);
+            sendAll(out.replies);
             if (out.next === "close") {
               closing = true;
               socket.end();
@@ -251,11 +284,23 @@ export class NbdServer {
             finishIfDisconnecting();
             return;
           }
+          // Alone: nothing in flight anywhere on this server and no further request buffered
+          // (a client with a queue of requests has sent more than one).
+          const inline =
+            this.inFlight === 0 &&
+            decoder.bufferedBytes < requestHeaderBytes &&
+            (f.command === cmd.read || f.command === cmd.write) &&
+            f.length <= inlineIoMaxBytes;
+          const w = weight(f);
           inFlight++;
-          void serve(f, target!, info!).finally(() => {
+          inFlightBytes += w;
+          this.inFlight++;
+          void serve(f, target!, info!, inline).finally(() => {
             inFlight--;
+            inFlightBytes -= w;
+            this.inFlight--;
             if (disconnectRequested) return finishIfDisconnecting();
-            if (socket.isPaused() && inFlight < nbdLimits.maxInFlightRequests) {
+            if (socket.isPaused() && !saturated()) {
               socket.resume();
               pump();
             }

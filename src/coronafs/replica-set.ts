@@ -20,6 +20,8 @@ export const replicaConnectTimeoutMs = 5_000;
 
 export class ReplicaSet {
   private readonly links = new Map<string, Promise<NbdClient>>();
+  /** Links whose handshake finished: requests go straight onto their sockets. */
+  private readonly ready = new Map<string, NbdClient>();
   private readonly dropped = new Set<string>();
   private closed = false;
 
@@ -33,7 +35,7 @@ export class ReplicaSet {
     return this.targets.map((t) => t.address).filter((a) => !this.dropped.has(a));
   }
 
-  write(offset: number, data: Buffer, fua: boolean): Promise<void> {
+  write(offset: number, data: Buffer[], fua: boolean): Promise<void> {
     return this.each((c) => c.write(offset, data, fua));
   }
   zero(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void> {
@@ -43,22 +45,28 @@ export class ReplicaSet {
     return this.each((c) => c.flush());
   }
 
-  private async each(op: (c: NbdClient) => Promise<void>): Promise<void> {
-    await Promise.all(
-      this.targets
-        .filter((t) => !this.dropped.has(t.address))
-        .map(async (t) => {
-          try {
-            await op(await this.link(t));
-          } catch (e) {
-            if ((e as { errno?: number }).errno === nbdErr.perm)
-              // The replica moved to a newer epoch: this primary is fenced.
-              throw new NbdError(nbdErr.perm, `replica ${t.address} refused the write: fenced`);
-            this.links.delete(t.address);
-            await this.lose(t, (e as Error).message);
-          }
-        }),
-    );
+  /**
+   * Sends op to every in-sync replica. On an established link the request is on the socket
+   * before this returns (no await in between), so it travels while the caller writes locally.
+   */
+  private each(op: (c: NbdClient) => Promise<void>): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const t of this.targets) {
+      if (this.dropped.has(t.address)) continue;
+      const ready = this.ready.get(t.address);
+      const sent = ready ? op(ready) : this.link(t).then(op);
+      waits.push(sent.catch((e) => this.failed(t, e)));
+    }
+    if (waits.length === 1) return waits[0]!;
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private async failed(t: ReplicaTarget, e: unknown): Promise<void> {
+    if ((e as { errno?: number }).errno === nbdErr.perm)
+      // The replica moved to a newer epoch: this primary is fenced.
+      throw new NbdError(nbdErr.perm, `replica ${t.address} refused the write: fenced`);
+    this.forgetLink(t.address);
+    await this.lose(t, (e as Error).message);
   }
 
   private async lose(t: ReplicaTarget, reason: string): Promise<void> {
@@ -80,11 +88,23 @@ export class ReplicaSet {
     let l = this.links.get(t.address);
     if (!l) {
       if (this.closed) return Promise.reject(new Error("replica set closed"));
-      l = NbdClient.connect(t.address, t.exportName, replicaConnectTimeoutMs);
-      l.catch(() => this.links.delete(t.address));
+      const connecting = NbdClient.connect(t.address, t.exportName, replicaConnectTimeoutMs);
+      l = connecting;
+      connecting.then(
+        (c) => {
+          if (this.links.get(t.address) === connecting) this.ready.set(t.address, c);
+        },
+        () => this.forgetLink(t.address),
+      );
       this.links.set(t.address, l);
     }
     return l;
+  }
+
+  private forgetLink(address: string): void {
+    this.ready.get(address)?.destroy();
+    this.links.delete(address);
+    this.ready.delete(address);
   }
 
   async close(): Promise<void> {
@@ -94,5 +114,6 @@ export class ReplicaSet {
       c?.close();
     }
     this.links.clear();
+    this.ready.clear();
   }
 }

@@ -5,6 +5,8 @@
 import { constants } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import { KeyedMutex } from "../core/keyed-mutex.ts";
+import { datasync, readAt, writeAt } from "./block-io.ts";
+import { sliceParts } from "./byte-parts.ts";
 import type { ChunkLayer } from "./chunk-layer.ts";
 import { chunkPieces } from "./chunk-math.ts";
 import type { FdPool } from "./fd-pool.ts";
@@ -13,8 +15,12 @@ import { MutationGate } from "./mutation-gate.ts";
 export class VolumeData {
   /** Top-layer chunks written since the last flush: FLUSH fsyncs exactly these. */
   private dirty = new Set<number>();
-  /** A chunk file was created since the last flush: the directory needs an fsync too. */
+  /** A chunk file was created since the last directory sync: the directory needs one too. */
   private dirDirty = false;
+  /** The directory sync in progress (FUA and FLUSH wait for it rather than skip it). */
+  private dirSyncing: Promise<void> | undefined;
+  /** Flushes in progress: a later FLUSH also waits for them (they took chunks out of `dirty`). */
+  private readonly flushing = new Set<Promise<void>>();
   private readonly chunkLocks = new KeyedMutex();
   readonly gate = new MutationGate();
 
@@ -31,46 +37,79 @@ export class VolumeData {
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
-    const out = Buffer.alloc(length);
-    await Promise.all(
-      chunkPieces(offset, length, this.chunkSizeBytes).map(async (p) => {
-        const layer = this.layers.find((l) => l.has(p.index));
-        if (!layer) return; // never written: zeros
-        await this.fds.use(layer.path(p.index), async (fh) => {
-          let got = 0;
-          while (got < p.length) {
-            const { bytesRead } = await fh.read(out, p.rangeOffset + got, p.length - got, p.at + got);
-            if (bytesRead === 0) break; // a short file reads as zeros past its end
-            got += bytesRead;
-          }
-        });
-      }),
-    );
+    const out = Buffer.allocUnsafe(length);
+    await this.readInto(offset, out, false);
     return out;
+  }
+
+  /** Fills `into` with the bytes at offset. `inline`: chunk I/O on the event loop (block-io.ts). */
+  async readInto(offset: number, into: Buffer, inline: boolean): Promise<void> {
+    const cs = this.chunkSizeBytes;
+    const at = offset % cs;
+    // Most requests sit inside one chunk: no piece list, no Promise.all.
+    if (at + into.length <= cs) return this.readPiece((offset - at) / cs, at, into, inline);
+    await Promise.all(
+      chunkPieces(offset, into.length, cs).map((p) =>
+        this.readPiece(p.index, p.at, into.subarray(p.rangeOffset, p.rangeOffset + p.length), inline),
+      ),
+    );
+  }
+
+  private async readPiece(index: number, at: number, into: Buffer, inline: boolean): Promise<void> {
+    const layer = this.layerWith(index);
+    if (!layer) {
+      into.fill(0); // never written: zeros
+      return;
+    }
+    const path = layer.path(index);
+    const fd = await this.fds.acquire(path, inline);
+    try {
+      const got = await readAt(fd, into, at, inline);
+      if (got < into.length) into.fill(0, got); // a short file reads as zeros past its end
+    } finally {
+      this.fds.release(path);
+    }
+  }
+
+  private layerWith(index: number): ChunkLayer | undefined {
+    for (const l of this.layers) if (l.has(index)) return l;
+    return undefined;
   }
 
   /**
    * Writes run concurrently with each other; callers that must not overlap a snapshot or an
    * attachment switch run them inside `gate.shared` (the volume server does, with fencing).
+   * `data` may be the pieces a socket delivered the payload in; they are written with writev.
    */
-  async write(offset: number, data: Buffer, fua: boolean): Promise<void> {
-    {
-      const pieces = chunkPieces(offset, data.length, this.chunkSizeBytes);
-      await Promise.all(
-        pieces.map(async (p) => {
-          await this.ensureTop(p.index);
-          await this.fds.use(this.top.path(p.index), async (fh) => {
-            let put = 0;
-            while (put < p.length) {
-              const { bytesWritten } = await fh.write(data, p.rangeOffset + put, p.length - put, p.at + put);
-              put += bytesWritten;
-            }
-          });
-          this.dirty.add(p.index);
-        }),
-      );
-      if (fua) await this.syncChunks(pieces.map((p) => p.index));
+  async write(offset: number, data: Buffer | Buffer[], fua: boolean, inline = false): Promise<void> {
+    const parts = Array.isArray(data) ? data : [data];
+    let length = 0;
+    for (const p of parts) length += p.length;
+    const cs = this.chunkSizeBytes;
+    const at = offset % cs;
+    if (at + length <= cs) {
+      const index = (offset - at) / cs;
+      await this.writePiece(index, at, parts, inline);
+      if (fua) await this.syncChunks([index]);
+      return;
     }
+    const pieces = chunkPieces(offset, length, cs);
+    await Promise.all(
+      pieces.map((p) => this.writePiece(p.index, p.at, sliceParts(parts, p.rangeOffset, p.length), inline)),
+    );
+    if (fua) await this.syncChunks(pieces.map((p) => p.index));
+  }
+
+  private async writePiece(index: number, at: number, parts: Buffer[], inline: boolean): Promise<void> {
+    if (!this.top.has(index)) await this.ensureTop(index);
+    const path = this.top.path(index);
+    const fd = await this.fds.acquire(path, inline);
+    try {
+      await writeAt(fd, parts, at, inline);
+    } finally {
+      this.fds.release(path);
+    }
+    this.dirty.add(index);
   }
 
   /**
@@ -78,70 +117,79 @@ export class VolumeData {
    * asked for the space to stay allocated (NBD_CMD_FLAG_NO_HOLE); partial chunks get zeros.
    */
   async zero(offset: number, length: number, opts: { fua: boolean; noHole: boolean }): Promise<void> {
-    {
-      const pieces = chunkPieces(offset, length, this.chunkSizeBytes);
-      for (const p of pieces) {
-        if (!p.whole || opts.noHole) {
-          await this.writePiece(p.index, p.at, Buffer.alloc(p.length));
-          continue;
-        }
-        const below = this.layers.slice(1).some((l) => l.has(p.index));
-        if (!this.top.has(p.index) && !below) continue; // already zeros
-        await this.chunkLocks.run(String(p.index), async () => {
-          // Truncating to 0 and back releases the blocks; the file then reads as zeros and
-          // still hides the chunk of any layer below.
-          const fresh = !this.top.has(p.index);
-          const fh = await open(this.top.path(p.index), constants.O_RDWR | constants.O_CREAT, 0o600);
-          try {
-            await fh.truncate(0);
-            await fh.truncate(this.chunkSizeBytes);
-          } finally {
-            await fh.close();
-          }
-          if (fresh) {
-            this.top.add(p.index);
-            this.dirDirty = true;
-          }
-        });
-        this.dirty.add(p.index);
+    const pieces = chunkPieces(offset, length, this.chunkSizeBytes);
+    for (const p of pieces) {
+      if (!p.whole || opts.noHole) {
+        await this.writePiece(p.index, p.at, [Buffer.alloc(p.length)], false);
+        continue;
       }
-      if (opts.fua) await this.syncChunks(pieces.map((p) => p.index));
+      const below = this.layers.slice(1).some((l) => l.has(p.index));
+      if (!this.top.has(p.index) && !below) continue; // already zeros
+      await this.chunkLocks.run(String(p.index), async () => {
+        // Truncating to 0 and back releases the blocks; the file then reads as zeros and
+        // still hides the chunk of any layer below.
+        const fresh = !this.top.has(p.index);
+        const fh = await open(this.top.path(p.index), constants.O_RDWR | constants.O_CREAT, 0o600);
+        try {
+          await fh.truncate(0);
+          await fh.truncate(this.chunkSizeBytes);
+        } finally {
+          await fh.close();
+        }
+        if (fresh) {
+          this.top.add(p.index);
+          this.dirDirty = true;
+        }
+      });
+      this.dirty.add(p.index);
     }
+    if (opts.fua) await this.syncChunks(pieces.map((p) => p.index));
   }
 
-  /** Persists every write that completed before the call: fsync of the touched chunk files. */
+  /**
+   * Persists every write that completed before the call: fdatasync of the chunk files written
+   * since the last flush, and of those an earlier flush still in progress took (one fsync per
+   * chunk covers every write acknowledged before it, however many there were).
+   */
   async flush(): Promise<void> {
     const indices = [...this.dirty];
     this.dirty = new Set();
-    const dir = this.dirDirty;
-    this.dirDirty = false;
-    try {
-      await this.syncChunks(indices);
-      if (dir) await syncDir(this.top.dir);
-    } catch (e) {
+    const earlier = [...this.flushing];
+    const mine = this.syncChunks(indices).catch((e) => {
       for (const i of indices) this.dirty.add(i);
-      if (dir) this.dirDirty = true;
       throw e;
+    });
+    this.flushing.add(mine);
+    try {
+      await Promise.all([mine, ...earlier]);
+    } finally {
+      this.flushing.delete(mine);
     }
   }
 
   private async syncChunks(indices: number[]): Promise<void> {
-    await Promise.all(
-      [...new Set(indices)].map((i) => this.fds.use(this.top.path(i), (fh) => fh.datasync())),
-    );
-    if (this.dirDirty) {
-      this.dirDirty = false;
-      await syncDir(this.top.dir);
-    }
+    const unique = indices.length === 1 ? indices : [...new Set(indices)];
+    await Promise.all(unique.map((i) => this.fds.use(this.top.path(i), datasync)));
+    await this.syncDirIfDirty();
   }
 
-  private async writePiece(index: number, at: number, data: Buffer): Promise<void> {
-    await this.ensureTop(index);
-    await this.fds.use(this.top.path(index), async (fh) => {
-      let put = 0;
-      while (put < data.length) put += (await fh.write(data, put, data.length - put, at + put)).bytesWritten;
-    });
-    this.dirty.add(index);
+  /** Makes the creation of every chunk file so far durable (or waits for the sync that does). */
+  private async syncDirIfDirty(): Promise<void> {
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      const dir = this.top.dir;
+      const s = syncDir(dir).catch((e) => {
+        this.dirDirty = true;
+        throw e;
+      });
+      this.dirSyncing = s;
+      void s
+        .finally(() => {
+          if (this.dirSyncing === s) this.dirSyncing = undefined;
+        })
+        .catch(() => undefined);
+    }
+    if (this.dirSyncing) await this.dirSyncing;
   }
 
   /** Makes the top layer hold chunk `index`, copying it up from below if a lower layer has it. */
@@ -166,14 +214,7 @@ export class VolumeData {
       // The copy is durable before it is published by the rename: after a crash the top layer
       // holds either nothing (reads fall through to the source) or the whole copy.
       const bytes = Buffer.alloc(this.chunkSizeBytes);
-      await this.fds.use(source.path(index), async (fh) => {
-        let got = 0;
-        while (got < bytes.length) {
-          const { bytesRead } = await fh.read(bytes, got, bytes.length - got, got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-      });
+      await this.fds.use(source.path(index), (fd) => readAt(fd, bytes, 0, false));
       const tmp = `${path}.tmp`;
       const fh = await open(tmp, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o600);
       try {

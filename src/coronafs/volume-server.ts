@@ -112,16 +112,21 @@ export class VolumeServer {
     const d = v.data;
     // Local write and replica forwarding run inside the gate together: a snapshot or a new
     // attachment waits for both, and a fenced attachment is refused before either starts.
+    // The replicas get the request first, so their write overlaps the local one (which may
+    // run inline and would otherwise delay the forwarding by its own duration).
     const mutate = (local: () => Promise<void>, remote: (r: ReplicaSet) => Promise<void>) =>
-      d.gate.shared(async () => {
+      d.gate.shared(() => {
         fenced();
-        await Promise.all([local(), replicas ? remote(replicas) : undefined]);
+        if (!replicas) return local();
+        const forwarded = remote(replicas);
+        const written = local();
+        return Promise.all([written, forwarded]).then(() => undefined);
       });
     return {
-      read: (o, n) => d.read(o, n),
-      write: (o, data, fua) =>
+      read: (o, into, inline) => d.readInto(o, into, inline),
+      write: (o, data, fua, inline) =>
         mutate(
-          () => d.write(o, data, fua),
+          () => d.write(o, data, fua, inline),
           (r) => r.write(o, data, fua),
         ),
       writeZeroes: (o, n, opts) =>
