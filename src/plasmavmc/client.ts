@@ -31,6 +31,9 @@ export class PlasmavmcClient {
   setPowerState(project: string, name: string, powerState: "Running" | "Stopped"): Promise<Vm> {
     return this.http.patch(`/v1/projects/${project}/vms/${name}`, { spec: { powerState } });
   }
+  reboot(project: string, name: string, hard = false): Promise<Vm> {
+    return this.http.post(`/v1/projects/${project}/vms/${name}/reboot`, { hard });
+  }
   console(project: string, name: string): Promise<{ text: string; bytes: number }> {
     return this.http.get(`/v1/projects/${project}/vms/${name}/console`);
   }

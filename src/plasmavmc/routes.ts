@@ -37,10 +37,19 @@ export type ConsoleFetcher = (
   name: string,
 ) => Promise<{ text: string; bytes: number }>;
 
+/** Asks the worker that runs a VM to reboot it. */
+export type RebootSender = (host: Host, project: string, name: string, hard: boolean) => Promise<void>;
+
+export const rebootSchema = z.strictObject({
+  /** A reset, as the reset button does; otherwise an ACPI power-off and a fresh start. */
+  hard: z.boolean().default(false),
+});
+
 export interface RouteDeps {
   store: ResourceStore;
   clock: () => number;
   fetchConsole: ConsoleFetcher;
+  sendReboot: RebootSender;
 }
 
 export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
@@ -94,6 +103,27 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
         const host = (await d.store.get({ kind: hostKind.kind, name: vm.status.host })) as Host | undefined;
         if (!host) throw new ApiError("Unavailable", `host ${vm.status.host} is not registered`);
         return d.fetchConsole(host, params.project, params.name);
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/projects/{project}/vms/{name}/reboot",
+      summary: "Reboot a running VM: ACPI power-off and start, or a hard reset",
+      tags,
+      params: vmParams,
+      body: rebootSchema,
+      permission: "plasmavmc.vms.update",
+      handler: async ({ params, body }) => {
+        const vm = await getVm(params.project, params.name);
+        if (vm.status.phase !== "Running" || !vm.status.host)
+          throw new ApiError(
+            "FailedPrecondition",
+            `Vm "${params.name}" is ${vm.status.phase}; only a running VM reboots (\`photon vm start\` starts it)`,
+          );
+        const host = (await d.store.get({ kind: hostKind.kind, name: vm.status.host })) as Host | undefined;
+        if (!host) throw new ApiError("Unavailable", `host ${vm.status.host} is not registered`);
+        await d.sendReboot(host, params.project, params.name, body.hard);
+        return getVm(params.project, params.name);
       },
     }),
     defineRoute({

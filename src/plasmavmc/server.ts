@@ -18,10 +18,11 @@ import { LightningstorClient } from "../lightningstor/client.ts";
 import { AccelChooser } from "./accel.ts";
 import { PlasmavmcClient } from "./client.ts";
 import { MetadataService } from "./metadata-service.ts";
-import { consoleSchema, plasmavmcRoutes } from "./routes.ts";
+import { consoleSchema, plasmavmcRoutes, rebootSchema } from "./routes.ts";
 import { serialLogBytes } from "./serial-log.ts";
 import { type VolumePort, vmController } from "./vm-controller.ts";
 import { VmDisks } from "./vm-disk.ts";
+import { registerVmMetrics } from "./vm-metrics.ts";
 import { Worker } from "./worker.ts";
 
 export const plasmavmcOptions = {
@@ -80,6 +81,12 @@ export const plasmavmcRole = defineRole({
           new HttpClient({ baseUrl: host.spec.endpoint, token, timeoutMs: 10_000 }).get(
             `/v1/vms/${project}/${name}/console`,
           ),
+        sendReboot: async (host, project, name, hard) => {
+          await new HttpClient({ baseUrl: host.spec.endpoint, token, timeoutMs: 30_000 }).post(
+            `/v1/vms/${project}/${name}/reboot`,
+            { hard },
+          );
+        },
       }),
     );
     await controller.start();
@@ -148,13 +155,10 @@ export const plasmavmcWorkerRole = defineRole({
     const metadata = new MetadataService();
     await metadata.listen();
     const accel = new AccelChooser();
-    const api = new ApiServer({
-      name: "plasmavmc-worker",
-      logger: log,
-      registry: createRegistry("plasmavmc_worker"),
-      auth: deps.auth,
-    });
+    const registry = createRegistry("plasmavmc_worker");
+    const api = new ApiServer({ name: "plasmavmc-worker", logger: log, registry, auth: deps.auth });
     let worker: Worker | undefined;
+    registerVmMetrics(registry, () => worker?.processes() ?? []);
     api.add(
       defineRoute({
         method: "GET",
@@ -167,6 +171,24 @@ export const plasmavmcWorkerRole = defineRole({
         handler: ({ params }) => {
           if (!worker) throw new ApiError("Unavailable", "the worker is starting");
           return readConsole(worker.consoleLog(params.project, params.name));
+        },
+      }),
+      defineRoute({
+        method: "POST",
+        path: "/v1/vms/{project}/{name}/reboot",
+        summary: "Reboot a VM this worker runs (for the control plane)",
+        tags: ["plasmavmc"],
+        params: z.strictObject({ project: projectSchema, name: nameSchema }),
+        body: rebootSchema,
+        permission: "plasmavmc.hosts.update",
+        handler: async ({ params, body }) => {
+          if (!worker) throw new ApiError("Unavailable", "the worker is starting");
+          try {
+            await worker.reboot(params.project, params.name, body.hard);
+          } catch (err) {
+            throw new ApiError("FailedPrecondition", (err as Error).message);
+          }
+          return { rebooting: true };
         },
       }),
     );

@@ -12,6 +12,7 @@ import type { MetadataService } from "./metadata-service.ts";
 import type { DiskSource } from "./qemu-args.ts";
 import { volumeHolder } from "./vm-controller.ts";
 import type { ImageRef, VmDisks } from "./vm-disk.ts";
+import type { VmProcessView } from "./vm-metrics.ts";
 import { VmProcess } from "./vm-process.ts";
 import {
   attachedVolumes,
@@ -288,6 +289,42 @@ export class Worker {
 
   private async report(vm: Vm, r: WorkerReport): Promise<void> {
     await this.o.client.report(this.o.host, vm.metadata.project as string, vm.metadata.name, r);
+  }
+
+  /**
+   * Reboots a VM this worker runs: a hard reset in place, or a graceful power-off and a fresh
+   * start (new QEMU, volumes attached again) — what a guest that hangs at shutdown needs.
+   */
+  async reboot(project: string, name: string, hard: boolean): Promise<void> {
+    const key = `${project}/${name}`;
+    const local = this.running.get(key);
+    if (!local) throw new Error(`VM ${key} is not running on this host`);
+    if (hard) {
+      await local.proc.qmp.execute("system_reset");
+      return;
+    }
+    if (this.busy.has(key)) throw new Error(`VM ${key} is changing state; retry`);
+    this.busy.add(key);
+    // Start again in the background: the caller sees Starting, then Running.
+    void (async () => {
+      try {
+        const vm = (await this.o.client.hostVms(this.o.host)).items.find((v) => keyOf(v) === key);
+        await this.halt(key, local, undefined);
+        if (vm) await this.start(vm);
+      } catch (err) {
+        this.o.log.warn({ err, vm: key }, "reboot failed; the next pass starts the VM if it should run");
+      } finally {
+        this.busy.delete(key);
+      }
+    })();
+  }
+
+  /** The running VMs' processes, for per-VM metrics. */
+  processes(): VmProcessView[] {
+    return [...this.running].map(([key, local]) => {
+      const [project, name] = key.split("/") as [string, string];
+      return { project, name, pid: local.proc.pid, qmp: local.proc.qmp };
+    });
   }
 
   consoleLog(project: string, name: string): string {

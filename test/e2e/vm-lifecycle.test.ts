@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -190,6 +190,17 @@ test("create, reach, console, stop, start, delete a VM through photon up and the
     "--no-wait",
   );
   assert.equal(await httpAnswer(await phase("Running", 240_000, img)), `boot number 1 of ${img}\n`);
+  // The worker's /metrics has the VM's CPU time and disk reads.
+  const endpoints = JSON.parse(readFileSync(join(dir.path, ".photon", "endpoints.json"), "utf8"));
+  const metrics = await (await fetch(`${endpoints["plasmavmc-worker"]}/metrics`)).text();
+  const sample = (name: string) =>
+    Number(new RegExp(`^${name}\\{[^}]*vm="${img}"[^}]*\\} (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
+  assert.ok(sample("plasmavmc_vm_cpu_seconds_total") > 0, "the VM's CPU time is exported");
+  assert.ok(sample("plasmavmc_vm_disk_read_bytes_total") > 0, "the VM's disk reads are exported");
+  assert.ok(sample("plasmavmc_vm_memory_resident_bytes") > 0, "the VM's memory is exported");
+  // A reboot (ACPI power-off and a new start) keeps the overlay disk: the guest counts boot 2.
+  cli("vm", "reboot", img, "-p", "demo", "--timeout", "240");
+  assert.equal(await httpAnswer(await phase("Running", 240_000, img)), `boot number 2 of ${img}\n`);
   cli("vm", "delete", img, "-p", "demo");
   await until(
     "the image VM to be gone",

@@ -1,4 +1,4 @@
-// `photon vm create|list|get|start|stop|delete|console` and `photon host list|cordon|uncordon`:
+// `photon vm create|list|get|start|stop|reboot|delete|console` and `photon host list|cordon|uncordon`:
 // VMs and worker hosts in plasmavmc. `create` and `start` wait (with a spinner on a terminal)
 // until the VM runs, unless --no-wait.
 import { readFileSync } from "node:fs";
@@ -66,6 +66,18 @@ async function waitFor(env: CliEnv, project: string, name: string, phases: strin
       process.stderr.write(
         `\r\x1b[2K${frames[i % frames.length]} ${name}: ${vm.status.phase} — ${vm.status.message}`,
       );
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Waits until the VM runs again from a start later than `before`'s. */
+async function waitForRestart(env: CliEnv, project: string, name: string, before: Vm, timeoutS: number) {
+  const end = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const vm = await waitFor(env, project, name, ["Running"], Math.max(1, (end - Date.now()) / 1000));
+    if (vm.status.startedAt !== before.status.startedAt) return vm;
+    if (Date.now() > end)
+      throw new ApiError("DeadlineExceeded", `VM ${name} did not restart within ${timeoutS} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -149,6 +161,20 @@ export function registerVm(program: Command, env: CliEnv): void {
         print(env.format(), out, columns);
       });
   }
+
+  vm.command("reboot <name>")
+    .description("reboot a running VM (ACPI power-off and start; --hard: reset)")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .option("--hard", "reset at once, as the reset button does", false)
+    .option("--no-wait", "return at once")
+    .option("--timeout <s>", "how long to wait", positiveInt("--timeout"), 300)
+    .action(async (name: string, o) => {
+      const project = projectOf(env, o.project);
+      const before = await client(env).reboot(project, name, o.hard);
+      // A soft reboot passes through Stopping/Starting; wait for Running from a new start.
+      const out = o.wait && !o.hard ? await waitForRestart(env, project, name, before, o.timeout) : before;
+      print(env.format(), out, columns);
+    });
 
   vm.command("delete <name>")
     .description("delete a VM (it is stopped and its disk removed)")
