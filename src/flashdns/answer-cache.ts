@@ -1,9 +1,11 @@
 // Encoded replies by the bytes of the query, valid for one generation of the zone index. The
-// key is the query without its id and with the question name in lower case, so that queries
-// differing only in case (resolvers randomise it, "0x20") share an entry: a hit copies the
-// query's name over the reply's question. Whether a reply may be reused that way is tested
-// once, when it is stored, by answering the query again with the name's case flipped.
-// Lookups hash the bytes in place (no string or Buffer per query).
+// key is the query without its id. Resolvers randomise the case of names ("0x20"), so a name
+// asked in a second spelling is checked once, by answering it again with the name's case
+// flipped: a reply that uses the case only in its question ("echo"; or not at all, "none")
+// is then shared by every spelling, and a hit copies the query's name over the reply's
+// question. Until then (and for replies that use the case elsewhere) only the exact bytes
+// hit, so a flood of unique names costs no extra work. Lookups hash the bytes in place (no
+// string or Buffer per query).
 
 /** Entries kept; at the bound the oldest half is dropped. */
 export const answerCacheEntries = 20_000;
@@ -11,7 +13,7 @@ export const answerCacheEntries = 20_000;
 const maxKeyBytes = 300;
 /** Replies longer than this (large TCP answers) are not cached: at most ~40 MB in all. */
 const maxReplyBytes = 1500;
-/** Entries sharing a hash bucket; crafted collisions push the oldest out, never lengthen lookups. */
+/** Entries sharing a hash bucket (collisions, and spellings of a name whose case is used). */
 const maxChain = 4;
 const headerBytes = 12;
 
@@ -20,13 +22,15 @@ const headerBytes = 12;
  * in the question ("echo"), or otherwise, so only the exact bytes may reuse it ("exact").
  */
 export type CaseUse = "none" | "echo" | "exact";
+/** "unverified": not checked yet (one spelling seen); matched on the exact bytes meanwhile. */
+type EntryMode = CaseUse | "unverified";
 
 interface Entry {
-  /** The query from byte 2 on; lower-cased name unless mode is "exact". */
+  /** The query from byte 2 on; its name lower-cased for "echo" and "none". */
   key: Uint8Array;
   /** End of the question name in the query (and in the reply for "echo"). */
   nameEnd: number;
-  mode: CaseUse;
+  mode: EntryMode;
   reply: Buffer;
   tcp: boolean;
   next: Entry | undefined;
@@ -93,11 +97,21 @@ export class AnswerCache {
   private static matches(e: Entry, query: Uint8Array, nameEnd: number, tcp: boolean): boolean {
     const k = e.key;
     if (e.tcp !== tcp || k.length !== query.length - 2 || e.nameEnd !== nameEnd) return false;
-    if (e.mode === "exact") {
+    if (e.mode === "exact" || e.mode === "unverified") {
       for (let i = 2; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
       return true;
     }
     for (let i = 2; i < nameEnd; i++) if (k[i - 2] !== lower(query[i] as number)) return false;
+    for (let i = nameEnd; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
+    return true;
+  }
+
+  /** The same query but for the case of the name (whatever the entry's mode). */
+  private static sameSpelledOtherwise(e: Entry, query: Uint8Array, nameEnd: number, tcp: boolean): boolean {
+    const k = e.key;
+    if (e.tcp !== tcp || k.length !== query.length - 2 || e.nameEnd !== nameEnd) return false;
+    for (let i = 2; i < nameEnd; i++)
+      if (lower(k[i - 2] as number) !== lower(query[i] as number)) return false;
     for (let i = nameEnd; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
     return true;
   }
@@ -136,7 +150,8 @@ export class AnswerCache {
 
   /**
    * Stores `reply` to `query`. `answerFlipped` answers the query with its name's case flipped;
-   * it is called only when the entry would be stored, to learn how the reply uses case.
+   * it is called only when a second spelling of a cached query comes in, to learn whether
+   * the reply may be shared by every spelling.
    */
   put(
     query: Uint8Array,
@@ -149,22 +164,31 @@ export class AnswerCache {
     if (query.length > maxKeyBytes || reply.length > maxReplyBytes || reply.length < headerBytes) return;
     const nameEnd = questionNameEnd(query);
     if (nameEnd < 0) return;
-    const flipped = flipNameCase(query, nameEnd);
-    let mode: CaseUse = "none";
-    if (flipped) {
-      const other = answerFlipped(flipped);
-      mode = other ? caseUse(query, nameEnd, reply, other) : "exact";
-    }
-    const key = query.slice(2);
-    if (mode !== "exact") for (let i = 0; i < nameEnd - 2; i++) key[i] = lower(key[i] as number);
     const tcp = transport === "tcp";
     const h = AnswerCache.hash(query, nameEnd, tcp);
     const head = this.buckets.get(h);
-    let depth = 1;
+    let mode: EntryMode = "unverified";
+    let sibling: Entry | undefined;
     for (let e = head; e; e = e.next) {
       if (AnswerCache.matches(e, query, nameEnd, tcp)) return;
-      if (++depth >= maxChain) e.next = undefined;
+      if (!sibling && AnswerCache.sameSpelledOtherwise(e, query, nameEnd, tcp)) sibling = e;
     }
+    if (sibling?.mode === "exact") mode = "exact";
+    else if (sibling?.mode === "unverified") {
+      const flipped = flipNameCase(query, nameEnd);
+      const other = flipped && answerFlipped(flipped);
+      mode = flipped ? (other ? caseUse(query, nameEnd, reply, other) : "exact") : "none";
+      // Shared from now on: the one-spelling entry is replaced by this one.
+      if (mode !== "exact") this.unlink(h, sibling);
+      else sibling.mode = "exact";
+    }
+    const key = query.slice(2);
+    if (mode === "echo" || mode === "none")
+      for (let i = 0; i < nameEnd - 2; i++) key[i] = lower(key[i] as number);
+    const rest = this.buckets.get(h);
+    // Crafted collisions push the oldest entries of a bucket out, never lengthen lookups.
+    let depth = 1;
+    for (let e = rest; e; e = e.next) if (++depth >= maxChain) e.next = undefined;
     if (this.buckets.size >= answerCacheEntries) {
       let drop = this.buckets.size / 2;
       for (const k of this.buckets.keys()) {
@@ -174,6 +198,20 @@ export class AnswerCache {
     }
     // A fresh head keeps this bucket in the map's insertion order as its newest.
     this.buckets.delete(h);
-    this.buckets.set(h, { key, nameEnd, mode, reply: Buffer.from(reply), tcp, next: head });
+    this.buckets.set(h, { key, nameEnd, mode, reply: Buffer.from(reply), tcp, next: rest });
+  }
+
+  private unlink(h: number, target: Entry): void {
+    const head = this.buckets.get(h);
+    if (head === target) {
+      if (target.next) this.buckets.set(h, target.next);
+      else this.buckets.delete(h);
+      return;
+    }
+    for (let e = head; e; e = e.next)
+      if (e.next === target) {
+        e.next = target.next;
+        return;
+      }
   }
 }

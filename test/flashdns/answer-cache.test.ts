@@ -122,3 +122,38 @@ test("the cache stays within its bound", () => {
   const size = (cache as unknown as { buckets: Map<number, unknown> }).buckets.size;
   assert.ok(size <= answerCacheEntries, `${size} buckets`);
 });
+
+test("a name is checked for case use only when a second spelling comes in", () => {
+  const { index } = setup(6);
+  const cache = new AnswerCache();
+  let flips = 0;
+  const put = (name: string) => {
+    const q = queryBytes({ port: 0, name, type: 1 }, 9);
+    const r = handleQuery(q, index, { transport: "udp", maxUdpPayloadBytes: 1232 });
+    assert.equal(r.kind, "reply");
+    if (r.kind === "reply")
+      cache.put(q, "udp", index.generation, r.bytes, (f) => {
+        flips++;
+        const x = handleQuery(f, index, { transport: "udp", maxUdpPayloadBytes: 1232 });
+        return x.kind === "reply" ? x.bytes : undefined;
+      });
+    return q;
+  };
+  // A flood of unique names (a random-subdomain attack) costs no second answer.
+  for (let i = 0; i < 500; i++) put(`rnd${i}.diff.test.`);
+  assert.equal(flips, 0);
+  put("www1.diff.test.");
+  assert.equal(
+    cache.get(queryBytes({ port: 0, name: "WWW1.diff.test.", type: 1 }, 3), "udp", index.generation),
+    undefined,
+  );
+  put("WWW1.diff.test.");
+  assert.equal(flips, 1);
+  const third = cache.get(
+    queryBytes({ port: 0, name: "wWw1.DIFF.test.", type: 1 }, 4),
+    "udp",
+    index.generation,
+  );
+  assert.ok(third, "a third spelling hits");
+  assert.equal(Buffer.from(third.subarray(12, 12 + 16)).toString("latin1"), "\x04wWw1\x04DIFF\x04test\x00");
+});
