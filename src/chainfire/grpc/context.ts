@@ -34,10 +34,32 @@ export interface RaftView {
   keepAlive(id: number): Promise<number>;
 }
 
+/** A uint64 as protobufjs's Long shape ({low, high}): it then skips parsing a decimal string. */
+interface Uint64Bits {
+  low: number;
+  high: number;
+  unsigned: true;
+}
+
+const uint64Cache = new Map<string, Uint64Bits>();
+/** The few distinct ids (cluster, member) are converted once, not on every response. */
+const UINT64_CACHE_MAX = 64;
+
+function uint64(decimal: string): Uint64Bits {
+  let v = uint64Cache.get(decimal);
+  if (!v) {
+    const n = BigInt.asUintN(64, BigInt(decimal));
+    v = { low: Number(n & 0xffffffffn) | 0, high: Number(n >> 32n) | 0, unsigned: true };
+    if (uint64Cache.size >= UINT64_CACHE_MAX) uint64Cache.clear();
+    uint64Cache.set(decimal, v);
+  }
+  return v;
+}
+
 export function header(ctx: ServiceContext, revision = ctx.store.revision): Msg {
   return {
-    cluster_id: ctx.store.identity.clusterId,
-    member_id: ctx.store.identity.memberId,
+    cluster_id: uint64(ctx.store.identity.clusterId),
+    member_id: uint64(ctx.store.identity.memberId),
     revision,
     raft_term: ctx.raft.term(),
   };
