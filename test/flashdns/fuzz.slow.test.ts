@@ -47,9 +47,15 @@ test("a running server takes 20,000 mutated UDP packets and still answers", {
       if (i % 200 === 0) await new Promise((r) => setImmediate(r));
     }
     await new Promise((r) => setTimeout(r, 500));
+    // On a loaded machine the server may still be working through the kernel's backlog of
+    // mutated packets: it must answer once that drains (bounded: 10 tries of 2 s).
+    let after: Awaited<ReturnType<typeof dnsExchange>> | undefined;
+    for (let i = 0; i < 10 && !after; i++)
+      after = await dnsExchange({ port: server.port, name: zone.origin, type: RRType.SOA }).catch(
+        () => undefined,
+      );
     assert.ok(replies > 1000, `the server replied to ${replies} packets`);
-    const after = await dnsExchange({ port: server.port, name: zone.origin, type: RRType.SOA });
-    assert.equal(after.answers.length, 1);
+    assert.equal(after?.answers.length, 1);
   } finally {
     sock.close();
     await server.close();
