@@ -57,6 +57,23 @@ interface Grant {
   next: Grant | undefined;
 }
 
+/**
+ * A principal's project-scoped grants, compact: the projects it is bound in and, at the same
+ * index, the grants there. A decision finds the principal with one hash lookup on its
+ * subject (a string whose hash is already known) and scans a short array — no key string
+ * built and hashed per request, and a handful of cache lines per principal whatever the
+ * number of projects. A principal bound in many projects (a group, an operator) also gets a
+ * map, so its lookups stay O(1).
+ */
+interface ProjectGrants {
+  projects: string[];
+  grants: Grant[];
+  byProject: Map<string, Grant> | undefined;
+}
+
+/** Beyond this many projects a principal's grants are looked up in a map instead of scanned. */
+export const projectScanLimit = 16;
+
 export interface VerifierKey extends SigningKeyPublic {
   key: KeyObject;
 }
@@ -67,14 +84,16 @@ const conditional = Symbol("conditional");
 export class AuthzState {
   private readonly roles = new Map<string, RoleEntry>();
   /**
-   * The decision index, flat so that a decision costs a few hash lookups whatever the number
-   * of projects: cluster grants by principal, org grants by `org NUL principal`, project
-   * grants by `project NUL principal`. A deeper tree (principal → scope → bindings) costs a
-   * cache miss per level once the state outgrows the CPU caches, i.e. at scale.
+   * The decision index, so that a decision costs a few hash lookups whatever the number of
+   * projects: cluster grants by principal, org grants by `org NUL principal`, project grants
+   * by principal as a compact array (ProjectGrants). Keying project grants by
+   * `project NUL principal` built and hashed a new string on every decision and scattered a
+   * principal's grants over a table of every binding: at 10,000 projects a decision cost
+   * twice what it cost at 10; with the compact array it costs about the same.
    */
   private readonly clusterGrants = new Map<string, Grant>();
   private readonly orgGrants = new Map<string, Grant>();
-  private readonly projectGrants = new Map<string, Grant>();
+  private readonly projectGrants = new Map<string, ProjectGrants>();
   /** Principals holding org-scoped bindings, and how many: only they need the project's org. */
   private readonly orgBound = new Map<string, number>();
   /** Every binding of a principal, for whoami (never on the decision path). */
@@ -271,7 +290,7 @@ export class AuthzState {
       collect(this.clusterGrants.get(s));
       if (project === undefined) continue;
       if (org !== undefined) collect(this.orgGrants.get(`${org}\0${s}`));
-      collect(this.projectGrants.get(`${project}\0${s}`));
+      collect(this.projectGrant(s, project));
     }
     return out;
   }
@@ -314,7 +333,7 @@ export class AuthzState {
           if (o === conditional) sawConditional = true;
           else if (o) return o;
         }
-        const p = this.scan(this.projectGrants.get(`${project}\0${s}`), permission, ref);
+        const p = this.scan(this.projectGrant(s, project), permission, ref);
         if (p === conditional) sawConditional = true;
         else if (p) return p;
       }
@@ -322,6 +341,47 @@ export class AuthzState {
       s = next && !next.done ? `group:${next.value}` : undefined;
     }
     return denyDecision(subject, permission, ref, sawConditional);
+  }
+
+  /** The chain of the principal's grants in the project. */
+  private projectGrant(principal: string, project: string): Grant | undefined {
+    const pg = this.projectGrants.get(principal);
+    if (pg === undefined) return undefined;
+    if (pg.byProject !== undefined) return pg.byProject.get(project);
+    const ps = pg.projects;
+    for (let i = 0; i < ps.length; i++) if (ps[i] === project) return pg.grants[i];
+    return undefined;
+  }
+
+  private setProjectGrant(principal: string, project: string, g: Grant | undefined): void {
+    let pg = this.projectGrants.get(principal);
+    if (pg === undefined) {
+      if (g === undefined) return;
+      pg = { projects: [], grants: [], byProject: undefined };
+      this.projectGrants.set(principal, pg);
+    }
+    const i = pg.projects.indexOf(project);
+    if (g === undefined) {
+      if (i < 0) return;
+      // Swap-remove: order does not matter, each project appears once.
+      const last = pg.projects.length - 1;
+      pg.projects[i] = pg.projects[last]!;
+      pg.grants[i] = pg.grants[last]!;
+      pg.projects.pop();
+      pg.grants.pop();
+      pg.byProject?.delete(project);
+      if (pg.projects.length === 0) this.projectGrants.delete(principal);
+      else if (pg.projects.length <= projectScanLimit / 2) pg.byProject = undefined;
+      return;
+    }
+    if (i >= 0) pg.grants[i] = g;
+    else {
+      pg.projects.push(project);
+      pg.grants.push(g);
+    }
+    if (pg.byProject !== undefined) pg.byProject.set(project, g);
+    else if (pg.projects.length > projectScanLimit)
+      pg.byProject = new Map(pg.projects.map((p, j) => [p, pg.grants[j]!]));
   }
 
   /** The first grant in the chain that allows; `conditional` if one would but for its conditions. */
@@ -365,14 +425,30 @@ export class AuthzState {
     e.grants = new Map();
   }
 
-  private grantIndex(b: Binding): [Map<string, Grant>, string] {
+  /** The head of the chain of grants the binding belongs to. */
+  private chainOf(b: Binding): Grant | undefined {
     switch (b.scope.type) {
       case "cluster":
-        return [this.clusterGrants, b.principal];
+        return this.clusterGrants.get(b.principal);
       case "org":
-        return [this.orgGrants, `${b.scope.org}\0${b.principal}`];
+        return this.orgGrants.get(`${b.scope.org}\0${b.principal}`);
       case "project":
-        return [this.projectGrants, `${b.scope.project}\0${b.principal}`];
+        return this.projectGrant(b.principal, b.scope.project);
+    }
+  }
+
+  private setChain(b: Binding, head: Grant | undefined): void {
+    const set = (m: Map<string, Grant>, key: string) => (head ? m.set(key, head) : m.delete(key));
+    switch (b.scope.type) {
+      case "cluster":
+        set(this.clusterGrants, b.principal);
+        return;
+      case "org":
+        set(this.orgGrants, `${b.scope.org}\0${b.principal}`);
+        return;
+      case "project":
+        this.setProjectGrant(b.principal, b.scope.project, head);
+        return;
     }
   }
 
@@ -382,13 +458,12 @@ export class AuthzState {
     const set = this.bySubject.get(b.principal) ?? new Set<Binding>();
     this.bySubject.set(b.principal, set);
     set.add(b);
-    const [map, key] = this.grantIndex(b);
-    map.set(key, {
+    this.setChain(b, {
       binding: b,
       role: this.roleEntry(b.role),
       conditions: b.conditions,
       allow: b.allow,
-      next: map.get(key),
+      next: this.chainOf(b),
     });
     if (b.scope.type === "org") this.orgBound.set(b.principal, (this.orgBound.get(b.principal) ?? 0) + 1);
   }
@@ -400,11 +475,9 @@ export class AuthzState {
     const set = this.bySubject.get(b.principal);
     set?.delete(b);
     if (set?.size === 0) this.bySubject.delete(b.principal);
-    const [map, key] = this.grantIndex(b);
     let kept: Grant | undefined;
-    for (let g = map.get(key); g; g = g.next) if (g.binding !== b) kept = { ...g, next: kept };
-    if (kept) map.set(key, kept);
-    else map.delete(key);
+    for (let g = this.chainOf(b); g; g = g.next) if (g.binding !== b) kept = { ...g, next: kept };
+    this.setChain(b, kept);
     if (b.scope.type === "org") {
       const n = (this.orgBound.get(b.principal) ?? 1) - 1;
       if (n > 0) this.orgBound.set(b.principal, n);
