@@ -62,9 +62,9 @@ export type ExecuteRequest = z.infer<typeof executeRequestSchema>;
 export const MAX_BATCH_COMMANDS = 1_024;
 
 /**
- * Several writes to one region in one request, each its own Raft entry (all land in one Ready,
- * so one fsync): for bulk loads of idempotent commands (raw put/delete). Not atomic — any
- * failure fails the call, and the client retries the whole batch.
+ * Several writes to one region in one request and one Raft entry (applied in order in one
+ * transaction): bulk loads and the client's coalesced puts, for idempotent commands (raw
+ * put/delete). Any failed command fails the call, and the client retries the whole batch.
  */
 export const executeBatchRequestSchema = z.object({
   ...routed,

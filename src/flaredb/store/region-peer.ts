@@ -15,7 +15,7 @@ import { b64ToKey, keyToB64, type RegionDescriptor } from "../api.ts";
 import { applyCommand } from "../engine/apply.ts";
 import { commandKeys, decodeValidatedCommand } from "../engine/commands.ts";
 import { toWire } from "../wire-codec.ts";
-import { decodeCommandEntry as decodeBinaryEntry } from "./command-entry.ts";
+import { decodeBatchEntry, decodeCommandEntry as decodeBinaryEntry } from "./command-entry.ts";
 import { storageRange } from "./engine-binding.ts";
 import { GroupLog } from "./group-log.ts";
 import { keyInRegion } from "./key-range.ts";
@@ -209,6 +209,16 @@ export class RegionPeer {
         results.set(e.index, this.applyOne(kv, bin.command, bin.nowMs));
         continue;
       }
+      const many = decodeBatchEntry(e.data);
+      if (many) {
+        // All or nothing against a split: the keys were checked together when proposed.
+        if (!many.commands.every((c) => this.keysInRegion(c))) {
+          results.set(e.index, { error: epochStale(this.region) });
+          continue;
+        }
+        results.set(e.index, { result: many.commands.map((c) => this.applyOne(kv, c, many.nowMs)) });
+        continue;
+      }
       let entry: RegionEntry;
       try {
         entry = JSON.parse(new TextDecoder().decode(e.data)) as RegionEntry;
@@ -244,6 +254,11 @@ export class RegionPeer {
    * the region's range (so a gc stays inside it) and its applied GC safe point (so a prewrite
    * below it is refused). A command whose keys left the region (a split committed first) fails.
    */
+  private keysInRegion(bytes: Uint8Array): boolean {
+    const region = this.region!;
+    return commandKeys(decodeValidatedCommand(bytes)).every((k) => keyInRegion(region, k));
+  }
+
   private applyOne(kv: LmdbKv, bytes: Uint8Array, nowMs: number): unknown {
     const region = this.region!;
     try {

@@ -22,7 +22,7 @@ import {
 import { H2JsonClient } from "../rpc/h2-json-client.ts";
 import { H2JsonServer } from "../rpc/h2-json-server.ts";
 import { parseBody } from "../rpc/parse-body.ts";
-import { encodeCommandEntry } from "./command-entry.ts";
+import { encodeBatchEntry, encodeCommandEntry } from "./command-entry.ts";
 import { parseCommandBytes, parseRead, readKeys, runRead } from "./engine-binding.ts";
 import { compareKeys, keyInRegion } from "./key-range.ts";
 import { LmdbKv } from "./kv-view.ts";
@@ -259,12 +259,21 @@ export class FlareStore {
       req,
       cmds.flatMap((c) => c.keys),
     );
-    const now = (this.o.now ?? Date.now)();
-    // Proposed back to back, the entries land in one Ready: one fsync for the whole batch.
-    const results = await Promise.all(
-      cmds.map((cmd) => this.raft.propose(p, encodeCommandEntry(now, cmd.bytes))),
-    );
-    return { results };
+    // One Raft entry for the whole batch: one append, one message per follower, one apply.
+    const out = (await this.raft.propose(
+      p,
+      encodeBatchEntry(
+        (this.o.now ?? Date.now)(),
+        cmds.map((c) => c.bytes),
+      ),
+    )) as Array<{
+      result?: unknown;
+      error?: { code: string; message: string; details?: Record<string, unknown> };
+    }>;
+    const failed = out.find((r) => r.error);
+    if (failed?.error)
+      throw new ApiError(failed.error.code as "Internal", failed.error.message, failed.error.details);
+    return { results: out.map((r) => r.result) };
   }
 
   private async read(req: ReadRequest): Promise<unknown> {
