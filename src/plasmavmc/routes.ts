@@ -2,7 +2,7 @@
 // while the VM is stopped), hosts for operators, the console log, and the routes workers use
 // to heartbeat, learn their VMs and report what is true of them.
 import { z } from "zod";
-import { resourceRoutes } from "../core/api/resource-routes.ts";
+import { resourceRoutes, streamWatch } from "../core/api/resource-routes.ts";
 import { type AnyRoute, defineRoute } from "../core/api/route.ts";
 import { ApiError } from "../core/errors.ts";
 import type { AnyResource } from "../core/resource/model.ts";
@@ -166,11 +166,20 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
     defineRoute({
       method: "GET",
       path: "/v1/hosts/{host}/vms",
-      summary: "The VMs placed on a host, in every project (for its worker)",
+      summary:
+        "The VMs placed on a host, in every project (for its worker); ?watch=1 streams every VM change instead",
       tags,
       params: hostParams,
+      query: z.strictObject({ watch: z.enum(["1", "true"]).optional() }),
       permission: "plasmavmc.hosts.get",
-      handler: async ({ params }) => {
+      timeoutMs: 0,
+      handler: async (ctx) => {
+        const { params } = ctx;
+        // The worker wakes on any VM change and then reads its own list (level-triggered).
+        if (ctx.query.watch) {
+          streamWatch(ctx, d.store, vmKind.kind, undefined, 0);
+          return undefined;
+        }
         const items: AnyResource[] = [];
         let cont: string | undefined;
         do {

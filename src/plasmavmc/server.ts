@@ -23,6 +23,7 @@ import { serialLogBytes } from "./serial-log.ts";
 import { type VolumePort, vmController } from "./vm-controller.ts";
 import { VmDisks } from "./vm-disk.ts";
 import { registerVmMetrics } from "./vm-metrics.ts";
+import { Wakeup, wakeOnVmChanges } from "./wakeup.ts";
 import { Worker } from "./worker.ts";
 
 export const plasmavmcOptions = {
@@ -131,7 +132,11 @@ export const plasmavmcWorkerOptions = {
     "memory offered to guests, MiB",
   ),
   publishAddress: option(z.union([z.ipv4(), z.ipv6()]), "127.0.0.1", "address guest ports are published on"),
-  syncMs: option(z.number().int().min(100).max(60_000), 1000, "how often the worker reconciles its VMs"),
+  syncMs: option(
+    z.number().int().min(100).max(60_000),
+    1000,
+    "how often the worker reconciles its VMs at the latest (VM changes wake it at once)",
+  ),
   stopGraceMs: option(z.number().int().min(0).max(600_000), 30_000, "how long a guest gets to power off"),
 };
 
@@ -220,22 +225,25 @@ export const plasmavmcWorkerRole = defineRole({
       stopGraceMs: config.stopGraceMs,
     });
     worker = running;
-    let stopped = false;
+    const stopping = new AbortController();
+    const wakeup = new Wakeup();
+    const watching = wakeOnVmChanges(client, config.host, wakeup, stopping.signal, log);
     const loop = (async () => {
-      while (!stopped) {
+      while (!stopping.signal.aborted) {
         try {
           await running.sync();
         } catch (err) {
           log.warn({ err }, "worker pass failed; retrying");
         }
-        await new Promise((r) => setTimeout(r, config.syncMs));
+        await wakeup.wait(config.syncMs);
       }
     })();
     return {
       endpoints: { api: api.url() },
       async close() {
-        stopped = true;
-        await loop;
+        stopping.abort();
+        wakeup.kick();
+        await Promise.all([loop, watching]);
         await running.close();
         await api.close();
         await metadata.close();

@@ -251,7 +251,7 @@ export function resourceRoutes<Spec, Status>(
 }
 
 /** Streams watch events as NDJSON until the client goes away. */
-function streamWatch(
+export function streamWatch(
   ctx: RouteContext<unknown, unknown, unknown>,
   store: ResourceStore,
   kind: string,
