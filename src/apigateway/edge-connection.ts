@@ -11,6 +11,7 @@ import { headLimits, parseRequestHead, type RequestHead } from "./http-head.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import type { RequestIds } from "./request-id.ts";
 import type { RouteMatch, RouteTable } from "./route-table.ts";
+import { hostName, type TenantRoute, type TenantRouteTable, targetFor } from "./tenant-route-table.ts";
 import { type ExchangeClient, UpstreamExchange } from "./upstream-exchange.ts";
 import type { UpstreamPool } from "./upstream-pool.ts";
 
@@ -44,6 +45,11 @@ export interface EdgePolicy {
   timeoutMs(method: string, match: RouteMatch): number;
   bodyLimitBytes(method: string, match: RouteMatch): number;
   attempts: number;
+  /** Routes projects publish, chosen by Host before the platform's own routes. */
+  tenants(): TenantRouteTable;
+  tenantPool(route: TenantRoute): UpstreamPool;
+  /** May this caller use a token-protected tenant route? (iam decides, in the route's project.) */
+  mayInvoke(principal: Principal, route: TenantRoute): Promise<{ allowed: boolean; reason: string }>;
   corsOrigins: readonly string[];
   draining(): boolean;
   now(): number;
@@ -195,6 +201,11 @@ export class EdgeConnection implements ExchangeClient {
 
   private async handle(head: RequestHead): Promise<void> {
     const p = this.p;
+    const tenants = p.tenants();
+    if (tenants.size > 0 && head.host !== undefined) {
+      const host = hostName(head.host);
+      if (host !== undefined && tenants.hasHost(host)) return this.handleTenant(head, host, tenants);
+    }
     if (p.isOwnPath(head.path)) {
       if (head.contentLength > ownBodyBytes)
         throw new ApiError("PayloadTooLarge", `request body is larger than ${ownBodyBytes} bytes`);
@@ -224,18 +235,71 @@ export class EdgeConnection implements ExchangeClient {
     }
     this.component = match.component;
     let principal: Principal = anonymous;
-    if (!match.isPublic) {
-      const who = p.auth.cached(head.authorization) ?? (await p.auth.authenticate(head.authorization));
-      if (!who)
+    if (!match.isPublic) principal = await this.verify(head);
+    const pool = p.pool(match.component);
+    if (!pool) throw new ApiError("Unavailable", `no instance of ${match.component} is known`);
+    return this.forward(head, match, pool, principal, projectOf(head.path), head.target, "");
+  }
+
+  /** A request for a host a project publishes: its route, its access rule, its address. */
+  private async handleTenant(head: RequestHead, host: string, tenants: TenantRouteTable): Promise<void> {
+    const route = tenants.match(host, head.path);
+    if (!route) throw new ApiError("NotFound", `no route of ${host} serves ${head.path}`);
+    this.component = `route:${route.project}/${route.name}`;
+    let principal: Principal = anonymous;
+    if (route.spec.access === "token") {
+      principal = await this.verify(head);
+      const d = await this.p.mayInvoke(principal, route);
+      if (!d.allowed)
         throw new ApiError(
-          "Unauthenticated",
-          "this call needs a token (Authorization: Bearer …); run `photon login`",
+          "PermissionDenied",
+          `${principal.name} may not call the routes of project ${route.project} (${d.reason}); a token of that project with apigateway.routes.invoke is needed`,
         );
-      principal = who;
-      // The subject goes out as a header line; one that could break the line is not forwarded.
-      if (!/[\r\n]/.test(who.subject)) this.subject = who.subject;
     }
-    const project = projectOf(head.path);
+    const match: RouteMatch = {
+      component: this.component,
+      template: route.spec.pathPrefix,
+      isPublic: route.spec.access === "public",
+    };
+    // The caller's cloud token is for the edge, never for the tenant's service: it is not passed on.
+    const forwarded =
+      route.spec.access === "token" ? head.forwarded.replace(/^authorization:.*\r\n/gim, "") : head.forwarded;
+    return this.forward(
+      { ...head, forwarded },
+      match,
+      this.p.tenantPool(route),
+      principal,
+      route.project,
+      targetFor(route, head.target, head.path),
+      `x-forwarded-host: ${head.host}\r\n`,
+    );
+  }
+
+  /** The caller's verified identity; Unauthenticated without a valid token. */
+  private async verify(head: RequestHead): Promise<Principal> {
+    const p = this.p;
+    const who = p.auth.cached(head.authorization) ?? (await p.auth.authenticate(head.authorization));
+    if (!who)
+      throw new ApiError(
+        "Unauthenticated",
+        "this call needs a token (Authorization: Bearer …); run `photon login`",
+      );
+    // The subject goes out as a header line; one that could break the line is not forwarded.
+    if (!/[\r\n]/.test(who.subject)) this.subject = who.subject;
+    return who;
+  }
+
+  /** Rate limit, body limit, then the exchange with the backend (or the tenant's address). */
+  private async forward(
+    head: RequestHead,
+    match: RouteMatch,
+    pool: UpstreamPool,
+    principal: Principal,
+    project: string | undefined,
+    target: string,
+    extraHeaders: string,
+  ): Promise<void> {
+    const p = this.p;
     const admitted = p.limiter.admit(
       principal === anonymous ? `ip:${this.socket.remoteAddress}` : principal.subject,
       project,
@@ -247,8 +311,6 @@ export class EdgeConnection implements ExchangeClient {
         `rate limit reached for ${principal === anonymous ? "this address" : principal.name}${project ? ` or project ${project}` : ""}; retry after ${admitted.retryAfterSeconds} s`,
       );
     }
-    const pool = p.pool(match.component);
-    if (!pool) throw new ApiError("Unavailable", `no instance of ${match.component} is known`);
     const limit = p.bodyLimitBytes(head.method, match);
     if (head.contentLength > limit)
       throw new ApiError(
@@ -267,6 +329,19 @@ export class EdgeConnection implements ExchangeClient {
       if (body === undefined) return;
     }
     if (this.closed) return;
+    this.startExchange(head, match, pool, target, extraHeaders, body, retryable);
+  }
+
+  private startExchange(
+    head: RequestHead,
+    match: RouteMatch,
+    pool: UpstreamPool,
+    target: string,
+    extraHeaders: string,
+    body: Buffer | undefined,
+    retryable: boolean,
+  ): void {
+    const p = this.p;
     const xff = head.forwardedFor
       ? `${head.forwardedFor}, ${this.socket.remoteAddress}`
       : this.socket.remoteAddress;
@@ -280,10 +355,10 @@ export class EdgeConnection implements ExchangeClient {
       {
         component: match.component,
         method: head.method,
-        target: head.target,
+        target,
         path: head.path,
         minor: head.minor,
-        headTail: `${head.forwarded}x-request-id: ${this.requestId}\r\n${this.subject ? `x-photon-subject: ${this.subject}\r\n` : ""}x-forwarded-for: ${xff}\r\n${framing}\r\n`,
+        headTail: `${head.forwarded}${extraHeaders}x-request-id: ${this.requestId}\r\n${this.subject ? `x-photon-subject: ${this.subject}\r\n` : ""}x-forwarded-for: ${xff}\r\n${framing}\r\n`,
         body,
         streamsBody,
         retryable,

@@ -32,6 +32,8 @@ export interface RequestHead {
   requestId: string | undefined;
   forwardedFor: string | undefined;
   corsRequestMethod: string | undefined;
+  /** The Host header as sent (tenant routes are chosen by it). */
+  host: string | undefined;
 }
 
 export interface ResponseHead {
@@ -90,6 +92,7 @@ export function parseRequestHead(text: string): RequestHead {
     requestId: undefined,
     forwardedFor: undefined,
     corsRequestMethod: undefined,
+    host: undefined,
   };
   let count = 0;
   let forwarded = "";
@@ -126,6 +129,8 @@ export function parseRequestHead(text: string): RequestHead {
         if (value.toLowerCase() === "100-continue") head.expectContinue = true;
         break;
       case "host":
+        head.host = value;
+        break;
       case "keep-alive":
       case "proxy-connection":
       case "proxy-authorization":

@@ -3,13 +3,16 @@
 // to healthy instances; the components still authorize every call themselves.
 import type { Server } from "node:net";
 import { z } from "zod";
+import { resourceRoutes } from "../core/api/resource-routes.ts";
 import { defineRoute } from "../core/api/route.ts";
 import { ApiServer } from "../core/api/server.ts";
 import { commonOptions, option } from "../core/config.ts";
+import { ApiError } from "../core/errors.ts";
 import { HttpClient } from "../core/http-client.ts";
 import { createRegistry, latencyBuckets } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { AccessLog } from "./access-log.ts";
+import { invokePermission, type RouteSpec, routeKind, tenantRouteLimits } from "./api.ts";
 import { AuthMemo } from "./auth-memo.ts";
 import { EdgeServer } from "./edge-server.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
@@ -17,6 +20,8 @@ import { aggregateOpenApi } from "./openapi-aggregate.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { RequestIds } from "./request-id.ts";
 import { type OpenApiDoc, RouteTable } from "./route-table.ts";
+import { authorityOf, claim, defaultTenantCidrs, listRoutes, TargetPolicy } from "./tenant-route-policy.ts";
+import { type TenantRoute, TenantRouteTable, toTenantRoute } from "./tenant-route-table.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { maxWorkers, type WorkerMessage, WorkerPool } from "./worker-processes.ts";
 
@@ -76,6 +81,21 @@ export const apigatewayOptions = {
     "processes accepting on the gateway's port, like nginx's worker_processes (rate limits stay shared)",
   ),
   refreshMs: option(z.number().int().min(100).max(600_000), 10_000, "how often backends' routes are re-read"),
+  tenantTargetCidrs: option(
+    z.array(z.string()),
+    defaultTenantCidrs,
+    "networks a tenant route may send requests to (address/prefix,…)",
+  ),
+  reservedHosts: option(
+    z.array(z.string()),
+    ["localhost"],
+    "host names of the cloud itself, which no tenant route may claim",
+  ),
+  tenantRefreshMs: option(
+    z.number().int().min(50).max(60_000),
+    1_000,
+    "how often tenant routes are re-read from the store (other replicas' changes)",
+  ),
 };
 
 export const apigatewayRole = defineRole({
@@ -147,6 +167,76 @@ export const apigatewayRole = defineRole({
       serviceToken: deps.serviceToken,
       log,
     });
+    // Tenant routes: their REST API is served like any component's (a loopback ApiServer behind
+    // the edge, so watches stream), and the routes themselves are read back from the store.
+    const store = await deps.openStore("apigateway");
+    const ownAuthorities = new Set<string>();
+    const reservedTargets = () => {
+      const out = new Set(ownAuthorities);
+      for (const urls of backendUrls().values()) for (const u of urls) out.add(authorityOf(new URL(u)));
+      for (const v of Object.values(deps.endpoints)) {
+        try {
+          out.add(authorityOf(new URL(v.includes("://") ? v : `http://${v}`)));
+        } catch {
+          // not an address
+        }
+      }
+      return out;
+    };
+    const targetPolicy = new TargetPolicy(config.tenantTargetCidrs, reservedTargets, config.reservedHosts);
+    const routesApi = new ApiServer({
+      name: "apigateway",
+      logger: log,
+      registry: createRegistry("apigateway_routes"),
+      auth: deps.auth,
+    });
+    routesApi.add(
+      ...resourceRoutes(routeKind, store, {
+        validate: async (spec, obj, previous) => {
+          targetPolicy.check(spec);
+          const project = obj.metadata.project as string;
+          if (!previous && (await listRoutes(store)).length >= tenantRouteLimits.maxRoutes)
+            throw new ApiError(
+              "QuotaExceeded",
+              `this gateway serves at most ${tenantRouteLimits.maxRoutes} tenant routes`,
+            );
+          await claim(store, project, "host", spec.host, obj.metadata.name);
+          await claim(store, project, "target", authorityOf(new URL(spec.target.address)), obj.metadata.name);
+        },
+      }),
+    );
+    await routesApi.listen("127.0.0.1", 0);
+    const routesPool = new UpstreamPool([routesApi.url()]);
+    ownAuthorities.add(authorityOf(new URL(routesApi.url())));
+    pools.set("apigateway", routesPool);
+    docs.set("apigateway", routesApi.openApi() as OpenApiDoc);
+    table.addDocument("apigateway", routesApi.openApi() as OpenApiDoc);
+
+    let tenants = new TenantRouteTable();
+    let tenantRevision = -1;
+    const tenantPools = new Map<string, UpstreamPool>();
+    const refreshTenants = async () => {
+      const revision = await store.revision();
+      if (revision === tenantRevision) return;
+      const routes = (await listRoutes(store)).map((r) =>
+        toTenantRoute(r.metadata.project as string, r.metadata.name, r.spec as RouteSpec),
+      );
+      tenants = new TenantRouteTable(routes);
+      tenantRevision = revision;
+      const used = new Set(routes.map((r) => r.origin));
+      for (const [origin, pool] of tenantPools)
+        if (!used.has(origin)) {
+          tenantPools.delete(origin);
+          void pool.close();
+        }
+    };
+    await refreshTenants();
+    const tenantRefresher = setInterval(
+      () => void refreshTenants().catch((err) => log.warn({ err }, "cannot re-read tenant routes")),
+      config.tenantRefreshMs,
+    );
+    tenantRefresher.unref();
+
     const api = new ApiServer({
       name: "apigateway",
       logger: log,
@@ -155,7 +245,8 @@ export const apigatewayRole = defineRole({
       openApi: () => aggregateOpenApi(docs, "v1"),
       // The gateway's own endpoints are few and rare; proxied requests are logged by AccessLog.
       accessLog: false,
-      readiness: async () => (docs.size === 0 ? "no component's routes are known yet" : undefined),
+      readiness: async () =>
+        [...docs.keys()].some((k) => k !== "apigateway") ? undefined : "no component's routes are known yet",
     });
     api.add(
       defineRoute({
@@ -228,6 +319,20 @@ export const apigatewayRole = defineRole({
         config.bodyLimits[match.component] ??
         config.bodyLimitBytes,
       attempts: config.attempts,
+      tenants: () => tenants,
+      tenantPool: (route: TenantRoute) => {
+        const known = tenantPools.get(route.origin);
+        if (known) return known;
+        const pool = new UpstreamPool([route.origin]);
+        tenantPools.set(route.origin, pool);
+        return pool;
+      },
+      mayInvoke: (principal, route) =>
+        deps.auth.authorize(principal, {
+          permission: invokePermission,
+          project: route.project,
+          name: route.name,
+        }),
       corsOrigins: config.corsOrigins,
       draining: () => draining,
       now: () => performance.now(),
@@ -259,6 +364,7 @@ export const apigatewayRole = defineRole({
       toParent({ t: "ready" });
     } else {
       await edge.listen(config.listen, config.port);
+      ownAuthorities.add(authorityOf(new URL(edge.url())));
       if (config.workers > 1)
         workers = new WorkerPool({
           count: config.workers,
@@ -279,13 +385,16 @@ export const apigatewayRole = defineRole({
       endpoints: { api: isWorker ? "worker" : edge.url() },
       async close() {
         clearInterval(refresher);
+        clearInterval(tenantRefresher);
         draining = true;
         limiter.close();
         await workers?.close();
         await edge.close(config.shutdownGraceMs);
         accessLog.close();
         await api.close();
-        await Promise.all([...pools.values()].map((p) => p.close()));
+        await Promise.all([...pools.values(), ...tenantPools.values()].map((p) => p.close()));
+        await routesApi.close();
+        await store.close();
       },
     };
   },

@@ -137,14 +137,34 @@ export async function runStep(step: Step, ctx: RunContext): Promise<void> {
   for (const op of step.ops) ctx.exercised.add(op);
 }
 
-/** Runs chains of steps, each in order, `parallel` chains at a time. */
-export async function runChains(chains: Step[][], ctx: RunContext, parallel = 2): Promise<void> {
-  const queue = [...chains];
+/**
+ * Runs chains of steps, each in order, `parallel` chains at a time. A chain stops at its first
+ * failing step (later steps build on it); the other chains go on. Returns every failure.
+ */
+export async function runChains(
+  chains: Record<string, Step[]>,
+  ctx: RunContext,
+  parallel = 2,
+  onChainDone?: (name: string, ms: number, error: Error | undefined) => void,
+): Promise<string[]> {
+  const queue = Object.entries(chains);
+  const failures: string[] = [];
   const worker = async () => {
-    for (let chain = queue.shift(); chain; chain = queue.shift())
-      for (const s of chain) await runStep(s, ctx);
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [name, steps] = next;
+      const started = Date.now();
+      let error: Error | undefined;
+      try {
+        for (const s of steps) await runStep(s, ctx);
+      } catch (err) {
+        error = err as Error;
+        failures.push(`[${name}] ${error.message}`);
+      }
+      onChainDone?.(name, Date.now() - started, error);
+    }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
+  return failures;
 }
 
 /** The live operations, from the gateway's aggregated OpenAPI document, through the CLI. */

@@ -493,7 +493,7 @@ const flashdns: Step[] = [
   {
     ops: [],
     cmd: ["dns", "record", "list", "demo", "--zone", "e2e"],
-    expect: /ftp\.e2e\.example\..*192\.0\.2\.3/,
+    expect: /ftp\s.*192\.0\.2\.3/,
   },
   { ops: [], cmd: ["dns", "record", "delete", "demo", "e2e", "ftp", "A"], expect: /deleted/ },
   // A zone is deleted once its record sets are gone (those the import made are named api-a, mail-mx).
@@ -719,9 +719,21 @@ const plasmavmc: Step[] = [
   { ops: [], cmd: ["image", "delete", "vm-disk", "-p", "demo"] },
 ];
 
+/** Tenant routes (the gateway's own API): a VPC address, never contacted here. */
+const apigateway: Step[] = lifecycle(
+  "V1ProjectsProjectRoutes",
+  demo,
+  "shop",
+  { host: "shop.e2e.example", target: { address: "http://10.0.0.5:8080" }, access: "public" },
+  { host: "shop.e2e.example", target: { address: "http://10.0.0.5:8080" }, access: "token" },
+  { pathPrefix: "/api" },
+  /"access": "token"/,
+);
+
 /** Every chain, by component. */
 export const chains: Record<string, Step[]> = {
   iam,
+  apigateway,
   creditservice,
   flashdns,
   lightningstor,
