@@ -40,6 +40,7 @@ export const componentCalls: Record<string, readonly string[]> = {
     ...quotaCalls, // vcpu, memory per VM
     "lightningstor.images.get", // the image format of a VM's disk
     "plasmavmc.hosts.get", // a VM's console log from its worker
+    "plasmavmc.hosts.update", // a VM's reboot, done by its worker
     "coronafs.volumes.get", // may a VM attach its volumes
     "coronafs.volumes.update", // detach the volumes of a VM whose worker died
   ],
