@@ -6,25 +6,37 @@ import { Writable } from "node:stream";
 import { describe, test } from "node:test";
 import { pino } from "pino";
 import { redactedPaths } from "../../src/core/log.ts";
-import { bootstrapAdminPath, systemCredentialsPath } from "../../src/iam/bootstrap.ts";
+import {
+  bootstrapAdminPath,
+  componentCredentialsPath,
+  systemCredentialsPath,
+} from "../../src/iam/bootstrap.ts";
 import { requestToken } from "../../src/iam/client.ts";
+import { componentCalls } from "../../src/iam/component-accounts.ts";
 import { startIam } from "./harness.ts";
 
 describe("iam bootstrap and secret hygiene", () => {
-  test("the first admin and the components' key are written once, mode 0600, and survive a restart", async () => {
+  test("the first admin and the components' keys are written once, mode 0600, and survive a restart", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "photon-iam-boot-"));
     try {
       let iam = await startIam({}, { dataDir, lmdb: true });
-      for (const p of [bootstrapAdminPath(dataDir), systemCredentialsPath(dataDir)])
+      const components = Object.keys(componentCalls).map((r) => componentCredentialsPath(dataDir, r));
+      for (const p of [bootstrapAdminPath(dataDir), systemCredentialsPath(dataDir), ...components])
         assert.equal(statSync(p).mode & 0o777, 0o600, p);
       const admin = readFileSync(bootstrapAdminPath(dataDir), "utf8");
       const system = readFileSync(systemCredentialsPath(dataDir), "utf8");
+      const keys = components.map((p) => readFileSync(p, "utf8"));
       const mtime = statSync(bootstrapAdminPath(dataDir)).mtimeMs;
       await iam.close();
       iam = await startIam({}, { dataDir, lmdb: true });
       assert.equal(readFileSync(bootstrapAdminPath(dataDir), "utf8"), admin, "not rewritten");
       assert.equal(statSync(bootstrapAdminPath(dataDir)).mtimeMs, mtime);
       assert.equal(readFileSync(systemCredentialsPath(dataDir), "utf8"), system);
+      assert.deepEqual(
+        components.map((p) => readFileSync(p, "utf8")),
+        keys,
+        "each component keeps its key",
+      );
       assert.ok(await iam.adminToken(), "the admin still logs in");
       assert.ok(
         (
