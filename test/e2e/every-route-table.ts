@@ -682,6 +682,16 @@ const plasmavmc: Step[] = [
     cmd: ["vm", "console", "e2e-vm", "-p", "demo"],
     fails: /NotFound: .*no console log/,
   },
+  // Only a running VM reboots; the worker's own reboot route says this one does not run there.
+  {
+    ops: ["postV1ProjectsProjectVmsNameReboot"],
+    cmd: ["vm", "reboot", "e2e-vm", "-p", "demo"],
+    fails: /FailedPrecondition: .*only a running VM reboots/,
+  },
+  {
+    ...call("postV1VmsProjectNameReboot", [...demo, "name=e2e-vm"], { hard: false }),
+    fails: /FailedPrecondition: .*not running on this host/,
+  },
   // The worker's own console route (node-local, behind the gateway too): nothing ran there.
   { ...call("getV1VmsProjectNameConsole", [...demo, "name=e2e-vm"]), fails: /NotFound/ },
   // Hosts: one registered by hand, never schedulable, with the worker-facing routes.
