@@ -1,7 +1,7 @@
 // bench/nightlight: nightlight against Prometheus 2.42 in one run, on the same pre-encoded
 // remote_write load. Prints ingestion samples/s (and each server's CPU), bytes per sample in
 // persisted blocks, and range-query latency (p50/p90) for a typical dashboard set, with ratios.
-//   npm run bench -- nightlight [--instances 100] [--steps 1000] [--shards 8] [--repeat 5]
+//   npm run bench -- nightlight [--instances 100] [--steps 1000] [--shards 8] [--repeat 5] [--profile-dir d]
 import { type ChildProcess, spawn } from "node:child_process";
 import {
   existsSync,
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     shards: { type: "string", default: "8" },
     repeat: { type: "string", default: "5" },
     keep: { type: "boolean", default: false },
+    /** Write a CPU profile of the nightlight server (node --cpu-prof) into this directory. */
+    "profile-dir": { type: "string" },
   },
 });
 const instances = Number(args.instances);
@@ -173,6 +175,7 @@ async function startNightlight(dir: string): Promise<Target> {
   const proc = spawn(
     process.execPath,
     [
+      ...(args["profile-dir"] ? ["--cpu-prof", `--cpu-prof-dir=${args["profile-dir"]}`] : []),
       "bin/photon.js",
       "nightlight",
       "--data-dir",

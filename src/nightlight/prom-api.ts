@@ -1,6 +1,7 @@
 // The Prometheus HTTP API on nightlight's server: remote_write at /api/v1/write and the query
 // endpoints Grafana's Prometheus data source calls, with Prometheus's JSON (including its error
 // shape), so that existing clients work unchanged. The tenant comes from the caller's token.
+import type { IncomingHttpHeaders } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Authenticator, Authorizer, Principal } from "../core/api/auth.ts";
@@ -171,7 +172,17 @@ function matchersFrom(p: URLSearchParams): Matcher[][] {
   });
 }
 
-export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
+export interface RemoteWriteAnswer {
+  status: number;
+  /** Plain-text body (the reason), absent for 204. */
+  text?: string;
+}
+
+/** Registers the routes; returns the remote_write handler for the framework-free endpoint. */
+export function registerPromApi(
+  app: FastifyInstance,
+  o: PromApiOptions,
+): { remoteWrite: (headers: IncomingHttpHeaders, body: unknown) => Promise<RemoteWriteAnswer> } {
   app.addContentTypeParser(
     ["application/x-protobuf", "application/octet-stream"],
     { parseAs: "buffer", bodyLimit: o.writeBodyLimitBytes },
@@ -182,16 +193,16 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
   );
 
   const tenantOf = async (req: FastifyRequest, verb: "read" | "write"): Promise<string> =>
-    (await callerOf(req, verb)).tenant;
+    (await callerOf(req.headers, verb)).tenant;
 
   /** The caller's tenant, and whether the token is unrestricted (an admin or a replica). */
   const callerOf = async (
-    req: FastifyRequest,
+    headers: IncomingHttpHeaders,
     verb: "read" | "write",
   ): Promise<{ tenant: string; unrestricted: boolean }> => {
     let principal: Principal | undefined;
     try {
-      principal = await o.auth.authenticate({ authorization: req.headers.authorization });
+      principal = await o.auth.authenticate({ authorization: headers.authorization });
     } catch (err) {
       throw new PromError("unauthorized", err instanceof ApiError ? err.message : "authentication failed");
     }
@@ -200,7 +211,7 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
         "unauthorized",
         "this call needs a token (Authorization: Bearer …); run `photon login`",
       );
-    const asked = req.headers[tenantHeader];
+    const asked = headers[tenantHeader];
     const wanted = typeof asked === "string" && asked !== "" ? asked : undefined;
     if (principal.project && wanted && wanted !== principal.project)
       throw new PromError(
@@ -417,10 +428,10 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
     return o.metadata.query(tenant, p.get("metric") ?? undefined, Number.isFinite(limit) ? limit : -1);
   });
 
-  const write = async (req: FastifyRequest, reply: FastifyReply) => {
+  /** remote_write, independent of the HTTP framework (see remote-write-endpoint.ts). */
+  const remoteWrite = async (headers: IncomingHttpHeaders, body: unknown): Promise<RemoteWriteAnswer> => {
     try {
-      const { tenant, unrestricted } = await callerOf(req, "write");
-      const body = req.body;
+      const { tenant, unrestricted } = await callerOf(headers, "write");
       if (!Buffer.isBuffer(body))
         throw new PromError(
           "bad_data",
@@ -437,21 +448,22 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
       if (wr.metadata.length > 0) o.metadata.record(tenant, wr.metadata);
       // A peer's forwarded copy is stored here only; anything else goes through the quorum write.
       const out =
-        unrestricted && req.headers[replicaHeader] === "1"
+        unrestricted && headers[replicaHeader] === "1"
           ? await o.ingest.storeReplica(tenant, wr.series, body)
           : await o.ingest.write(tenant, wr.series, body);
-      if (out.status === 204) return reply.code(204).send();
       // remote_write clients retry 429 and 5xx, and drop batches answered with another 4xx.
-      return reply.code(out.status).header("content-type", "text/plain").send(`${out.message}\n`);
+      return out.status === 204 ? { status: 204 } : { status: out.status, text: `${out.message}\n` };
     } catch (err) {
-      if (err instanceof PromError)
-        return reply.code(statusFor[err.type]).header("content-type", "text/plain").send(`${err.message}\n`);
-      req.log.error({ err }, "remote_write failure");
-      return reply
-        .code(500)
-        .header("content-type", "text/plain")
-        .send(`${(err as Error).message}\n`);
+      if (err instanceof PromError) return { status: statusFor[err.type], text: `${err.message}\n` };
+      o.log.error({ err }, "remote_write failure");
+      return { status: 500, text: `${(err as Error).message}\n` };
     }
+  };
+
+  const write = async (req: FastifyRequest, reply: FastifyReply) => {
+    const out = await remoteWrite(req.headers, req.body);
+    if (out.text === undefined) return reply.code(out.status).send();
+    return reply.code(out.status).header("content-type", "text/plain").send(out.text);
   };
 
   for (const method of ["GET", "POST"] as const) {
@@ -482,7 +494,7 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
   // Replica-to-replica reads: raw samples of one selector (as a remote_write body), and the
   // tenants held. Unrestricted tokens only: a peer reads on behalf of every tenant.
   const replicaCaller = async (req: FastifyRequest): Promise<string> => {
-    const { tenant, unrestricted } = await callerOf(req, "read");
+    const { tenant, unrestricted } = await callerOf(req.headers, "read");
     if (!unrestricted)
       throw new PromError("forbidden", "the replica API needs an unrestricted (service) token");
     return tenant;
@@ -535,6 +547,7 @@ export function registerPromApi(app: FastifyInstance, o: PromApiOptions): void {
       return sendError(reply, "internal", (err as Error).message);
     }
   });
+  return { remoteWrite };
 }
 
 function compareLabels(a: Labels, b: Labels): number {

@@ -5,11 +5,12 @@ import { z } from "zod";
 import { resourceRoutes } from "../core/api/resource-routes.ts";
 import { ApiServer } from "../core/api/server.ts";
 import { commonOptions, option } from "../core/config.ts";
-import { createRegistry, Gauge } from "../core/metrics.ts";
+import { Counter, createRegistry, Gauge } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { type ScrapeTargetSpec, scrapeTargetKind } from "./api.ts";
 import { MetadataStore } from "./metadata-store.ts";
 import { registerPromApi, systemTenant } from "./prom-api.ts";
+import { serveRemoteWriteAhead } from "./remote-write-endpoint.ts";
 import { backfillFromPeers } from "./replication/backfill.ts";
 import { ReplicaSet } from "./replication/replica-set.ts";
 import { ReplicatedWrite } from "./replication/replicated-write.ts";
@@ -137,7 +138,8 @@ export const nightlightRole = defineRole({
     }
     const api = new ApiServer({ name: "nightlight", logger: log, registry, auth: deps.auth });
     api.add(...resourceRoutes(scrapeTargetKind, store));
-    registerPromApi(api.app, {
+    const writeBodyLimitBytes = 16 * 1024 * 1024;
+    const { remoteWrite } = registerPromApi(api.app, {
       db,
       ingest,
       ...(replicas ? { replicas } : {}),
@@ -147,7 +149,19 @@ export const nightlightRole = defineRole({
       clock,
       maxSamplesPerQuery: config.maxSamplesPerQuery,
       lookbackMs: 300_000,
-      writeBodyLimitBytes: 16 * 1024 * 1024,
+      writeBodyLimitBytes,
+    });
+    const writeRequests = new Counter({
+      name: "nightlight_remote_write_requests_total",
+      help: "remote_write requests answered (served ahead of the HTTP framework), by status",
+      labelNames: ["status"],
+      registers: [registry],
+    });
+    const writeEndpoint = serveRemoteWriteAhead(api.app.server, {
+      bodyLimitBytes: writeBodyLimitBytes,
+      handle: remoteWrite,
+      answered: (status) => writeRequests.inc({ status: String(status) }),
+      log,
     });
     const scraper = new Scraper({ db: ingest, metadata, fetch: defaultFetcher, clock, log });
     const interval = config.scrapeIntervalSeconds * 1000;
@@ -222,6 +236,7 @@ export const nightlightRole = defineRole({
         if (probeTimer) clearInterval(probeTimer);
         clearInterval(compactTimer);
         scraper.close();
+        writeEndpoint.close();
         await api.close();
         await db.close();
         await store.close();
