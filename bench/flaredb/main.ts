@@ -11,6 +11,7 @@
 //   --procs N         load-generator processes (default 2)
 //   --inflight N      calls outstanding per process (default 32)
 //   --batch N         pairs per load batch (default 128, etcd's --max-txn-ops)
+//   --load-inflight N batches outstanding per load process (default 8)
 //   --systems a,b     subset of flaredb,chainfire,etcd
 //   --workloads A,C   subset of A,B,C,E
 //   --cpu-prof DIR    flaredb stores write V8 CPU profiles there
@@ -39,6 +40,7 @@ const seconds = num("seconds", 10);
 const procs = Math.floor(num("procs", 2));
 const inFlight = Math.floor(num("inflight", 32));
 const batch = Math.min(1024, Math.floor(num("batch", 128)));
+const loadInFlight = Math.floor(num("load-inflight", 8));
 const loadTimeoutS = num("load-timeout", 900);
 const systems = str("systems", "flaredb,chainfire,etcd").split(",") as SystemName[];
 const workloads = str("workloads", "A,B,C,E").split(",") as WorkloadName[];
@@ -126,7 +128,7 @@ async function loadRecords(t: Target): Promise<void> {
       endpoints: t.endpoints,
       records,
       worker: i,
-      inFlight: 4,
+      inFlight: loadInFlight,
       batch,
       from: i * per,
       to: Math.min(records, (i + 1) * per),
