@@ -4,7 +4,9 @@
 // a real creditservice that verifies iam tokens like every component does.
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
+import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import { pino } from "pino";
 import { roles } from "../../src/cli/roles.ts";
 import { roleConfig, startRole } from "../../src/cli/run-role.ts";
 import { Lifecycle } from "../../src/core/lifecycle.ts";
@@ -13,7 +15,7 @@ import type { RunningRole } from "../../src/core/role.ts";
 import { CreditClient } from "../../src/creditservice/client.ts";
 import { builtinRoles } from "../../src/iam/api.ts";
 import { componentCredentialsPath, readComponentCredentials } from "../../src/iam/bootstrap.ts";
-import { requestToken } from "../../src/iam/client.ts";
+import { connectIamAuth, requestToken } from "../../src/iam/client.ts";
 import { componentCalls, componentRoleName, verifierPermissions } from "../../src/iam/component-accounts.ts";
 import { type IamHarness, startIam } from "./harness.ts";
 
@@ -69,6 +71,33 @@ describe("one least-privilege service account per component", () => {
     }
     assert.equal(ids.size, Object.keys(componentCalls).length);
     assert.deepEqual(builtinRoles["photon-system"]!.permissions, [...verifierPermissions]);
+  });
+
+  test("a role iam made no account for runs as the shared one, which may verify tokens and call nothing", async () => {
+    let logged = "";
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logged += chunk.toString();
+        cb();
+      },
+    });
+    const auth = await connectIamAuth(
+      iam.url,
+      iam.dataDir,
+      "not-a-known-role",
+      pino({ level: "warn" }, sink),
+    );
+    try {
+      const token = await auth.serviceToken();
+      assert.equal(
+        (await auth.authenticate({ authorization: `Bearer ${token}` }))?.subject,
+        "serviceaccount:system/photon-components",
+      );
+      assert.equal(await decide(token, "creditservice.reservations.create"), false);
+      assert.match(logged, /component-accounts\.ts/, "the log says what to do");
+    } finally {
+      await auth.close();
+    }
   });
 
   const decide = async (token: string, permission: string, project = "demo") => {
