@@ -1,6 +1,7 @@
 // bench/coronafs/profile.ts: one workload against one target, several times, printing ops/s
 // and the server processes' CPU time per operation (far less sensitive to the machine's load
-// than wall-clock ops/s). With --cpu-prof DIR the volume servers write V8 CPU profiles there.
+// than wall-clock ops/s). With --cpu-prof DIR the volume servers write V8 CPU profiles there;
+// --node-flags "…" passes more flags to their node (e.g. --trace-gc; add --show-output).
 //   node --import tsx bench/coronafs/profile.ts --target r1 --workload "rand read 4 KiB (qd1)" [--reps 3] [--scale 1] [--cpu-prof DIR]
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -25,7 +26,14 @@ if (!w)
       .join(", ")}`,
   );
 const dir = mkdtempSync(join(tmpdir(), "coronafs-profile-"));
-const rig = new BenchRig(dir, prof ? ["--cpu-prof", "--cpu-prof-dir", resolve(prof)] : []);
+const nodeFlags = arg("node-flags", "").split(" ").filter(Boolean);
+const rig = new BenchRig(
+  dir,
+  [...(prof ? ["--cpu-prof", "--cpu-prof-dir", resolve(prof)] : []), ...nodeFlags],
+  process.argv.includes("--show-output")
+    ? (server, text) => process.stdout.write(`[${server}] ${text}`)
+    : undefined,
+);
 process.on("exit", () => {
   rig.kill();
   rmSync(dir, { recursive: true, force: true });

@@ -32,6 +32,8 @@ export class BenchRig {
     readonly dir: string,
     /** Extra node flags for volume servers (e.g. --cpu-prof). */
     private readonly nodeFlags: string[] = [],
+    /** Receives what volume servers print after they started (e.g. --trace-gc lines). */
+    private readonly onOutput?: (server: string, text: string) => void,
   ) {
     this.token = ensureAdminToken(dir).token;
   }
@@ -67,7 +69,9 @@ export class BenchRig {
         out += b.toString();
         const m = /coronafs-server serving (\{.*\})/.exec(out);
         if (m) resolve(JSON.parse(m[1]!));
+        else if (out.length > 1_000_000) out = "";
       });
+      if (this.onOutput) p.stdout!.on("data", (b: Buffer) => this.onOutput?.(name, b.toString()));
       p.on("exit", () => reject(new Error(`volume server ${name} exited: ${out}`)));
     });
     const token = this.token;

@@ -157,15 +157,20 @@ export class NbdClient {
   ): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     const handle = this.nextHandle++;
-    return new Promise<Buffer>((resolve, reject) => {
+    let sent: Promise<void> | undefined;
+    const replied = new Promise<Buffer>((resolve, reject) => {
       this.pending.set(handle, { resolve, reject, readLength: command === cmd.read ? length : 0 });
       // One writev for the header and every payload piece (no copy into one buffer).
       this.socket.cork();
       this.socket.write(encodeRequest(command, flags, handle, offset, length));
-      if (Array.isArray(payload)) for (const p of payload) this.socket.write(p);
-      else if (payload) this.socket.write(payload);
+      const pieces = payload === undefined ? [] : Array.isArray(payload) ? payload : [payload];
+      for (let i = 0; i < pieces.length - 1; i++) this.socket.write(pieces[i]!);
+      const last = pieces[pieces.length - 1];
+      // The caller may reuse the payload's memory once this resolves: wait for the socket too.
+      if (last) sent = new Promise<void>((done) => this.socket.write(last, () => done()));
       this.socket.uncork();
     });
+    return sent ? Promise.all([replied, sent]).then(([b]) => b) : replied;
   }
 
   read(offset: number, length: number): Promise<Buffer> {

@@ -2,6 +2,11 @@
 // what the socket delivered and takes complete frames out. A violation of the framing (bad
 // magic, an oversized payload) is a ProtocolViolation, after which the connection is closed:
 // the spec gives the server no way to resynchronize a byte stream it cannot parse.
+//
+// A WRITE's payload is gathered into one buffer of its own (from `allocPayload`, the server's
+// pool) as it arrives: the input may then be a reused receive buffer (see `detach`), and the
+// server may even have the socket read the rest of the payload straight into it
+// (`payloadTarget`/`payloadFilled`), so a large write is copied by the kernel only.
 import {
   knownClientFlags,
   cmd as nbdCmd,
@@ -25,9 +30,13 @@ export type Frame =
       handle: Buffer;
       offset: number;
       length: number;
-      /** The payload of a WRITE, as the pieces the socket delivered (not copied); empty otherwise. */
+      /** The payload of a WRITE (exactly `length` bytes); empty otherwise. */
       payload: Buffer[];
+      /** The buffer the payload lives in (from allocPayload; may be longer), if any. */
+      payloadBuffer?: Buffer;
     };
+
+type RequestFrame = Extract<Frame, { type: "request" }>;
 
 export type Phase = "clientFlags" | "options" | "transmission";
 
@@ -37,22 +46,67 @@ const maxSafeOffset = Number.MAX_SAFE_INTEGER;
 export class NbdDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** A WRITE whose header is parsed and whose payload is still arriving. */
+  private sink: { frame: RequestFrame; buf: Buffer; filled: number } | undefined;
   phase: Phase = "clientFlags";
 
-  constructor(private readonly maxPayloadBytes: number = nbdLimits.maxPayloadBytes) {}
+  constructor(
+    private readonly maxPayloadBytes: number = nbdLimits.maxPayloadBytes,
+    private readonly allocPayload: (n: number) => Buffer = Buffer.allocUnsafe,
+  ) {}
 
+  /** Bytes received and not yet part of a frame (a payload being gathered is not counted). */
   get bufferedBytes(): number {
     return this.buffered;
   }
 
+  /** Bytes from the socket. They may be retained until `detach` is called. */
   push(b: Buffer): void {
     if (b.length === 0) return;
+    const s = this.sink;
+    if (s && this.buffered === 0) {
+      const k = Math.min(b.length, s.frame.length - s.filled);
+      b.copy(s.buf, s.filled, 0, k);
+      s.filled += k;
+      if (k === b.length) return;
+      b = b.subarray(k);
+    }
     this.chunks.push(b);
     this.buffered += b.length;
   }
 
+  /**
+   * Copies whatever input bytes are still retained into memory of the decoder's own, so the
+   * caller may reuse the buffers it pushed (a partial header at most, or an unfinished option).
+   */
+  detach(): void {
+    if (this.chunks.length === 0) return;
+    this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+  }
+
+  /**
+   * Where the socket may put the next bytes directly: the unfilled rest of a payload being
+   * gathered, if at least `min` bytes remain. Report what was put there with payloadFilled.
+   */
+  payloadTarget(min: number): Buffer | undefined {
+    const s = this.sink;
+    if (!s || this.buffered > 0 || s.frame.length - s.filled < min) return undefined;
+    return s.buf.subarray(s.filled, s.frame.length);
+  }
+
+  payloadFilled(n: number): void {
+    this.sink!.filled += n;
+  }
+
   /** The next complete frame, or undefined until more bytes arrive. Throws ProtocolViolation. */
   next(): Frame | undefined {
+    const s = this.sink;
+    if (s) {
+      // push() fills the sink before anything is buffered, so bytes buffered here follow it.
+      if (s.filled < s.frame.length) return undefined;
+      this.sink = undefined;
+      return s.frame;
+    }
     switch (this.phase) {
       case "clientFlags": {
         const h = this.peek(4);
@@ -76,7 +130,8 @@ export class NbdDecoder {
           );
         if (this.buffered < 16 + length) return undefined;
         this.skip(16);
-        return { type: "option", option, data: this.take(length) };
+        // Copied: the input may be a receive buffer the server reuses.
+        return { type: "option", option, data: Buffer.from(this.take(length)) };
       }
       case "transmission": {
         const h = this.peek(requestHeaderBytes);
@@ -94,9 +149,24 @@ export class NbdDecoder {
           // The payload follows the header; one we will not buffer cannot be skipped safely.
           if (length > this.maxPayloadBytes)
             throw new ProtocolViolation(`write of ${length} bytes (at most ${this.maxPayloadBytes})`);
-          if (this.buffered < requestHeaderBytes + length) return undefined;
           this.skip(requestHeaderBytes);
-          return { type: "request", flags, command, handle, offset, length, payload: this.takeParts(length) };
+          if (length === 0) return { type: "request", flags, command, handle, offset, length, payload: [] };
+          const buf = this.allocPayload(length);
+          const frame: RequestFrame = {
+            type: "request",
+            flags,
+            command,
+            handle,
+            offset,
+            length,
+            payload: [buf.length === length ? buf : buf.subarray(0, length)],
+            payloadBuffer: buf,
+          };
+          const k = Math.min(this.buffered, length);
+          this.copyOut(buf, k);
+          if (k === length) return frame;
+          this.sink = { frame, buf, filled: k };
+          return undefined;
         }
         this.skip(requestHeaderBytes);
         return { type: "request", flags, command, handle, offset, length, payload: [] };
@@ -140,18 +210,16 @@ export class NbdDecoder {
     return out;
   }
 
-  /** The next n bytes as views of the buffered pieces: a large WRITE is never copied here. */
-  private takeParts(n: number): Buffer[] {
-    const out: Buffer[] = [];
-    let left = n;
-    while (left > 0) {
+  /** Moves the next n buffered bytes into `into`. */
+  private copyOut(into: Buffer, n: number): void {
+    let filled = 0;
+    while (filled < n) {
       const c = this.chunks[0]!;
-      const k = Math.min(c.length, left);
-      out.push(k === c.length ? c : c.subarray(0, k));
+      const k = Math.min(c.length, n - filled);
+      c.copy(into, filled, 0, k);
+      filled += k;
       this.skip(k);
-      left -= k;
     }
-    return out;
   }
 
   private skip(n: number): void {
