@@ -54,6 +54,8 @@ export interface LaunchSpec {
   metadataUrl?: string;
   qmpSocket: string;
   serialSocket: string;
+  /** QEMU writes its pid here, so a worker that restarts finds the QEMUs it left (orphans.ts). */
+  pidFile?: string;
   /** Sent as the guest's SMBIOS system UUID. */
   uuid?: string;
 }
@@ -94,6 +96,7 @@ export function qemuArgs(spec: LaunchSpec): string[] {
     else plain(`${d.host}${d.exportName}${d.node}`, "NBD address");
   plain(spec.qmpSocket, "QMP socket path");
   plain(spec.serialSocket, "serial socket path");
+  if (spec.pidFile) plain(spec.pidFile, "pid file path");
   if (spec.metadataUrl) plain(spec.metadataUrl, "metadata URL");
   const fwd = spec.portForwards
     .map((p) => `,hostfwd=${p.protocol}:${p.hostAddress}:${p.hostPort}-:${p.guestPort}`)
@@ -129,5 +132,6 @@ export function qemuArgs(spec: LaunchSpec): string[] {
     "virtio-net-pci,netdev=net0,id=net0-dev",
     ...(spec.metadataUrl ? ["-smbios", `type=11,value=photon-metadata=${spec.metadataUrl}`] : []),
     ...(spec.uuid ? ["-uuid", spec.uuid] : []),
+    ...(spec.pidFile ? ["-pidfile", spec.pidFile] : []),
   ];
 }

@@ -18,6 +18,7 @@ import { LightningstorClient } from "../lightningstor/client.ts";
 import { AccelChooser } from "./accel.ts";
 import { PlasmavmcClient } from "./client.ts";
 import { MetadataService } from "./metadata-service.ts";
+import { reapOrphans } from "./orphans.ts";
 import { consoleSchema, plasmavmcRoutes, rebootSchema } from "./routes.ts";
 import { serialLogBytes } from "./serial-log.ts";
 import { type VolumePort, vmController } from "./vm-controller.ts";
@@ -198,6 +199,8 @@ export const plasmavmcWorkerRole = defineRole({
       }),
     );
     await api.listen(config.listen, config.port);
+    const orphans = await reapOrphans(config.dataDir);
+    if (orphans.length) log.warn({ vms: orphans }, "stopped QEMUs a previous worker left running");
     const running = new Worker({
       host: config.host,
       hostSpec: {

@@ -11,6 +11,9 @@ import { type Accel, type LaunchSpec, qemuArgs } from "./qemu-args.ts";
 import { QmpClient } from "./qmp-client.ts";
 import { SerialLog } from "./serial-log.ts";
 
+/** In each VM's directory, while its QEMU runs. */
+export const qemuPidFile = "qemu.pid";
+
 export const vmProcessLimits = {
   /** QEMU must open its sockets within this time. */
   startTimeoutMs: 15_000,
@@ -19,7 +22,7 @@ export const vmProcessLimits = {
 };
 
 export interface VmProcessOptions {
-  spec: Omit<LaunchSpec, "accel" | "qmpSocket" | "serialSocket">;
+  spec: Omit<LaunchSpec, "accel" | "qmpSocket" | "serialSocket" | "pidFile">;
   /** Holds the sockets and the console log; one directory per VM. */
   dir: string;
   accel: AccelChooser;
@@ -128,7 +131,13 @@ export class VmProcess {
     const serialSocket = join(this.o.dir, "serial.sock");
     rmSync(qmpSocket, { force: true });
     rmSync(serialSocket, { force: true });
-    const args = qemuArgs({ ...this.o.spec, accel, qmpSocket, serialSocket });
+    const args = qemuArgs({
+      ...this.o.spec,
+      accel,
+      qmpSocket,
+      serialSocket,
+      pidFile: join(this.o.dir, qemuPidFile),
+    });
     this.stderrTail = "";
     const child = spawn(this.o.qemuBinary ?? "qemu-system-x86_64", args, {
       stdio: ["ignore", "ignore", "pipe"],
