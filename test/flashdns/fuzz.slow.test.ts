@@ -23,6 +23,14 @@ test("1,000,000 random and mutated packets: the handler never throws; undecodabl
   assert.equal(total, 1_000_000);
 });
 
+test("100,000 more through the answer cache (each also with another id and in two other spellings): every cached reply equals a fresh one", {
+  timeout: 900_000,
+}, () => {
+  let total = 0;
+  for (let seed = 200; seed < 204; seed++) total += fuzzQueryHandler(25_000, seed, true).packets;
+  assert.equal(total, 100_000);
+});
+
 test("a running server takes 20,000 mutated UDP packets and still answers", {
   timeout: 120_000,
 }, async () => {

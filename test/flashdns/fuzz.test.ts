@@ -9,3 +9,8 @@ test("100,000 random and mutated packets: the handler never throws; undecodable 
   // The mutations must reach both sides: packets that still decode and ones that do not.
   assert.ok(s.decodable > 10_000 && s.formerr > 10_000 && s.answered > 10_000, JSON.stringify(s));
 });
+
+test("5,000 through the answer cache (each also with another id and in two other spellings): every cached reply equals a fresh one", () => {
+  const s = fuzzQueryHandler(5_000, 2, true);
+  assert.equal(s.packets, 5_000);
+});

@@ -2,8 +2,9 @@
 // of real queries go through the pure query handler, which must never throw, and must answer
 // a packet it cannot decode with FORMERR or nothing.
 
+import { AnswerCache } from "../../src/flashdns/answer-cache.ts";
 import { parseMasterFile } from "../../src/flashdns/master-file.ts";
-import { handleQuery } from "../../src/flashdns/query-handler.ts";
+import { type HandleResult, handleQuery, type TsigContext } from "../../src/flashdns/query-handler.ts";
 import { parseTsigKeys, signRequest, type TsigKey } from "../../src/flashdns/tsig.ts";
 import { Rcode } from "../../src/flashdns/wire/constants.ts";
 import { decodeHeader, decodeMessage } from "../../src/flashdns/wire/decode.ts";
@@ -21,7 +22,11 @@ export interface FuzzStats {
   answered: number;
 }
 
-export function fuzzQueryHandler(count: number, seed: number): FuzzStats {
+/**
+ * `withCache`: every packet is answered the way the server does it, through the answer cache
+ * (hit, or fresh and stored), and that reply must equal a freshly computed one byte for byte.
+ */
+export function fuzzQueryHandler(count: number, seed: number, withCache = false): FuzzStats {
   const zone = generateZone(seed);
   const origin = nameFromText(zone.origin);
   const index = new ZoneIndex();
@@ -36,6 +41,7 @@ export function fuzzQueryHandler(count: number, seed: number): FuzzStats {
   const int = (n: number) => Math.floor(rnd() * n);
   const stats: FuzzStats = { packets: 0, decodable: 0, formerr: 0, dropped: 0, answered: 0 };
   const opts = { transport: "udp" as const, maxUdpPayloadBytes: 1232 };
+  const cache = withCache ? new AnswerCache() : undefined;
   for (let i = 0; i < count; i++) {
     let p: Uint8Array;
     const mode = rnd();
@@ -88,6 +94,20 @@ export function fuzzQueryHandler(count: number, seed: number): FuzzStats {
     }
     if (decodable) stats.decodable++;
     const r = handleQuery(p, index, opts, tsig);
+    if (cache) {
+      // The packet, then again with another id (an exact hit), then in two other spellings of
+      // its name (the second checks how the reply uses case, the third hits a shared entry).
+      checkCached(cache, index, p, r, tsig);
+      for (let v = 0; v < 3; v++) {
+        const q = Uint8Array.from(p);
+        if (q.length >= 2) q[1] = (q[1] as number) ^ (1 + v);
+        if (v > 0)
+          for (let k = 12; k < Math.min(q.length, 80); k++)
+            if (rnd() < 0.5 && /[a-z]/i.test(String.fromCharCode(q[k] as number)))
+              q[k] = (q[k] as number) ^ 0x20;
+        checkCached(cache, index, q, handleQuery(q, index, opts, tsig), tsig);
+      }
+    }
     if (r.kind === "drop") {
       stats.dropped++;
       continue;
@@ -107,4 +127,32 @@ export function fuzzQueryHandler(count: number, seed: number): FuzzStats {
       throw new Error("reply id differs from the query's");
   }
   return stats;
+}
+
+/** The server's cached path (see DnsServer.handle) must give what a fresh answer gives. */
+function checkCached(
+  cache: AnswerCache,
+  index: ZoneIndex,
+  p: Uint8Array,
+  fresh: HandleResult,
+  tsig: TsigContext,
+): void {
+  const opts = { transport: "udp" as const, maxUdpPayloadBytes: 1232 };
+  // In place, as the server does with an empty send queue: the copy below is what it sends.
+  const hit = cache.get(p, "udp", index.generation, true);
+  let got: Uint8Array | undefined = hit ? Uint8Array.from(hit) : undefined;
+  if (!got) {
+    const r = handleQuery(p, index, opts, tsig);
+    if (r.kind === "reply" && !r.signed)
+      cache.put(p, "udp", index.generation, r.bytes, (f) => {
+        const x = handleQuery(f, index, opts, tsig);
+        return x.kind === "reply" && !x.signed ? x.bytes : undefined;
+      });
+    got = r.kind === "reply" ? r.bytes : undefined;
+  }
+  const want = fresh.kind === "reply" ? fresh.bytes : undefined;
+  // A signed reply carries a fresh MAC only when TSIG verification passes on the same clock.
+  if (fresh.kind === "reply" && fresh.signed) return;
+  if ((got === undefined) !== (want === undefined) || (got && want && Buffer.compare(got, want) !== 0))
+    throw new Error(`the cached reply differs from a fresh one for ${Buffer.from(p).toString("hex")}`);
 }
