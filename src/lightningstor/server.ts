@@ -135,9 +135,9 @@ export const lightningstorRole = defineRole({
       let quota: QuotaGate = noQuota;
       const creditUrl = deps.endpoints.creditservice;
       if (creditUrl) {
-        const token = await deps.serviceToken();
+        // The token is asked for on every call: service tokens expire and are renewed.
         const credit = new CreditClient(
-          new HttpClient({ baseUrl: creditUrl, ...(token ? { token } : {}), timeoutMs: 10_000 }),
+          new HttpClient({ baseUrl: creditUrl, token: deps.serviceToken, timeoutMs: 10_000 }),
         );
         const bytes = new Map<string, number>();
         for (const b of meta.listBuckets())
