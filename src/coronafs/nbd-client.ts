@@ -30,6 +30,8 @@ interface Pending {
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
   readLength: number;
+  /** performance.now() when sent: the replication watchdog looks at the oldest. */
+  sentAt: number;
 }
 
 export class NbdClient {
@@ -159,7 +161,12 @@ export class NbdClient {
     const handle = this.nextHandle++;
     let sent: Promise<void> | undefined;
     const replied = new Promise<Buffer>((resolve, reject) => {
-      this.pending.set(handle, { resolve, reject, readLength: command === cmd.read ? length : 0 });
+      this.pending.set(handle, {
+        resolve,
+        reject,
+        readLength: command === cmd.read ? length : 0,
+        sentAt: performance.now(),
+      });
       // One writev for the header and every payload piece (no copy into one buffer).
       this.socket.cork();
       this.socket.write(encodeRequest(command, flags, handle, offset, length));
@@ -203,7 +210,14 @@ export class NbdClient {
     this.socket.destroySoon?.();
   }
 
-  destroy(): void {
-    this.socket.destroy();
+  /** Milliseconds the oldest unanswered request has waited (0 when none is waiting). */
+  oldestPendingMs(now: number): number {
+    for (const p of this.pending.values()) return now - p.sentAt;
+    return 0;
+  }
+
+  /** Closes at once; pending requests fail with `reason` (or "connection closed"). */
+  destroy(reason?: Error): void {
+    this.socket.destroy(reason);
   }
 }

@@ -17,6 +17,13 @@ export interface ReplicaTarget {
 export type OnReplicaLost = (address: string, reason: string) => Promise<void>;
 
 export const replicaConnectTimeoutMs = 5_000;
+/**
+ * A replica that leaves a request unanswered this long is treated as failed (a frozen
+ * process or a black-holed link would otherwise hang every write of the volume).
+ */
+export const replicaRequestTimeoutMs = 30_000;
+/** How often the links are checked for unanswered requests. */
+const stallCheckEveryMs = 250;
 
 export class ReplicaSet {
   private readonly links = new Map<string, Promise<NbdClient>>();
@@ -24,12 +31,27 @@ export class ReplicaSet {
   private readonly ready = new Map<string, NbdClient>();
   private readonly dropped = new Set<string>();
   private closed = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     private readonly targets: ReplicaTarget[],
     private readonly log: Logger,
     private readonly onLost?: OnReplicaLost,
-  ) {}
+    private readonly requestTimeoutMs: number = replicaRequestTimeoutMs,
+  ) {
+    this.watchdog = setInterval(() => this.cutStalled(), Math.min(stallCheckEveryMs, requestTimeoutMs));
+    this.watchdog.unref();
+  }
+
+  /** Destroys links with a request older than the timeout: its writes fail over to `lose`. */
+  private cutStalled(): void {
+    const now = performance.now();
+    for (const [address, c] of this.ready) {
+      const waited = c.oldestPendingMs(now);
+      if (waited > this.requestTimeoutMs)
+        c.destroy(new Error(`replica ${address} left a request unanswered for ${Math.round(waited)} ms`));
+    }
+  }
 
   get inSync(): string[] {
     return this.targets.map((t) => t.address).filter((a) => !this.dropped.has(a));
@@ -109,6 +131,7 @@ export class ReplicaSet {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const l of this.links.values()) {
       const c = await l.catch(() => undefined);
       c?.close();

@@ -30,6 +30,8 @@ export interface VolumeServerOptions {
    * of the in-sync set; resolving means it did, and only then may writes go on without it.
    */
   reportReplicaLost?: ReplicaLostReporter;
+  /** A replica that leaves a forwarded request unanswered this long is failed (replica-set.ts). */
+  replicaTimeoutMs?: number;
 }
 
 export type ReplicaLostReporter = (
@@ -45,6 +47,7 @@ export class VolumeServer {
     readonly nbd: NbdServer,
     private readonly log: Logger,
     private readonly reportReplicaLost: ReplicaLostReporter | undefined,
+    private readonly replicaTimeoutMs: number | undefined,
   ) {}
 
   static async start(opts: VolumeServerOptions): Promise<VolumeServer> {
@@ -57,7 +60,7 @@ export class VolumeServer {
       list: () => [],
     };
     const nbd = new NbdServer({ provider, log: opts.log.child({ nbd: true }) });
-    self = new VolumeServer(catalog, nbd, opts.log, opts.reportReplicaLost);
+    self = new VolumeServer(catalog, nbd, opts.log, opts.reportReplicaLost, opts.replicaTimeoutMs);
     // A primary that restarts forwards to its replicas again, as its manifest says.
     for (const m of catalog.listVolumes()) self.linkReplicas(m.id);
     await nbd.listen(opts.nbdHost, opts.nbdPort);
@@ -185,6 +188,7 @@ export class VolumeServer {
         report && url
           ? (replica, reason) => report(url, { volumeId: id, epoch: m.epoch, replica, reason })
           : undefined,
+        this.replicaTimeoutMs,
       ),
     );
   }
