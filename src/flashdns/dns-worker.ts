@@ -72,3 +72,5 @@ process.on("message", (m: unknown) => {
 process.on("disconnect", () => void stop(0));
 send({ kind: "hello" });
 process.on("SIGTERM", () => void stop(0));
+// Ctrl-C reaches the whole process group: the primary decides when workers stop (SIGTERM).
+process.on("SIGINT", () => undefined);
