@@ -91,7 +91,7 @@ function check(step: Step, r: Result, ctx: RunContext): void {
   const what = describeStep(step, ctx);
   if (step.fails) {
     assert.notEqual(r.status, 0, `${what} should have failed; it printed:\n${r.stdout.slice(0, 2000)}`);
-    assert.match(r.stderr, step.fails, `${what} failed differently`);
+    assert.match(r.stderr, step.fails, `${what} failed differently:\n${r.stderr.slice(0, 2000)}`);
   } else {
     assert.equal(r.status, 0, `${what} failed (${r.status}):\n${r.stderr.slice(0, 2000)}`);
     if (step.expect instanceof RegExp)
