@@ -185,8 +185,9 @@ async function startNightlight(dir: string): Promise<Target> {
       "--listen",
       "127.0.0.1",
       "--no-scrape-platform",
+      // Prometheus checks whether to compact its head once a minute: the same cadence here.
       "--compact-interval-seconds",
-      "5",
+      "60",
       "--max-samples-per-second",
       "1000000000",
       "--log-level",

@@ -47,7 +47,9 @@ export function snappyDecompress(src: Uint8Array, maxBytes = maxDecompressedByte
       }
       n += 1;
       if (pos + n > src.length || o + n > len) throw new SnappyError("snappy: literal overruns the block");
-      out.set(src.subarray(pos, pos + n), o);
+      // Short literals (most of them) are copied by hand: a subarray per literal costs more.
+      if (n <= 32) for (let i = 0; i < n; i++) out[o + i] = src[pos + i]!;
+      else out.set(src.subarray(pos, pos + n), o);
       pos += n;
       o += n;
       continue;
@@ -70,7 +72,7 @@ export function snappyDecompress(src: Uint8Array, maxBytes = maxDecompressedByte
       pos += 4;
     }
     if (offset === 0 || offset > o || o + n > len) throw new SnappyError("snappy: bad back-reference");
-    if (offset >= n) out.copyWithin(o, o - offset, o - offset + n);
+    if (offset >= n && n > 32) out.copyWithin(o, o - offset, o - offset + n);
     else for (let i = 0; i < n; i++) out[o + i] = out[o - offset + i]!;
     o += n;
   }

@@ -142,25 +142,47 @@ class DecodedSeries implements WriteSeries {
   }
 }
 
-function decodeSeries(buf: Buffer, s: number, e: number, out: WriteRequest): void {
-  const r = new Reader(buf, s, e);
+/** A field's length (varint at `pos`): one- and two-byte lengths inline, the rest via Reader. */
+function lengthAt(r: Reader, buf: Buffer, pos: number): number {
+  const b0 = buf[pos]!;
+  if (b0 < 0x80 && pos < r.end) {
+    r.pos = pos + 1;
+    return b0;
+  }
+  r.pos = pos;
+  return r.varint();
+}
+
+function decodeSeries(r: Reader, buf: Buffer, s: number, e: number, out: WriteRequest): void {
+  // One Reader for the whole request (its bounds reset per series); no tuples per field.
+  r.pos = s;
+  const end = e;
   const spans: number[] = [];
   const series = new DecodedSeries(buf, spans);
   let contiguous = true;
   let otherSinceLabel = false;
-  while (r.pos < e) {
-    const key = r.varint();
+  while (r.pos < end) {
+    let key = buf[r.pos]!;
+    if (key < 0x80) r.pos++;
+    else key = r.varint();
     const field = key >>> 3;
     const wt = key & 7;
     if (field === 1 && wt === 2) {
-      const [ls, le] = r.lengthDelimited();
+      const n = lengthAt(r, buf, r.pos);
+      const ls = r.pos;
+      const le = ls + n;
+      if (le > end) throw new ProtoError("field overruns its message");
+      r.pos = le;
       // The raw key is only meaningful when no other field sits between the labels.
       if (spans.length > 0 && otherSinceLabel) contiguous = false;
       spans.push(ls, le);
       otherSinceLabel = false;
     } else if (field === 2 && wt === 2) {
       otherSinceLabel = true;
-      const [ss, se] = r.lengthDelimited();
+      const n = lengthAt(r, buf, r.pos);
+      const ss = r.pos;
+      const se = ss + n;
+      if (se > end) throw new ProtoError("field overruns its message");
       // Inline parse of Sample (no Reader per sample: this is the hottest loop of ingestion).
       let p = ss;
       let v = 0;
@@ -176,9 +198,27 @@ function decodeSeries(buf: Buffer, s: number, e: number, out: WriteRequest): voi
           v = buf.readDoubleLE(p);
           p += 8;
         } else if (k === 16) {
-          r.pos = p;
-          t = r.varint();
-          p = r.pos;
+          // Millisecond timestamps of this era are 6-byte varints: up to 7 bytes inline (exact).
+          const from = p;
+          let x = 0;
+          let mul = 1;
+          let done = false;
+          for (let i = 0; i < 7 && p < se; i++) {
+            const b = buf[p++]!;
+            x += (b & 0x7f) * mul;
+            if (b < 0x80) {
+              done = true;
+              break;
+            }
+            mul *= 128;
+          }
+          if (!done) {
+            // Longer (negative or huge) or truncated: the general reader decides.
+            const sub = new Reader(buf, from, se);
+            x = sub.varint();
+            p = sub.pos;
+          }
+          t = x;
         } else {
           const sr = new Reader(buf, p - 1, se);
           const key = sr.varint();
@@ -201,6 +241,7 @@ function decodeSeries(buf: Buffer, s: number, e: number, out: WriteRequest): voi
       otherSinceLabel = true;
       r.skip(wt);
     }
+    if (r.pos > end) throw new ProtoError("field overruns its message");
   }
   // The labels' wire bytes identify the series as sent; the TSDB caches series by them.
   if (spans.length > 0 && contiguous)
@@ -234,7 +275,8 @@ export function decodeWriteRequest(bytes: Uint8Array): WriteRequest {
     const wt = key & 7;
     if (field === 1 && wt === 2) {
       const [s, e] = r.lengthDelimited();
-      decodeSeries(buf, s, e, out);
+      decodeSeries(r, buf, s, e, out);
+      r.pos = e;
     } else if (field === 3 && wt === 2) {
       const [s, e] = r.lengthDelimited();
       out.metadata.push(decodeMetadata(buf, s, e));
