@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { z } from "zod";
 import { ChainfireClient } from "../../src/chainfire/client.ts";
 import { FlareClient } from "../../src/flaredb/client.ts";
-import { KEYSPACE_END, OperationStream, recordKey, VALUE_BYTES, WORKLOADS } from "./ycsb.ts";
+import { OperationStream, recordKey, VALUE_BYTES, WORKLOADS } from "./ycsb.ts";
 
 /** Latencies kept per worker for the percentiles (reservoir beyond it). */
 const MAX_SAMPLES = 200_000;
@@ -36,7 +36,7 @@ type Job = z.infer<typeof jobSchema>;
 interface Kv {
   read(key: string): Promise<unknown>;
   update(key: string, value: Buffer): Promise<unknown>;
-  scan(key: string, length: number): Promise<unknown>;
+  scan(key: string, end: string, length: number): Promise<unknown>;
   batchPut(pairs: Array<[string, Buffer]>): Promise<unknown>;
   close(): void;
 }
@@ -47,7 +47,7 @@ function connect(job: Job): Kv {
     return {
       read: (k) => c.get(k),
       update: (k, v) => c.put(k, v),
-      scan: (k, n) => c.scan(k, KEYSPACE_END, { limit: n }),
+      scan: (k, end, n) => c.scan(k, end, { limit: n }),
       batchPut: (pairs) => c.batchPut(pairs),
       close: () => c.close(),
     };
@@ -62,7 +62,9 @@ function connect(job: Job): Kv {
   return {
     read: (k) => pick().get(k),
     update: (k, v) => pick().put(k, v),
-    scan: (k, n) => pick().range(k, { rangeEnd: KEYSPACE_END, limit: n }),
+    // A bounded range: etcd counts every key up to range_end even with a limit, so an
+    // open-ended range ("the next n keys") costs O(keyspace) there.
+    scan: (k, end, n) => pick().range(k, { rangeEnd: end, limit: n }),
     batchPut: (pairs) =>
       pick().txn(
         [],
@@ -125,7 +127,7 @@ async function run(job: Job, kv: Kv, value: Buffer): Promise<void> {
       case "insert":
         return kv.update(op.key, value);
       case "scan":
-        return kv.scan(op.key, op.length);
+        return kv.scan(op.key, op.end, op.length);
     }
   };
   const drive = async (until: number, record: boolean) => {

@@ -36,14 +36,12 @@ export const WORKLOADS: Record<WorkloadName, WorkloadMix> = {
 export type Operation =
   | { type: "read"; key: string }
   | { type: "update"; key: string }
-  | { type: "scan"; key: string; length: number }
+  /** `length` records from `key`; `end` is the key `length` records on (records are dense). */
+  | { type: "scan"; key: string; end: string; length: number }
   | { type: "insert"; key: string };
 
 /** The record key of item `i`: fixed width, so key order is item order. */
 export const recordKey = (i: number): string => `user${String(i).padStart(12, "0")}`;
-
-/** The end of the record keyspace (every record key sorts below it). */
-export const KEYSPACE_END = "user\xff";
 
 /** A seeded PRNG (mulberry32): uniform in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -113,8 +111,12 @@ export class OperationStream {
     this.zipf = zipf ?? new Zipfian(records);
   }
 
+  private pickItem(): number {
+    return fnv1a32(this.zipf.next(this.random())) % this.records;
+  }
+
   private pick(): string {
-    return recordKey(fnv1a32(this.zipf.next(this.random())) % this.records);
+    return recordKey(this.pickItem());
   }
 
   next(): Operation {
@@ -122,8 +124,11 @@ export class OperationStream {
     const m = this.mix;
     if (u < m.read) return { type: "read", key: this.pick() };
     if (u < m.read + m.update) return { type: "update", key: this.pick() };
-    if (u < m.read + m.update + m.scan)
-      return { type: "scan", key: this.pick(), length: 1 + Math.floor(this.random() * MAX_SCAN_LENGTH) };
+    if (u < m.read + m.update + m.scan) {
+      const item = this.pickItem();
+      const length = 1 + Math.floor(this.random() * MAX_SCAN_LENGTH);
+      return { type: "scan", key: recordKey(item), end: recordKey(item + length), length };
+    }
     return { type: "insert", key: recordKey(this.insertBase + this.inserted++) };
   }
 }
