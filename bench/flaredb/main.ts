@@ -67,6 +67,7 @@ interface RunOutput {
   seconds: number;
   cpuSeconds: number;
   latencies: number[];
+  routing?: Record<string, number>;
 }
 
 interface Figure {

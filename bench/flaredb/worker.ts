@@ -38,6 +38,8 @@ interface Kv {
   update(key: string, value: Buffer): Promise<unknown>;
   scan(key: string, end: string, length: number): Promise<unknown>;
   batchPut(pairs: Array<[string, Buffer]>): Promise<unknown>;
+  /** Client-side routing counters (flaredb: retries after NotLeader, stale epochs, …). */
+  stats(): Record<string, number>;
   close(): void;
 }
 
@@ -49,6 +51,7 @@ function connect(job: Job): Kv {
       update: (k, v) => c.put(k, v),
       scan: (k, end, n) => c.scan(k, end, { limit: n }),
       batchPut: (pairs) => c.batchPut(pairs),
+      stats: () => ({ ...c.stats }),
       close: () => c.close(),
     };
   }
@@ -70,6 +73,7 @@ function connect(job: Job): Kv {
         [],
         pairs.map(([key, value]) => ({ put: { key, value } })),
       ),
+    stats: () => ({}),
     close: () => {
       for (const c of clients) c.close();
     },
@@ -161,6 +165,7 @@ async function run(job: Job, kv: Kv, value: Buffer): Promise<void> {
   await new Promise<void>((resolve) => rl.once("line", () => resolve()));
   rl.close();
   const cpu0 = process.cpuUsage();
+  const stats0 = kv.stats();
   const t0 = performance.now();
   await drive(t0 + job.seconds * 1000, true);
   const seconds = (performance.now() - t0) / 1000;
@@ -172,6 +177,7 @@ async function run(job: Job, kv: Kv, value: Buffer): Promise<void> {
       firstError,
       seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      routing: Object.fromEntries(Object.entries(kv.stats()).map(([k, v]) => [k, v - (stats0[k] ?? 0)])),
       latencies: latencies.map((l) => Math.round(l * 100) / 100),
     }),
   );
