@@ -4,8 +4,11 @@
 // back once the socket has taken their bytes. Bounded in count per size and in total bytes.
 
 export const bufferPoolLimits = {
-  /** Smaller requests use Buffer.allocUnsafe, which is served from Node's own slab. */
-  minPooledBytes: 4096,
+  /**
+   * Up to this size Buffer.allocUnsafe serves from Node's own 8 KiB slab (it does below half
+   * the slab); 4 KiB WRITE payloads are above it and pooled here.
+   */
+  minPooledBytes: 2048,
   /** Larger requests are allocated and dropped (rare; NBD clients send at most 32 MiB). */
   maxPooledBytes: 4 * 1024 * 1024,
   /** Free buffers kept per size class. */

@@ -14,11 +14,14 @@ interface Entry {
   users: number;
   /** forget() was called while in use: close when the last user releases. */
   doomed: boolean;
+  /** Use counter value at the last acquire (least recently used are closed first). */
+  lastUse: number;
 }
 
 export class FdPool {
-  // Map iteration order is insertion order: re-inserting on use keeps it LRU.
   private readonly entries = new Map<string, Entry>();
+  /** Counts acquires: a use stamp per entry instead of re-ordering a map on every request. */
+  private clock = 0;
 
   constructor(private readonly maxOpen: number = fdPoolDefaults.maxOpen) {}
 
@@ -29,15 +32,13 @@ export class FdPool {
    */
   acquire(path: string, inline: boolean): number | Promise<number> {
     let e = this.entries.get(path);
-    if (e) {
-      this.entries.delete(path);
+    if (!e) {
+      e = { fd: undefined, opening: undefined, users: 0, doomed: false, lastUse: 0 };
       this.entries.set(path, e);
-    } else {
-      e = { fd: undefined, opening: undefined, users: 0, doomed: false };
-      this.entries.set(path, e);
+      this.evict(); // only a new entry can take the pool over its bound
     }
+    e.lastUse = ++this.clock;
     e.users++;
-    this.evict();
     if (e.fd !== undefined) return e.fd;
     const entry = e;
     if (!entry.opening && inline) {
@@ -117,13 +118,17 @@ export class FdPool {
     e.users = 0;
   }
 
+  /** Closes idle descriptors, least recently used first, until the pool is within its bound. */
   private evict(): void {
-    if (this.entries.size <= this.maxOpen) return;
-    for (const [p, e] of this.entries) {
-      if (this.entries.size <= this.maxOpen) return;
-      if (e.users > 0 || e.fd === undefined) continue;
+    const excess = this.entries.size - this.maxOpen;
+    if (excess <= 0) return;
+    const idle = [...this.entries]
+      .filter(([, e]) => e.users === 0 && e.fd !== undefined)
+      .sort((a, b) => a[1].lastUse - b[1].lastUse)
+      .slice(0, Math.max(excess, Math.ceil(this.maxOpen / 8)));
+    for (const [p, e] of idle) {
       this.entries.delete(p);
-      close(e.fd, () => undefined);
+      close(e.fd!, () => undefined);
     }
   }
 

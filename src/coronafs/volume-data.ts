@@ -62,9 +62,12 @@ export class VolumeData {
       return;
     }
     const path = layer.path(index);
-    const fd = await this.fds.acquire(path, inline);
+    const acquired = this.fds.acquire(path, inline);
+    // Inline with an open descriptor: no await at all (each one is a trip through the microtask queue).
+    const fd = typeof acquired === "number" ? acquired : await acquired;
     try {
-      const got = await readAt(fd, into, at, inline);
+      const r = readAt(fd, into, at, inline);
+      const got = typeof r === "number" ? r : await r;
       if (got < into.length) into.fill(0, got); // a short file reads as zeros past its end
     } finally {
       this.fds.release(path);
@@ -103,9 +106,11 @@ export class VolumeData {
   private async writePiece(index: number, at: number, parts: Buffer[], inline: boolean): Promise<void> {
     if (!this.top.has(index)) await this.ensureTop(index);
     const path = this.top.path(index);
-    const fd = await this.fds.acquire(path, inline);
+    const acquired = this.fds.acquire(path, inline);
+    const fd = typeof acquired === "number" ? acquired : await acquired;
     try {
-      await writeAt(fd, parts, at, inline);
+      const w = writeAt(fd, parts, at, inline);
+      if (w) await w;
     } finally {
       this.fds.release(path);
     }

@@ -127,3 +127,26 @@ test("a live server keeps every byte under concurrent writes of all sizes, flush
   }
   c.close();
 });
+
+test("the descriptor pool stays within its bound and never closes one in use", async () => {
+  const { FdPool } = await import("../../src/coronafs/fd-pool.ts");
+  const { writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const d = tempDir("coronafs-fds-");
+  try {
+    const pool = new FdPool(8);
+    const paths = Array.from({ length: 40 }, (_, i) => join(d.path, String(i)));
+    for (const p of paths) writeFileSync(p, "x");
+    const held = pool.acquire(paths[0]!, true) as number;
+    for (const p of paths.slice(1)) await pool.use(p, () => undefined);
+    assert.ok(pool.size <= 9, `pool holds ${pool.size}`);
+    // The held descriptor is still open and still the file's.
+    const { fstatSync, statSync } = await import("node:fs");
+    assert.equal(fstatSync(held).ino, statSync(paths[0]!).ino);
+    pool.release(paths[0]!);
+    await pool.close();
+    assert.equal(pool.size, 0);
+  } finally {
+    d.remove();
+  }
+});
