@@ -288,7 +288,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The VMs placed on a host, in every project (for its worker) */
+        /** The VMs placed on a host, in every project (for its worker); ?watch=1 streams every VM change instead */
         get: operations["getV1HostsHostVms"];
         put?: never;
         post?: never;
@@ -753,6 +753,44 @@ export interface paths {
         patch: operations["patchV1ProjectsProjectRolebindingsName"];
         trace?: never;
     };
+    "/v1/projects/{project}/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List routes (or watch them with ?watch=1&revision=N) */
+        get: operations["getV1ProjectsProjectRoutes"];
+        put?: never;
+        /** Create a Route */
+        post: operations["postV1ProjectsProjectRoutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/routes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a Route */
+        get: operations["getV1ProjectsProjectRoutesName"];
+        /** Replace a Route's spec, labels and annotations (send metadata.revision to guard against lost updates) */
+        put: operations["putV1ProjectsProjectRoutesName"];
+        post?: never;
+        /** Delete a Route (?revision=N to delete only that revision) */
+        delete: operations["deleteV1ProjectsProjectRoutesName"];
+        options?: never;
+        head?: never;
+        /** Merge-patch (RFC 7386) a Route's spec, labels and annotations */
+        patch: operations["patchV1ProjectsProjectRoutesName"];
+        trace?: never;
+    };
     "/v1/projects/{project}/scrapetargets": {
         parameters: {
             query?: never;
@@ -966,6 +1004,23 @@ export interface paths {
         get: operations["getV1ProjectsProjectVmsNameConsole"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/vms/{name}/reboot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reboot a running VM: ACPI power-off and start, or a hard reset */
+        post: operations["postV1ProjectsProjectVmsNameReboot"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1394,6 +1449,23 @@ export interface paths {
         get: operations["getV1VmsProjectNameConsole"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vms/{project}/{name}/reboot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reboot a VM this worker runs (for the control plane) */
+        post: operations["postV1VmsProjectNameReboot"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3064,7 +3136,9 @@ export interface operations {
     };
     getV1HostsHostVms: {
         parameters: {
-            query?: never;
+            query?: {
+                watch?: "1" | "true";
+            };
             header?: never;
             path: {
                 host: string;
@@ -3161,6 +3235,12 @@ export interface operations {
                         protocol: "tcp" | "udp";
                     }[];
                     startedAt?: string;
+                    /** @default [] */
+                    volumes?: {
+                        epoch: number;
+                        name: string;
+                        server: string;
+                    }[];
                 };
             };
         };
@@ -7393,6 +7473,563 @@ export interface operations {
             };
         };
     };
+    getV1ProjectsProjectRoutes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                continue?: string;
+                labelSelector?: string;
+                watch?: "0" | "1" | "true" | "false";
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        continue?: string;
+                        items: {
+                            /** @constant */
+                            apiVersion: "apigateway/v1";
+                            /** @constant */
+                            kind: "Route";
+                            metadata: {
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                createdAt: string;
+                                deletionTimestamp?: string;
+                                finalizers?: string[];
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                name: string;
+                                project?: string;
+                                revision: number;
+                                uid: string;
+                                updatedAt: string;
+                            };
+                            spec: {
+                                /**
+                                 * @default token
+                                 * @enum {string}
+                                 */
+                                access: "public" | "token";
+                                host: string;
+                                /** @default / */
+                                pathPrefix: string;
+                                /** @default false */
+                                stripPrefix: boolean;
+                                target: {
+                                    address: string;
+                                };
+                            };
+                            status: Record<string, never>;
+                        }[];
+                        revision: number;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "apigateway/v1";
+                    /** @constant */
+                    kind?: "Route";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        /**
+                         * @default token
+                         * @enum {string}
+                         */
+                        access?: "public" | "token";
+                        host: string;
+                        /** @default / */
+                        pathPrefix?: string;
+                        /** @default false */
+                        stripPrefix?: boolean;
+                        target: {
+                            address: string;
+                        };
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "apigateway/v1";
+                        /** @constant */
+                        kind: "Route";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /**
+                             * @default token
+                             * @enum {string}
+                             */
+                            access: "public" | "token";
+                            host: string;
+                            /** @default / */
+                            pathPrefix: string;
+                            /** @default false */
+                            stripPrefix: boolean;
+                            target: {
+                                address: string;
+                            };
+                        };
+                        status: Record<string, never>;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getV1ProjectsProjectRoutesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "apigateway/v1";
+                        /** @constant */
+                        kind: "Route";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /**
+                             * @default token
+                             * @enum {string}
+                             */
+                            access: "public" | "token";
+                            host: string;
+                            /** @default / */
+                            pathPrefix: string;
+                            /** @default false */
+                            stripPrefix: boolean;
+                            target: {
+                                address: string;
+                            };
+                        };
+                        status: Record<string, never>;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1ProjectsProjectRoutesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    apiVersion?: "apigateway/v1";
+                    /** @constant */
+                    kind?: "Route";
+                    metadata: {
+                        annotations?: {
+                            [key: string]: string;
+                        };
+                        createdAt?: string;
+                        deletionTimestamp?: string;
+                        finalizers?: string[];
+                        labels?: {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        project?: string;
+                        revision?: number;
+                        uid?: string;
+                        updatedAt?: string;
+                    };
+                    spec: {
+                        /**
+                         * @default token
+                         * @enum {string}
+                         */
+                        access?: "public" | "token";
+                        host: string;
+                        /** @default / */
+                        pathPrefix?: string;
+                        /** @default false */
+                        stripPrefix?: boolean;
+                        target: {
+                            address: string;
+                        };
+                    };
+                    status?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "apigateway/v1";
+                        /** @constant */
+                        kind: "Route";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /**
+                             * @default token
+                             * @enum {string}
+                             */
+                            access: "public" | "token";
+                            host: string;
+                            /** @default / */
+                            pathPrefix: string;
+                            /** @default false */
+                            stripPrefix: boolean;
+                            target: {
+                                address: string;
+                            };
+                        };
+                        status: Record<string, never>;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteV1ProjectsProjectRoutesName: {
+        parameters: {
+            query?: {
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "apigateway/v1";
+                        /** @constant */
+                        kind: "Route";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /**
+                             * @default token
+                             * @enum {string}
+                             */
+                            access: "public" | "token";
+                            host: string;
+                            /** @default / */
+                            pathPrefix: string;
+                            /** @default false */
+                            stripPrefix: boolean;
+                            target: {
+                                address: string;
+                            };
+                        };
+                        status: Record<string, never>;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchV1ProjectsProjectRoutesName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    metadata?: {
+                        annotations?: {
+                            [key: string]: string | null;
+                        };
+                        labels?: {
+                            [key: string]: string | null;
+                        };
+                        revision?: number;
+                    };
+                    spec?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        apiVersion: "apigateway/v1";
+                        /** @constant */
+                        kind: "Route";
+                        metadata: {
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            createdAt: string;
+                            deletionTimestamp?: string;
+                            finalizers?: string[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            name: string;
+                            project?: string;
+                            revision: number;
+                            uid: string;
+                            updatedAt: string;
+                        };
+                        spec: {
+                            /**
+                             * @default token
+                             * @enum {string}
+                             */
+                            access: "public" | "token";
+                            host: string;
+                            /** @default / */
+                            pathPrefix: string;
+                            /** @default false */
+                            stripPrefix: boolean;
+                            target: {
+                                address: string;
+                            };
+                        };
+                        status: Record<string, never>;
+                    };
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     getV1ProjectsProjectScrapetargets: {
         parameters: {
             query?: {
@@ -8981,7 +9618,7 @@ export interface operations {
                                     memoryMib: number;
                                     vcpus: number;
                                 };
-                                image: {
+                                image?: {
                                     name: string;
                                     project?: string;
                                 };
@@ -9003,6 +9640,10 @@ export interface operations {
                                 sshKeys: string[];
                                 /** @default  */
                                 userData: string;
+                                /** @default [] */
+                                volumes: {
+                                    name: string;
+                                }[];
                             };
                             status: {
                                 /** @enum {string} */
@@ -9029,6 +9670,12 @@ export interface operations {
                                 }[];
                                 quotaHeld: boolean;
                                 startedAt?: string;
+                                /** @default [] */
+                                volumes: {
+                                    epoch: number;
+                                    name: string;
+                                    server: string;
+                                }[];
                             };
                         }[];
                         revision: number;
@@ -9090,7 +9737,7 @@ export interface operations {
                             memoryMib: number;
                             vcpus: number;
                         };
-                        image: {
+                        image?: {
                             name: string;
                             project?: string;
                         };
@@ -9112,6 +9759,10 @@ export interface operations {
                         sshKeys?: string[];
                         /** @default  */
                         userData?: string;
+                        /** @default [] */
+                        volumes?: {
+                            name: string;
+                        }[];
                     };
                     status?: unknown;
                 };
@@ -9151,7 +9802,7 @@ export interface operations {
                                 memoryMib: number;
                                 vcpus: number;
                             };
-                            image: {
+                            image?: {
                                 name: string;
                                 project?: string;
                             };
@@ -9173,6 +9824,10 @@ export interface operations {
                             sshKeys: string[];
                             /** @default  */
                             userData: string;
+                            /** @default [] */
+                            volumes: {
+                                name: string;
+                            }[];
                         };
                         status: {
                             /** @enum {string} */
@@ -9199,6 +9854,12 @@ export interface operations {
                             }[];
                             quotaHeld: boolean;
                             startedAt?: string;
+                            /** @default [] */
+                            volumes: {
+                                epoch: number;
+                                name: string;
+                                server: string;
+                            }[];
                         };
                     };
                 };
@@ -9265,7 +9926,7 @@ export interface operations {
                                 memoryMib: number;
                                 vcpus: number;
                             };
-                            image: {
+                            image?: {
                                 name: string;
                                 project?: string;
                             };
@@ -9287,6 +9948,10 @@ export interface operations {
                             sshKeys: string[];
                             /** @default  */
                             userData: string;
+                            /** @default [] */
+                            volumes: {
+                                name: string;
+                            }[];
                         };
                         status: {
                             /** @enum {string} */
@@ -9313,6 +9978,12 @@ export interface operations {
                             }[];
                             quotaHeld: boolean;
                             startedAt?: string;
+                            /** @default [] */
+                            volumes: {
+                                epoch: number;
+                                name: string;
+                                server: string;
+                            }[];
                         };
                     };
                 };
@@ -9373,7 +10044,7 @@ export interface operations {
                             memoryMib: number;
                             vcpus: number;
                         };
-                        image: {
+                        image?: {
                             name: string;
                             project?: string;
                         };
@@ -9395,6 +10066,10 @@ export interface operations {
                         sshKeys?: string[];
                         /** @default  */
                         userData?: string;
+                        /** @default [] */
+                        volumes?: {
+                            name: string;
+                        }[];
                     };
                     status?: unknown;
                 };
@@ -9434,7 +10109,7 @@ export interface operations {
                                 memoryMib: number;
                                 vcpus: number;
                             };
-                            image: {
+                            image?: {
                                 name: string;
                                 project?: string;
                             };
@@ -9456,6 +10131,10 @@ export interface operations {
                             sshKeys: string[];
                             /** @default  */
                             userData: string;
+                            /** @default [] */
+                            volumes: {
+                                name: string;
+                            }[];
                         };
                         status: {
                             /** @enum {string} */
@@ -9482,6 +10161,12 @@ export interface operations {
                             }[];
                             quotaHeld: boolean;
                             startedAt?: string;
+                            /** @default [] */
+                            volumes: {
+                                epoch: number;
+                                name: string;
+                                server: string;
+                            }[];
                         };
                     };
                 };
@@ -9550,7 +10235,7 @@ export interface operations {
                                 memoryMib: number;
                                 vcpus: number;
                             };
-                            image: {
+                            image?: {
                                 name: string;
                                 project?: string;
                             };
@@ -9572,6 +10257,10 @@ export interface operations {
                             sshKeys: string[];
                             /** @default  */
                             userData: string;
+                            /** @default [] */
+                            volumes: {
+                                name: string;
+                            }[];
                         };
                         status: {
                             /** @enum {string} */
@@ -9598,6 +10287,12 @@ export interface operations {
                             }[];
                             quotaHeld: boolean;
                             startedAt?: string;
+                            /** @default [] */
+                            volumes: {
+                                epoch: number;
+                                name: string;
+                                server: string;
+                            }[];
                         };
                     };
                 };
@@ -9679,7 +10374,7 @@ export interface operations {
                                 memoryMib: number;
                                 vcpus: number;
                             };
-                            image: {
+                            image?: {
                                 name: string;
                                 project?: string;
                             };
@@ -9701,6 +10396,10 @@ export interface operations {
                             sshKeys: string[];
                             /** @default  */
                             userData: string;
+                            /** @default [] */
+                            volumes: {
+                                name: string;
+                            }[];
                         };
                         status: {
                             /** @enum {string} */
@@ -9727,6 +10426,12 @@ export interface operations {
                             }[];
                             quotaHeld: boolean;
                             startedAt?: string;
+                            /** @default [] */
+                            volumes: {
+                                epoch: number;
+                                name: string;
+                                server: string;
+                            }[];
                         };
                     };
                 };
@@ -9771,6 +10476,49 @@ export interface operations {
                         text: string;
                     };
                 };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVmsNameReboot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    hard?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description error */
             default: {
@@ -13371,6 +14119,49 @@ export interface operations {
                         text: string;
                     };
                 };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1VmsProjectNameReboot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    hard?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description error */
             default: {
