@@ -179,6 +179,11 @@ async function runWorkload(t: Target, w: WorkloadName): Promise<Figure> {
     const errors = outs.reduce((s, o) => s + o.errors, 0);
     if (errors)
       console.error(`${t.name} ${w}: ${errors} errors, e.g. ${outs.find((o) => o.firstError)?.firstError}`);
+    const routing: Record<string, number> = {};
+    for (const o of outs)
+      for (const [k, v] of Object.entries(o.routing ?? {})) routing[k] = (routing[k] ?? 0) + v;
+    if (Object.keys(routing).length)
+      console.error(`${t.name} ${w}: client routing ${JSON.stringify(routing)}`);
     return {
       opsPerSec: ops,
       p50: quantile(lat, 0.5),
