@@ -34,7 +34,8 @@ export function spawnPhoton(
   return {
     child,
     output: () => out,
-    waitFor(re, timeoutMs = 20_000) {
+    // Generous: a process starting under tsx on a loaded 2-core machine can take 20 s or more.
+    waitFor(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = out.match(re);
