@@ -63,6 +63,8 @@ run(`${files.length} test files`, process.execPath, [
   "tsx",
   "--test",
   `--test-concurrency=${concurrency}`,
-  "--test-timeout=300000",
+  // A bound per test file (Node runs each file as one test): a hung file fails instead of hanging
+  // CI. Generous, because the e2e files drive real clients and VMs on a shared 2-core machine.
+  "--test-timeout=900000",
   ...files,
 ]);
