@@ -163,6 +163,9 @@ export const hostKind = defineKind({
 });
 
 export type Vm = Resource<VmSpec, VmStatus>;
+
+/** Who holds a VM's volumes in coronafs: the same for the VM on any worker, different for every VM. */
+export const volumeHolder = (vm: Vm) => `vm/${vm.metadata.project}/${vm.metadata.name}/${vm.metadata.uid}`;
 export type Host = Resource<HostSpec, HostStatus>;
 
 /** What a worker reports of a VM it runs. */

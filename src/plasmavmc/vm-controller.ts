@@ -8,7 +8,7 @@ import { Controller } from "../core/resource/controller.ts";
 import type { AnyResource, ResourceKey } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import type { Amounts } from "../creditservice/api.ts";
-import { type Host, hostKind, type Vm, type VmSpec, type VmStatus, vmKind } from "./api.ts";
+import { type Host, hostKind, type Vm, type VmSpec, type VmStatus, vmKind, volumeHolder } from "./api.ts";
 import { type HostView, type Placed, schedule } from "./scheduler.ts";
 
 export const vmFinalizer = "plasmavmc.photon/vm";
@@ -34,9 +34,6 @@ export interface VolumePort {
   /** Lets go of a deleted VM's volume (its worker could not); a no-op if the holder differs. */
   detach(project: string, name: string, holder: string): Promise<void>;
 }
-
-/** Who holds a VM's volumes: the same for the VM on any worker, different for every VM. */
-export const volumeHolder = (vm: Vm) => `vm/${vm.metadata.project}/${vm.metadata.name}/${vm.metadata.uid}`;
 
 export interface VmControllerOptions {
   store: ResourceStore;

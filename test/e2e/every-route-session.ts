@@ -4,7 +4,12 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type RunContext, runStep } from "./every-route-runner.ts";
+import { after, before, test } from "node:test";
+import { type PhotonProcess, spawnPhoton } from "../support/spawn-photon.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { coverageGaps } from "./every-route-coverage.ts";
+import { liveOperations, type RunContext, runStep } from "./every-route-runner.ts";
+import { chains } from "./every-route-table.ts";
 
 export async function gatewaySession(cloudDir: string, exercised: Set<string>): Promise<RunContext> {
   const endpoints = JSON.parse(readFileSync(join(cloudDir, ".photon", "endpoints.json"), "utf8")) as Record<
@@ -42,4 +47,34 @@ export async function gatewaySession(cloudDir: string, exercised: Set<string>): 
   assert.deepEqual(Object.keys(cfg.contexts.cloud.endpoints), ["apigateway"]);
   ctx.vars.adminToken = cfg.contexts.cloud.token;
   return ctx;
+}
+
+/**
+ * What both every-route suites share: `photon up` in a temporary directory for the file's
+ * tests, the gateway session, and the coverage check against the live OpenAPI document.
+ */
+export function everyRouteCloud(prefix: string): { ctx: () => RunContext; exercised: Set<string> } {
+  const dir = tempDir(prefix);
+  const exercised = new Set<string>();
+  let up: PhotonProcess | undefined;
+  let ctx: RunContext | undefined;
+  before(async () => {
+    up = spawnPhoton(["up", "--ephemeral-ports", "--log-level", "warn"], { cwd: dir.path });
+    await up.waitFor(/Ctrl-C stops it/, 180_000);
+    ctx = await gatewaySession(dir.path, exercised);
+  });
+  after(async () => {
+    await up?.kill("SIGINT");
+    dir.remove();
+  });
+  const current = () => {
+    assert.ok(ctx, "the cloud did not start");
+    return ctx;
+  };
+  test("every operation of the live OpenAPI document has a step in every-route-table.ts", async () => {
+    const { missing, stale } = coverageGaps(await liveOperations(current()), chains);
+    assert.deepEqual(missing, [], "operations without a CLI step in test/e2e/every-route-table.ts");
+    assert.deepEqual(stale, [], "steps name operations the cloud no longer serves");
+  });
+  return { ctx: current, exercised };
 }
