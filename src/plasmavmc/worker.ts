@@ -66,7 +66,9 @@ export class Worker {
 
   /** One pass: heartbeat, then every placed VM made true. */
   async sync(): Promise<void> {
-    await this.o.client.heartbeat(this.o.host, this.o.hostSpec, this.running.size);
+    // Acceleration as known now: a KVM that failed a guest has made this host a TCG host.
+    const spec = { ...this.o.hostSpec, accel: this.o.accel.choose() };
+    await this.o.client.heartbeat(this.o.host, spec, this.running.size);
     const { items } = await this.o.client.hostVms(this.o.host);
     const placed = new Set(items.map(keyOf));
     await Promise.all(items.map((vm) => this.once(keyOf(vm), () => this.reconcile(vm))));
