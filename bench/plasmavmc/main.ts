@@ -100,14 +100,24 @@ async function platformBoot(
   });
   const deadline = Date.now() + 300_000;
   let vm = await vms.getVm("bench", name);
+  // When each phase was first seen (polled every 50 ms), to tell the platform's own time
+  // (API, placement, disks, QEMU spawn) from the guest's boot.
+  const phases: Record<string, number> = {};
   while (!vm.status.ports.length) {
     if (vm.status.phase === "Failed" || Date.now() > deadline)
       throw new Error(`VM ${name}: ${vm.status.message}`);
+    phases[vm.status.phase] ??= Date.now() - t0;
     await sleep(50);
     vm = await vms.getVm("bench", name);
   }
+  phases.Running ??= Date.now() - t0;
   await httpReady(vm.status.ports[0]!.hostPort, deadline);
   const ms = Date.now() - t0;
+  console.log(
+    `  ${name}: ${Object.entries(phases)
+      .map(([p, t]) => `${p} +${(t / 1000).toFixed(2)} s`)
+      .join(", ")}, guest ready +${(ms / 1000).toFixed(2)} s`,
+  );
   await vms.deleteVm("bench", name);
   while (Date.now() < deadline) {
     try {

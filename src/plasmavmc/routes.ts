@@ -134,6 +134,7 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       params: hostParams,
       body: heartbeatSchema,
       permission: "plasmavmc.hosts.update",
+      machineChatter: true,
       handler: async ({ params, body }) => {
         const key = { kind: hostKind.kind, name: params.host };
         const now = new Date(d.clock()).toISOString();

@@ -41,6 +41,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   bodyLimitBytes?: number;
   /** Deadline for the handler; a slow handler gets 504 DeadlineExceeded. 0 = none (streams). */
   timeoutMs?: number;
+  /**
+   * Machines call this route every few seconds (heartbeats): its access log lines are written
+   * only at warn level, so they do not bury an operator's terminal.
+   */
+  machineChatter?: boolean;
   handler: (ctx: RouteContext<P, Q, B>) => Promise<R | undefined> | R | undefined;
 }
 

@@ -161,6 +161,7 @@ export class ApiServer {
       method: route.method,
       url: fastifyPath(route.path),
       ...(route.bodyLimitBytes ? { bodyLimit: route.bodyLimitBytes } : {}),
+      ...(route.machineChatter ? { logLevel: "warn" } : {}),
       // Who is calling comes first, before the body is even read: a caller without a valid
       // token gets 401 whatever it sent, and learns nothing from validation errors.
       onRequest: async (req) => {
