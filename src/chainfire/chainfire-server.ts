@@ -1,7 +1,6 @@
 // One chainfire member: the durable MVCC store, the watch hub, the lease sweeper, the etcd v3
 // gRPC API on the client port and HTTP /health, /metrics, /healthz, /readyz on another.
 import { randomBytes } from "node:crypto";
-import type { Server } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { StaticTokenAuth } from "../core/api/auth.ts";
 import { ApiServer } from "../core/api/server.ts";
@@ -9,7 +8,7 @@ import { createRegistry } from "../core/metrics.ts";
 import { isEtcdError } from "./etcd-errors.ts";
 import { newMemberId } from "./grpc/cluster-service.ts";
 import type { RaftView, ServiceContext } from "./grpc/context.ts";
-import { startGrpcServer, stopGrpcServer } from "./grpc/grpc-server.ts";
+import { type GrpcServer, startGrpcServer, stopGrpcServer } from "./grpc/grpc-server.ts";
 import { KvStore } from "./kv-store.ts";
 import { LEASE_REVOKES_PER_SWEEP, LEASE_SWEEP_INTERVAL_MS, WATCH_PROGRESS_INTERVAL_MS } from "./limits.ts";
 import { chainfireMetrics } from "./metrics.ts";
@@ -46,7 +45,7 @@ export class ChainfireServer {
   private constructor(
     readonly store: KvStore,
     private readonly hub: WatchHub,
-    private readonly grpc: Server,
+    private readonly grpc: GrpcServer,
     private readonly http: ApiServer | undefined,
     private readonly sweeper: NodeJS.Timeout,
     private readonly replication: RaftReplication | undefined,

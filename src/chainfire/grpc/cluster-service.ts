@@ -6,6 +6,7 @@ import type { Member } from "../mvcc/types.ts";
 import { memberIdFor } from "../replication.ts";
 import { fromMember, type Msg } from "./codec.ts";
 import { header, type ServiceContext, unary } from "./context.ts";
+import type { ServiceImpl } from "./method.ts";
 
 export function newMemberId(): string {
   // uint64 without the zero value, which etcd reserves for "none".
@@ -38,7 +39,7 @@ function memberId(x: unknown): string {
   return BigInt(s).toString();
 }
 
-export function clusterService(ctx: ServiceContext) {
+export function clusterService(ctx: ServiceContext): ServiceImpl {
   const { store } = ctx;
   const list = (members: Member[]) =>
     members.map((m) =>

@@ -1,11 +1,11 @@
 // What every gRPC service of chainfire shares: the store, the watch hub, who this member is,
 // and the response header etcd puts on every reply.
-import { type ServerUnaryCall, type ServiceError, type sendUnaryData, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { isEtcdError } from "../etcd-errors.ts";
 import type { KvStore } from "../kv-store.ts";
 import type { WatchHub } from "../watch-hub.ts";
 import type { Msg } from "./codec.ts";
+import { type Header, headerIds } from "./kv-codec.ts";
+import type { MethodImpl } from "./method.ts";
 
 /** The Raft side of a member change (the member list itself is a replicated command). */
 export type MembershipChange = "addVoter" | "addLearner" | "promoteLearner" | "removeNode";
@@ -65,24 +65,13 @@ export function header(ctx: ServiceContext, revision = ctx.store.revision): Msg 
   };
 }
 
-export function toServiceError(ctx: ServiceContext, err: unknown): Partial<ServiceError> {
-  if (isEtcdError(err)) return { code: err.code, details: err.message, message: err.message };
-  ctx.log.error({ err }, "chainfire: request failed");
-  return {
-    code: status.INTERNAL,
-    details: "etcdserver: internal error",
-    message: "etcdserver: internal error",
-  };
+/** A unary method on the reflective codec; a thrown etcd error becomes its gRPC status. */
+export function unary(_ctx: ServiceContext, fn: (req: Msg) => Promise<Msg> | Msg): MethodImpl {
+  return { kind: "unary", handle: fn };
 }
 
-/** A unary handler: a thrown etcd error becomes its gRPC status; nothing escapes as a crash. */
-export function unary(ctx: ServiceContext, fn: (req: Msg) => Promise<Msg> | Msg) {
-  return (call: ServerUnaryCall<Msg, Msg>, callback: sendUnaryData<Msg>) => {
-    Promise.resolve()
-      .then(() => fn(call.request ?? {}))
-      .then(
-        (res) => callback(null, res),
-        (err) => callback(toServiceError(ctx, err) as ServiceError),
-      );
-  };
+/** The response header for the hand-written codecs (kv-codec.ts). */
+export function headerOf(ctx: ServiceContext, revision = ctx.store.revision): Header {
+  const id = ctx.store.identity;
+  return { ids: headerIds(id.clusterId, id.memberId), revision, raftTerm: ctx.raft.term() };
 }

@@ -1,13 +1,14 @@
 // etcdserverpb.Lease. Grants and revokes are replicated commands; keep-alives only move the
 // leader-local deadline (etcd does the same), so they cost no disk write.
 import { randomInt } from "node:crypto";
-import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { etcdErrors } from "../etcd-errors.ts";
 import { MAX_LEASE_TTL_SECONDS, MIN_LEASE_TTL_SECONDS } from "../limits.ts";
 import { type Msg, num } from "./codec.ts";
-import { header, type ServiceContext, toServiceError, unary } from "./context.ts";
+import { header, type ServiceContext, unary } from "./context.ts";
+import type { ServiceImpl } from "./method.ts";
+import type { ServerStreamCall } from "./server-stream-call.ts";
 
-export function leaseService(ctx: ServiceContext) {
+export function leaseService(ctx: ServiceContext): ServiceImpl {
   const { store } = ctx;
   return {
     LeaseGrant: unary(ctx, async (m: Msg) => {
@@ -26,18 +27,20 @@ export function leaseService(ctx: ServiceContext) {
       const { revision } = await store.propose({ op: "leaseRevoke", id: num(m.ID) });
       return { header: header(ctx, revision) };
     }),
-    LeaseKeepAlive: (call: ServerDuplexStream<Msg, Msg>) => {
-      call.on("data", (m: Msg) => {
-        Promise.resolve()
-          .then(async () => {
-            const id = num(m.ID);
-            // An unknown lease answers TTL 0, which clients read as "expired".
-            call.write({ header: header(ctx), ID: id, TTL: await ctx.raft.keepAlive(id) });
-          })
-          .catch((err) => call.emit("error", toServiceError(ctx, err)));
-      });
-      call.on("end", () => call.end());
-      call.on("error", () => undefined);
+    LeaseKeepAlive: {
+      kind: "stream",
+      handle: (call: ServerStreamCall) => {
+        call.on("data", (m: Msg) => {
+          Promise.resolve()
+            .then(async () => {
+              const id = num(m.ID);
+              // An unknown lease answers TTL 0, which clients read as "expired".
+              call.write({ header: header(ctx), ID: id, TTL: await ctx.raft.keepAlive(id) });
+            })
+            .catch((err) => call.destroy(err));
+        });
+        call.on("end", () => call.end());
+      },
     },
     LeaseTimeToLive: unary(ctx, async (m: Msg) => {
       const id = num(m.ID);

@@ -5,17 +5,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServerWritableStream } from "@grpc/grpc-js";
 import { etcdErrors } from "../etcd-errors.ts";
 import { type Msg, num } from "./codec.ts";
-import { header, type ServiceContext, toServiceError, unary } from "./context.ts";
+import { header, type ServiceContext, unary } from "./context.ts";
+import type { ServiceImpl } from "./method.ts";
+import type { ServerStreamCall } from "./server-stream-call.ts";
 
 /** The etcd version chainfire answers as: its API is 3.4's. */
 export const ETCD_COMPAT_VERSION = "3.4.23";
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
 const SHA256_BYTES = 32;
 
-export function maintenanceService(ctx: ServiceContext, snapshotTo: (file: string) => Promise<void>) {
+export function maintenanceService(
+  ctx: ServiceContext,
+  snapshotTo: (file: string) => Promise<void>,
+): ServiceImpl {
   const { store } = ctx;
   return {
     Alarm: unary(ctx, async () => ({ header: header(ctx), alarms: [] })),
@@ -49,17 +53,18 @@ export function maintenanceService(ctx: ServiceContext, snapshotTo: (file: strin
       if (String(m.targetID) !== store.identity.memberId) throw etcdErrors.memberNotFound();
       return { header: header(ctx) };
     }),
-    Snapshot: (call: ServerWritableStream<Msg, Msg>) => {
-      void streamSnapshot(ctx, call, snapshotTo).catch((err) =>
-        call.destroy(toServiceError(ctx, err) as Error),
-      );
+    Snapshot: {
+      kind: "stream",
+      handle: (call: ServerStreamCall) => {
+        void streamSnapshot(ctx, call, snapshotTo).catch((err) => call.destroy(err));
+      },
     },
   };
 }
 
 async function streamSnapshot(
   ctx: ServiceContext,
-  call: ServerWritableStream<Msg, Msg>,
+  call: ServerStreamCall,
   snapshotTo: (file: string) => Promise<void>,
 ) {
   const dir = mkdtempSync(join(tmpdir(), "chainfire-snap-"));

@@ -4,11 +4,22 @@ import {
   type ChannelCredentials,
   type Client,
   credentials,
+  type GrpcObject,
+  loadPackageDefinition,
   Metadata,
+  type ServiceClientConstructor,
   type ServiceError,
 } from "@grpc/grpc-js";
 import type { Msg } from "./codec.ts";
-import { etcdserverpb } from "./grpc-server.ts";
+import { etcdPackageDefinition } from "./proto-definition.ts";
+
+let loaded: GrpcObject | undefined;
+
+/** The etcdserverpb client stubs, built once per process. */
+export function etcdserverpb(): Record<string, ServiceClientConstructor> {
+  loaded ??= loadPackageDefinition(etcdPackageDefinition());
+  return loaded.etcdserverpb as unknown as Record<string, ServiceClientConstructor>;
+}
 
 /** Deadline of one unary call unless the caller gives another. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5_000;

@@ -1,12 +1,13 @@
 // etcdserverpb.Watch: one bidirectional stream carries many watchers. Each watcher's unsent
 // events are bounded: a client that stops reading has its watcher canceled, not our memory.
-import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { isEtcdError } from "../etcd-errors.ts";
 import { MAX_WATCHERS_PER_STREAM, WATCH_BACKLOG_EVENTS, WATCH_BATCH_EVENTS } from "../limits.ts";
 import { spanOf } from "../mvcc/key-range.ts";
 import type { Event } from "../mvcc/types.ts";
 import { bytes, fromEvent, type Msg, num } from "./codec.ts";
 import { header, type ServiceContext } from "./context.ts";
+import type { ServiceImpl } from "./method.ts";
+import type { ServerStreamCall } from "./server-stream-call.ts";
 
 interface StreamWatcher {
   id: number;
@@ -18,9 +19,9 @@ interface StreamWatcher {
   close(): void;
 }
 
-export function watchService(ctx: ServiceContext) {
+export function watchService(ctx: ServiceContext): ServiceImpl {
   return {
-    Watch: (call: ServerDuplexStream<Msg, Msg>) => new WatchStream(ctx, call),
+    Watch: { kind: "stream", handle: (call: ServerStreamCall) => void new WatchStream(ctx, call) },
   };
 }
 
@@ -32,7 +33,7 @@ class WatchStream {
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly call: ServerDuplexStream<Msg, Msg>,
+    private readonly call: ServerStreamCall,
   ) {
     call.on("data", (m: Msg) => this.onRequest(m));
     call.on("end", () => this.end());
