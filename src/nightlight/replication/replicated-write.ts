@@ -20,9 +20,13 @@ export class ReplicatedWrite {
     private readonly replicas: ReplicaSet | undefined,
   ) {}
 
-  /** A write forwarded by a peer: admitted there, stored here only. */
+  /**
+   * A write forwarded by a peer: admitted there, stored here only. Out-of-order samples are taken
+   * (within the window): forwards of one series travel as separate requests and may overtake
+   * each other, so this replica can see batch k after k+1.
+   */
   async storeReplica(tenant: string, series: WriteSeries[], wire?: Uint8Array): Promise<IngestOutcome> {
-    return this.db.write(tenant, series, { admitted: true, ...(wire ? { wire } : {}) });
+    return this.db.write(tenant, series, { admitted: true, outOfOrder: true, ...(wire ? { wire } : {}) });
   }
 
   /**
@@ -35,7 +39,9 @@ export class ReplicatedWrite {
     if (refused) return refused as IngestOutcome;
     const body = wire ?? snappyCompress(encodeWriteRequest({ series }));
     let local: WriteOutcome | undefined;
-    const localWrite = this.db.write(tenant, series, { admitted: true, wire: body }).then(
+    // The same verdicts as the peers reach on this body (they take out-of-order samples), so that
+    // a 400 from here never hides samples the peers stored.
+    const localWrite = this.db.write(tenant, series, { admitted: true, outOfOrder: true, wire: body }).then(
       (out) => {
         local = out;
         return true;

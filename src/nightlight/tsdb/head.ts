@@ -1,6 +1,6 @@
 // The in-memory head: every active series with its recent chunks (closed ones as bytes, the open
 // one as an appender), indexed by tenant, label key and postings.
-import { ChunkAppender, samplesPerChunk } from "./chunk.ts";
+import { ChunkAppender, decodeChunkInto, samplesPerChunk } from "./chunk.ts";
 import type { Labels } from "./labels.ts";
 import { Postings } from "./postings.ts";
 
@@ -12,6 +12,20 @@ export interface StoredChunk {
 }
 
 export type AppendOutcome = "ok" | "duplicate" | "out-of-order" | "conflict";
+
+/** A sample older than its series' last one, for `MemSeries.insertOld`. */
+export interface OldSample {
+  t: number;
+  v: number;
+  stale: boolean;
+}
+
+/** Decoded samples of one chunk, as plain arrays (the out-of-order path only). */
+interface Run {
+  ts: number[];
+  vs: number[];
+  st: boolean[];
+}
 
 export class MemSeries {
   chunks: StoredChunk[] = [];
@@ -43,6 +57,117 @@ export class MemSeries {
     return "ok";
   }
 
+  /**
+   * Inserts samples older than the last one (out of order) into the chunks whose time range they
+   * fall in, re-encoding each such chunk once; chunks stay sorted and disjoint, so queries and
+   * block cuts need no merging. An equal timestamp is a duplicate (same value) or a conflict.
+   * Outcomes come back in the order of `samples`. A rare path: it decodes whole chunks.
+   */
+  insertOld(samples: readonly OldSample[]): AppendOutcome[] {
+    const out: AppendOutcome[] = new Array(samples.length).fill("duplicate");
+    const order = samples.map((_, i) => i).sort((a, b) => samples[a]!.t - samples[b]!.t || a - b);
+    let k = 0;
+    while (k < order.length) {
+      const seg = this.segmentFor(samples[order[k]!]!.t);
+      const nextMint = this.segmentMint(seg + 1);
+      let end = k;
+      while (end < order.length && samples[order[end]!]!.t < nextMint) end++;
+      const old = this.decodeSegment(seg);
+      const merged: Run = { ts: [], vs: [], st: [] };
+      let i = 0;
+      let inserted = false;
+      const push = (t: number, v: number, st: boolean) => {
+        merged.ts.push(t);
+        merged.vs.push(v);
+        merged.st.push(st);
+      };
+      for (let j = k; j < end; j++) {
+        const idx = order[j]!;
+        const s = samples[idx]!;
+        while (i < old.ts.length && old.ts[i]! < s.t) {
+          push(old.ts[i]!, old.vs[i]!, old.st[i]!);
+          i++;
+        }
+        if (i < old.ts.length && old.ts[i]! === s.t) {
+          out[idx] = sameSample(old.vs[i]!, old.st[i]!, s.v, s.stale) ? "duplicate" : "conflict";
+          continue;
+        }
+        const n = merged.ts.length;
+        if (n > 0 && merged.ts[n - 1] === s.t) {
+          // The same timestamp twice in one write: the first one stands.
+          out[idx] = sameSample(merged.vs[n - 1]!, merged.st[n - 1]!, s.v, s.stale)
+            ? "duplicate"
+            : "conflict";
+          continue;
+        }
+        push(s.t, s.v, s.stale);
+        out[idx] = "ok";
+        inserted = true;
+      }
+      for (; i < old.ts.length; i++) push(old.ts[i]!, old.vs[i]!, old.st[i]!);
+      if (inserted) this.replaceSegment(seg, merged);
+      k = end;
+    }
+    return out;
+  }
+
+  /** Segments are the closed chunks, then the open appender; -1 when there is none. */
+  private segmentCount(): number {
+    return this.chunks.length + (this.app && this.app.count > 0 ? 1 : 0);
+  }
+
+  private segmentMint(seg: number): number {
+    if (seg < 0 || seg >= this.segmentCount()) return Number.POSITIVE_INFINITY;
+    return seg < this.chunks.length ? this.chunks[seg]!.mint : this.app!.mint;
+  }
+
+  /** The segment a sample at `t` belongs in: the last one starting at or before it, else the first. */
+  private segmentFor(t: number): number {
+    const n = this.segmentCount();
+    if (n === 0) return -1;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.segmentMint(mid) <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private decodeSegment(seg: number): Run {
+    if (seg < 0) return { ts: [], vs: [], st: [] };
+    const c = seg < this.chunks.length ? this.chunks[seg]! : closeAppender(this.app!);
+    const ts: number[] = [];
+    const vs: number[] = [];
+    const st = new Uint8Array(c.count);
+    decodeChunkInto(c.bytes, c.count, ts, vs, 0, st);
+    return { ts, vs, st: Array.from(st, (x) => x === 1) };
+  }
+
+  /** Re-encodes a segment from `run`, in pieces of at most `samplesPerChunk` samples. */
+  private replaceSegment(seg: number, run: Run): void {
+    const pieces: ChunkAppender[] = [];
+    for (let i = 0; i < run.ts.length; i += samplesPerChunk) {
+      const app = new ChunkAppender();
+      const end = Math.min(run.ts.length, i + samplesPerChunk);
+      for (let j = i; j < end; j++) app.append(run.ts[j]!, run.vs[j]!, run.st[j]!);
+      pieces.push(app);
+    }
+    if (seg >= 0 && seg < this.chunks.length) {
+      this.chunks.splice(seg, 1, ...pieces.map(closeAppender));
+      return;
+    }
+    // The open appender (or none yet): the last piece stays open, so later samples extend it.
+    const last = pieces.pop()!;
+    for (const p of pieces) this.chunks.push(closeAppender(p));
+    this.app = last;
+  }
+
+  lastSample(): OldSample {
+    return { t: this.lastT, v: this.lastV, stale: this.lastStale };
+  }
+
   setLast(t: number, v: number, stale: boolean): void {
     this.lastT = t;
     this.lastV = v;
@@ -70,6 +195,10 @@ export class MemSeries {
   get empty(): boolean {
     return this.chunks.length === 0 && (!this.app || this.app.count === 0);
   }
+}
+
+function sameSample(v1: number, st1: boolean, v2: number, st2: boolean): boolean {
+  return st2 ? st1 : !st1 && (v1 === v2 || (Number.isNaN(v1) && Number.isNaN(v2)));
 }
 
 function closeAppender(app: ChunkAppender): StoredChunk {

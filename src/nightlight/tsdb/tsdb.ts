@@ -8,7 +8,7 @@ import { decodeWriteRequest, type WriteSeries } from "../ingest/write-request.ts
 import { Block, type BlockSeriesInput, indexFile } from "./block.ts";
 import { ByteReader, ByteWriter } from "./byte-io.ts";
 import { type DecodedSamples, decodeChunkInto } from "./chunk.ts";
-import { MemSeries, type StoredChunk, TenantHead } from "./head.ts";
+import { MemSeries, type OldSample, type StoredChunk, TenantHead } from "./head.ts";
 import { type Labels, labelsKey, validateLabels } from "./labels.ts";
 import { type Matcher, matchesLabels } from "./matcher.ts";
 import { defaultLimits, type LimitsConfig, SampleRateLimiter } from "./tenant-limits.ts";
@@ -45,6 +45,17 @@ const recChunk = 2;
 const recWire = 3;
 /** The next series id at a checkpoint (ids of series dropped since are not reused). */
 const recNextId = 4;
+/** As `recWire`, for a write that may insert out-of-order samples (a replica's or a backfill's). */
+const recWireOutOfOrder = 5;
+/** A series' last sample at a checkpoint (it may be newer than its chunks left in the head). */
+const recSeriesLast = 6;
+/**
+ * How far behind the newest sample in the head an out-of-order sample may be (Prometheus's
+ * `out_of_order_time_window`), for writes that allow them. Replicas need it because forwarded
+ * writes of one series travel as separate requests and can overtake each other, and a replica
+ * that died with a write in flight gets it back by backfill after samples newer than it.
+ */
+export const outOfOrderWindowMs = 30 * 60_000;
 /** Most distinct errors reported back in one write response. */
 const maxReportedErrors = 5;
 
@@ -59,7 +70,13 @@ export class Tsdb {
   readonly blockRangeMs: number;
   readonly retentionMs: number;
   private compacting = false;
+  /** Newest sample time the head has held; the out-of-order window is measured back from it. */
+  private headMaxT = Number.NEGATIVE_INFINITY;
+  /** Newest sample time in any block: older samples cannot enter the head (they would overlap). */
+  private blocksMaxT = Number.NEGATIVE_INFINITY;
   samplesAppended = 0;
+  /** Samples stored older than their series' last one (the out-of-order path). */
+  samplesOutOfOrder = 0;
 
   private constructor(private readonly opts: TsdbOptions) {
     this.limits = { ...defaultLimits, ...opts.limits };
@@ -80,6 +97,7 @@ export class Tsdb {
         db.blocks.push(Block.load(join(blocksDir, name)));
     }
     db.blocks.sort((a, b) => a.mint - b.mint);
+    db.noteBlocks();
     db.wal = await Wal.open(walDir, (r) => db.replay(r));
     return db;
   }
@@ -99,6 +117,20 @@ export class Tsdb {
     this.seriesById.set(id, s);
     if (id >= this.nextId) this.nextId = id + 1;
     return s;
+  }
+
+  private noteBlocks(): void {
+    this.blocksMaxT = Math.max(Number.NEGATIVE_INFINITY, ...this.blocks.map((b) => b.maxt));
+  }
+
+  /** The oldest time an out-of-order sample may have now (it must also be newer than every block). */
+  private outOfOrderMinT(): number {
+    return this.headMaxT - outOfOrderWindowMs;
+  }
+
+  /** The newest sample time in the head (−∞ when empty); backfill splits its copy there. */
+  newestHeadSampleMs(): number {
+    return this.headMaxT;
   }
 
   private replay(payload: Buffer): void {
@@ -127,15 +159,35 @@ export class Tsdb {
         const v = payload.readDoubleLE(r.pos - 8);
         const stale = lo === 2 && (hi & 0x7ff7ffff) === 0x7ff00000;
         const s = this.seriesById.get(id);
-        if (s && s.append(t, v, stale) === "ok") this.samplesAppended++;
+        if (!s) continue;
+        const outcome = s.append(t, v, stale);
+        if (outcome === "ok") {
+          this.samplesAppended++;
+          if (t > this.headMaxT) this.headMaxT = t;
+        } else if (outcome === "out-of-order" && t > this.blocksMaxT) {
+          // Logged only once stored, so it was within the window then; a block cut since the
+          // record was written (crash before the WAL rotated) already holds it.
+          if (s.insertOld([{ t, v, stale }])[0] === "ok") {
+            this.samplesAppended++;
+            this.samplesOutOfOrder++;
+          }
+        }
       }
     } else if (type === recNextId) {
       this.nextId = Math.max(this.nextId, r.u32());
-    } else if (type === recWire) {
+    } else if (type === recWire || type === recWireOutOfOrder) {
       const tenant = r.str();
       const body = r.bytes();
       const wr = decodeWriteRequest(snappyDecompress(body));
-      this.samplesAppended += this.apply(tenant, wr.series, false).appended;
+      this.samplesAppended += this.apply(tenant, wr.series, false, type === recWireOutOfOrder).appended;
+    } else if (type === recSeriesLast) {
+      const id = r.u32();
+      const t = r.f64();
+      const v = r.f64();
+      const stale = r.u8() === 1;
+      const s = this.seriesById.get(id);
+      if (s && t > s.lastT) s.setLast(t, v, stale);
+      if (t > this.headMaxT) this.headMaxT = t;
     } else if (type === recChunk) {
       const id = r.u32();
       const open = r.u8() === 1;
@@ -145,6 +197,7 @@ export class Tsdb {
       const bytes = r.bytes();
       const s = this.seriesById.get(id);
       if (!s || maxt <= s.lastT) return;
+      if (maxt > this.headMaxT) this.headMaxT = maxt;
       if (open || mint <= s.lastT) {
         // Re-append sample by sample (the open chunk, or one overlapping what is there).
         const ts = new Float64Array(count);
@@ -172,19 +225,24 @@ export class Tsdb {
   async write(
     tenant: string,
     series: WriteSeries[],
-    /** `wire`: the snappy remote_write body `series` was decoded from, logged as it is. */
-    opts: { admitted?: boolean; wire?: Uint8Array } = {},
+    /**
+     * `wire`: the snappy remote_write body `series` was decoded from, logged as it is.
+     * `outOfOrder`: store samples older than their series' last one (within `outOfOrderWindowMs`);
+     * replicas and backfill pass it, a single server refuses them as Prometheus does.
+     */
+    opts: { admitted?: boolean; wire?: Uint8Array; outOfOrder?: boolean } = {},
   ): Promise<WriteOutcome> {
     if (!opts.admitted) {
       const refused = this.admit(tenant, series);
       if (refused) return refused;
     }
     const wire = opts.wire;
-    const out = this.apply(tenant, series, wire === undefined);
+    const outOfOrder = opts.outOfOrder === true;
+    const out = this.apply(tenant, series, wire === undefined, outOfOrder);
     if (out.record) await this.wal.append(out.record);
     else if (wire !== undefined && out.changed) {
       const w = new ByteWriter(wire.length + 64);
-      w.u8(recWire);
+      w.u8(outOfOrder ? recWireOutOfOrder : recWire);
       w.str(tenant);
       w.bytes(wire);
       await this.wal.append(w.done());
@@ -207,6 +265,7 @@ export class Tsdb {
     tenant: string,
     series: readonly WriteSeries[],
     log: boolean,
+    outOfOrder: boolean,
   ): { appended: number; refused: number; errors: string[]; changed: boolean; record?: Buffer } {
     let total = 0;
     for (const s of series) total += s.ts.length;
@@ -258,26 +317,46 @@ export class Tsdb {
         if (ws.rawKey !== undefined) head.cacheRawKey(ws.rawKey, s);
       }
       const staleSet = ws.stale ? new Set(ws.stale) : undefined;
+      let old: OldSample[] | undefined;
       for (let i = 0; i < ws.ts.length; i++) {
         const t = ws.ts[i]!;
         const stale = staleSet?.has(i) ?? false;
         const outcome = s.append(t, ws.vs[i]!, stale);
         if (outcome === "ok") {
-          if (log) {
-            samplesRec.u32(s.id);
-            samplesRec.f64(t);
-            if (stale) {
-              samplesRec.u32(2);
-              samplesRec.u32(0x7ff00000);
-            } else samplesRec.f64(ws.vs[i]!);
-          }
+          if (log) logSample(samplesRec, s.id, t, ws.vs[i]!, stale);
+          if (t > this.headMaxT) this.headMaxT = t;
           appended++;
         } else if (outcome === "out-of-order") {
+          if (outOfOrder && t > this.blocksMaxT && t >= this.outOfOrderMinT()) {
+            if (!old) old = [];
+            old.push({ t, v: ws.vs[i]!, stale });
+            continue;
+          }
           refused++;
-          note(`out of order sample for series ${describe(s.labels)} at ${t}`);
+          note(
+            outOfOrder
+              ? `out of order sample for series ${describe(s.labels)} at ${t}: older than the out-of-order window (${outOfOrderWindowMs} ms behind the newest sample) or than the persisted blocks`
+              : `out of order sample for series ${describe(s.labels)} at ${t}`,
+          );
         } else if (outcome === "conflict") {
           refused++;
           note(`duplicate sample for timestamp ${t} with a different value, series ${describe(s.labels)}`);
+        }
+      }
+      if (old) {
+        const outcomes = s.insertOld(old);
+        for (let i = 0; i < old.length; i++) {
+          const o = old[i]!;
+          if (outcomes[i] === "ok") {
+            if (log) logSample(samplesRec, s.id, o.t, o.v, o.stale);
+            appended++;
+            this.samplesOutOfOrder++;
+          } else if (outcomes[i] === "conflict") {
+            refused++;
+            note(
+              `duplicate sample for timestamp ${o.t} with a different value, series ${describe(s.labels)}`,
+            );
+          }
         }
       }
     }
@@ -313,13 +392,15 @@ export class Tsdb {
 
   /**
    * From when a restarted replica must copy its peers' samples: the oldest "last sample" of the
-   * series in its head (every series has all it held up to there), else the newest block's end;
-   * undefined when it holds nothing.
+   * series in its head, less the out-of-order window (a series may lack a write that newer ones
+   * overtook, and such a gap can be filled only within the window), but not before the newest
+   * block; else the newest block's end; undefined when it holds nothing.
    */
   catchUpFromMs(): number | undefined {
     let oldestLast = Number.POSITIVE_INFINITY;
     for (const s of this.seriesById.values()) if (!s.empty) oldestLast = Math.min(oldestLast, s.lastT);
-    if (Number.isFinite(oldestLast)) return oldestLast;
+    if (Number.isFinite(oldestLast))
+      return Math.min(oldestLast, Math.max(oldestLast - outOfOrderWindowMs, this.blocksMaxT));
     const newestBlock = Math.max(...this.blocks.map((b) => b.maxt));
     return Number.isFinite(newestBlock) ? newestBlock : undefined;
   }
@@ -361,13 +442,21 @@ export class Tsdb {
     const out: SelectedSeries[] = [];
     for (const { labels, chunks } of found.values()) {
       let n = 0;
-      for (const c of chunks) n += c.count;
+      let sorted = true;
+      let prevMaxt = Number.NEGATIVE_INFINITY;
+      for (const c of chunks) {
+        n += c.count;
+        if (c.mint <= prevMaxt) sorted = false;
+        prevMaxt = c.maxt;
+      }
       const ts = new Float64Array(n);
       const vs = new Float64Array(n);
       const stale = new Uint8Array(n);
       let o = 0;
       for (const c of chunks) o = decodeChunkInto(c.bytes, c.count, ts, vs, o, stale);
-      out.push({ labels, ts, vs, stale });
+      // Overlapping chunks (a block and the head holding the same range after a crash between a
+      // block cut and the WAL checkpoint) are merged: sorted, one sample per timestamp.
+      out.push(sorted ? { labels, ts, vs, stale } : sortUnique({ labels, ts, vs, stale }));
     }
     return out;
   }
@@ -396,12 +485,19 @@ export class Tsdb {
     return [...found.values()];
   }
 
-  stats(): { series: number; blocks: number; blockSamples: number; samplesAppended: number } {
+  stats(): {
+    series: number;
+    blocks: number;
+    blockSamples: number;
+    samplesAppended: number;
+    samplesOutOfOrder: number;
+  } {
     return {
       series: this.seriesById.size,
       blocks: this.blocks.length,
       blockSamples: this.blocks.reduce((n, b) => n + b.samples, 0),
       samplesAppended: this.samplesAppended,
+      samplesOutOfOrder: this.samplesOutOfOrder,
     };
   }
 
@@ -458,6 +554,7 @@ export class Tsdb {
         // Swap in the same tick as the removal so that no query sees a chunk twice.
         this.blocks.push(block);
         this.blocks.sort((a, b) => a.mint - b.mint);
+        this.noteBlocks();
         for (const { s, n } of moved) s.chunks.splice(0, n);
         cut = true;
         if (force) break;
@@ -515,6 +612,17 @@ export class Tsdb {
         cw.bytes(c.bytes);
         out.push(cw.done());
       }
+      // The last sample decides in-order vs out-of-order after a restart as it did before.
+      const last = s.lastSample();
+      if (Number.isFinite(last.t)) {
+        const lw = new ByteWriter(32);
+        lw.u8(recSeriesLast);
+        lw.u32(s.id);
+        lw.f64(last.t);
+        lw.f64(last.stale ? 0 : last.v);
+        lw.u8(last.stale ? 1 : 0);
+        out.push(lw.done());
+      }
     }
     return out;
   }
@@ -552,6 +660,7 @@ export class Tsdb {
     const keep = this.blocks.filter((b) => b.maxt >= newest - this.retentionMs);
     for (const b of this.blocks) if (!keep.includes(b)) rmSync(b.dir, { recursive: true, force: true });
     this.blocks = keep;
+    this.noteBlocks();
   }
 
   diskBytes(): number {
@@ -567,6 +676,32 @@ let blockSeq = 0;
 function blockName(start: number, end: number): string {
   blockSeq = (blockSeq + 1) % 1_000_000;
   return `b-${String(start).padStart(15, "0")}-${String(end).padStart(15, "0")}-${process.pid}-${blockSeq}`;
+}
+
+function logSample(rec: ByteWriter, id: number, t: number, v: number, stale: boolean): void {
+  rec.u32(id);
+  rec.f64(t);
+  if (stale) {
+    rec.u32(2);
+    rec.u32(0x7ff00000);
+  } else rec.f64(v);
+}
+
+/** Sorts a series' samples by time, keeping the first of equal timestamps. */
+function sortUnique(s: SelectedSeries): SelectedSeries {
+  const idx = Array.from(s.ts, (_, i) => i).sort((a, b) => s.ts[a]! - s.ts[b]! || a - b);
+  const ts = new Float64Array(idx.length);
+  const vs = new Float64Array(idx.length);
+  const stale = new Uint8Array(idx.length);
+  let o = 0;
+  for (const i of idx) {
+    if (o > 0 && ts[o - 1] === s.ts[i]) continue;
+    ts[o] = s.ts[i]!;
+    vs[o] = s.vs[i]!;
+    stale[o] = s.stale[i]!;
+    o++;
+  }
+  return { labels: s.labels, ts: ts.subarray(0, o), vs: vs.subarray(0, o), stale: stale.subarray(0, o) };
 }
 
 function describe(labels: Labels): string {
