@@ -706,6 +706,12 @@ const plasmavmc: Step[] = [
     /"e2e-host"/,
   ),
   call("patchV1HostsName", ["name=e2e-host"], { metadata: { labels: { rack: "r1" } } }, /"rack": "r1"/),
+  // The operator's commands on the same routes (a table row each); it stays cordoned, since
+  // its endpoint is a dead address.
+  { ops: [], cmd: ["host", "cordon", "e2e-host"], expect: /e2e-host\s*│\s*cordoned\b/ },
+  { ops: [], cmd: ["host", "uncordon", "e2e-host"], expect: /e2e-host\s*│\s*yes\b/ },
+  { ops: [], cmd: ["host", "cordon", "e2e-host"], expect: /e2e-host\s*│\s*cordoned\b/ },
+  { ops: [], cmd: ["host", "list"], expect: /e2e-host\s*│\s*cordoned\b/ },
   call("putV1HostsHostHeartbeat", ["host=e2e-host"], { spec: hostSpec, runningVms: 0 }, /./),
   call("getV1HostsHostVms", ["host=e2e-host"], undefined, /items/),
   // A worker reporting on a VM the scheduler never gave it is refused.
