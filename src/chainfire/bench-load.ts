@@ -1,6 +1,8 @@
 // The load generator behind `photon chainfire bench` and bench/chainfire: N calls in flight
 // spread over a few connections, for a bounded time, with latency percentiles. It only speaks
-// the etcd v3 API (through ChainfireClient), so it measures chainfire and etcd alike.
+// the etcd v3 API, so it measures chainfire and etcd alike: puts and gets through the lean
+// BenchKvClient (bare gRPC on node:http2), txns and watches through ChainfireClient.
+import { BenchKvClient } from "./bench-kv-client.ts";
 import { ChainfireClient, type WatchHandle } from "./kv-client.ts";
 
 export type BenchWorkload = "put" | "range" | "txn" | "watch";
@@ -37,6 +39,8 @@ export const BENCH_LIMITS = {
   maxConnections: 64,
   maxValueBytes: 1_048_576,
 };
+/** Keys encoded once up front (beyond it, each call encodes its key). */
+const MAX_PREBUILT_KEYS = 100_000;
 /** Latencies kept for the percentiles; beyond it, reservoir sampling keeps them representative. */
 const MAX_SAMPLES = 1_000_000;
 
@@ -45,12 +49,19 @@ function quantile(sorted: number[], q: number): number {
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
-  const clients = Array.from(
-    { length: Math.max(1, o.connections) },
-    (_, i) => new ChainfireClient(o.endpoints[i % o.endpoints.length]!),
-  );
+  const connections = Math.max(1, o.connections);
+  const endpointOf = (i: number) => o.endpoints[i % o.endpoints.length]!;
+  const lean = o.workload === "put" || o.workload === "range";
+  const clients = lean
+    ? []
+    : Array.from({ length: connections }, (_, i) => new ChainfireClient(endpointOf(i)));
+  const leanClients = lean
+    ? Array.from({ length: connections }, (_, i) => new BenchKvClient(endpointOf(i)))
+    : [];
   const value = Buffer.alloc(o.valueBytes, 0x61);
   const key = (i: number) => `${o.keyPrefix}${i % o.keys}`;
+  const keyBytes = Array.from({ length: Math.min(o.keys, MAX_PREBUILT_KEYS) }, (_, i) => Buffer.from(key(i)));
+  const keyBuf = (i: number) => keyBytes[i % o.keys] ?? Buffer.from(key(i));
   const latencies: number[] = [];
   let ops = 0;
   let errors = 0;
@@ -65,14 +76,23 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   };
   const watchers: WatchHandle[] = [];
   try {
+    if (lean) {
+      const leanOp =
+        o.workload === "put"
+          ? (c: BenchKvClient, i: number) => c.put(keyBuf(i), value)
+          : (c: BenchKvClient, i: number) => c.get(keyBuf(i), o.serializable);
+      const r = await drive(
+        leanClients,
+        o,
+        leanOp,
+        record,
+        () => errors++,
+        () => n++,
+      );
+      return { ...r, workload: o.workload, ops, errors };
+    }
     let op: (c: ChainfireClient, i: number) => Promise<unknown>;
     switch (o.workload) {
-      case "put":
-        op = (c, i) => c.put(key(i), value);
-        break;
-      case "range":
-        op = (c, i) => c.get(key(i), { serializable: o.serializable });
-        break;
       case "txn":
         // A compare-and-set: the shape of every guarded write PhotonCloud's controllers make.
         op = (c, i) =>
@@ -104,6 +124,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         const perWatcher = delivered / clients.length;
         return { ...r, workload: o.workload, ops: perWatcher, errors, opsPerSec: perWatcher / r.seconds };
       }
+      default:
+        throw new Error(`unknown workload ${o.workload}`);
     }
     const r = await drive(
       clients,
@@ -117,12 +139,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   } finally {
     for (const w of watchers) w.close();
     for (const c of clients) c.close();
+    for (const c of leanClients) c.close();
   }
 
-  async function drive(
-    cs: ChainfireClient[],
+  async function drive<C>(
+    cs: C[],
     opts: BenchOptions,
-    call: (c: ChainfireClient, i: number) => Promise<unknown>,
+    call: (c: C, i: number) => Promise<unknown>,
     ok: (ms: number) => void,
     failed: () => void,
     next: () => number,
