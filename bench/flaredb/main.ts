@@ -17,6 +17,10 @@
 //   --cpu-prof DIR    flaredb stores write V8 CPU profiles there
 //   --region-split-mib N  flaredb's region split size (default 16, less for small runs)
 //   --load-timeout S  give up loading a system after S seconds (default 900)
+//   --rounds N        run the workloads N times (default 1) and report each figure's median.
+//                     All systems stay up and loaded side by side, and every round runs each
+//                     workload on each system back to back, so the systems compared in a round
+//                     saw the same machine load (the machine is shared).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -45,6 +49,7 @@ const loadTimeoutS = num("load-timeout", 900);
 const systems = str("systems", "flaredb,chainfire,etcd").split(",") as SystemName[];
 const workloads = str("workloads", "A,B,C,E").split(",") as WorkloadName[];
 const cpuProfDir = str("cpu-prof", "");
+const rounds = Math.floor(num("rounds", 1));
 /**
  * flaredb's region split size: 16 MiB, or less for a small run, so that even a quick run has
  * ~16 regions whose leaders the placement driver spreads over the three stores (one region
@@ -198,33 +203,51 @@ async function runWorkload(t: Target, w: WorkloadName): Promise<Figure> {
   }
 }
 
-const results = new Map<string, Figure>();
+const results = new Map<string, Figure[]>();
 console.error(
-  `bench/flaredb: ${records} records, ${seconds} s per workload, ${procs} × ${inFlight} in flight, load average ${loadavg()
+  `bench/flaredb: ${records} records, ${seconds} s per workload, ${rounds} round(s), ${procs} × ${inFlight} in flight, load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
-for (const name of systems) {
-  const dir = mkdtempSync(join(tmpdir(), `ycsb-${name}-`));
-  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-  const t = await starters[name]({
-    dir,
-    regionSplitBytes,
-    ...(cpuProfDir && name === "flaredb" ? { cpuProfDir } : {}),
-  });
-  try {
+const targets: Array<{ t: Target; dir: string }> = [];
+try {
+  for (const name of systems) {
+    const dir = mkdtempSync(join(tmpdir(), `ycsb-${name}-`));
+    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+    const t = await starters[name]({
+      dir,
+      regionSplitBytes,
+      ...(cpuProfDir && name === "flaredb" ? { cpuProfDir } : {}),
+    }).catch((err: unknown) => {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    });
+    targets.push({ t, dir });
     await loadRecords(t);
+  }
+  for (let round = 1; round <= rounds; round++) {
     for (const w of workloads) {
-      const f = await runWorkload(t, w);
-      results.set(`${name}|${w}`, f);
-      console.error(
-        `${name.padEnd(9)} ${w} ${f.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${f.p50.toFixed(2)} ms  p99 ${f.p99.toFixed(2)} ms  server CPU ${f.serverCpu.toFixed(1)} s  client CPU ${f.clientCpu.toFixed(1)} s  load ${f.load}`,
-      );
+      for (const { t } of targets) {
+        const f = await runWorkload(t, w);
+        results.set(`${t.name}|${w}`, [...(results.get(`${t.name}|${w}`) ?? []), f]);
+        console.error(
+          `round ${round} ${t.name.padEnd(9)} ${w} ${f.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${f.p50.toFixed(2)} ms  p99 ${f.p99.toFixed(2)} ms  server CPU ${f.serverCpu.toFixed(1)} s  client CPU ${f.clientCpu.toFixed(1)} s  load ${f.load}`,
+        );
+      }
     }
-  } finally {
+  }
+} finally {
+  for (const { t, dir } of targets) {
     await t.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The median of a list (the mean of the middle two for an even count). */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const rows = [
@@ -234,17 +257,19 @@ const rows = [
 for (const w of workloads) {
   const etcd = results.get(`etcd|${w}`);
   for (const s of systems) {
-    const f = results.get(`${s}|${w}`);
-    if (!f) continue;
-    const total = f.opsPerSec * seconds;
-    const ratio = etcd ? `${(f.opsPerSec / etcd.opsPerSec).toFixed(2)}×` : "—";
+    const fs = results.get(`${s}|${w}`);
+    if (!fs) continue;
+    // Ratios are taken per round (same machine load), then their median.
+    const ratio = etcd ? `${median(fs.map((f, i) => f.opsPerSec / etcd[i]!.opsPerSec)).toFixed(2)}×` : "—";
+    const perOp = (cpu: (f: Figure) => number) =>
+      median(fs.map((f) => (cpu(f) * 1000) / (f.opsPerSec * seconds))).toFixed(3);
     rows.push(
-      `| ${w} ${WORKLOADS[w].description} | ${s} | ${f.opsPerSec.toFixed(0)} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${ratio} | ${((f.serverCpu * 1000) / total).toFixed(3)} | ${((f.clientCpu * 1000) / total).toFixed(3)} | ${f.load} |`,
+      `| ${w} ${WORKLOADS[w].description} | ${s} | ${median(fs.map((f) => f.opsPerSec)).toFixed(0)} | ${median(fs.map((f) => f.p50)).toFixed(2)} | ${median(fs.map((f) => f.p99)).toFixed(2)} | ${ratio} | ${perOp((f) => f.serverCpu)} | ${perOp((f) => f.clientCpu)} | ${fs.map((f) => f.load).join(", ")} |`,
     );
   }
 }
 console.log(
-  `\n${records} records × 256 B, ${seconds} s per workload, ${procs} load generators × ${inFlight} in flight, 3 replicas each, fsync on; load average ${loadavg()
+  `\n${records} records × 256 B, ${seconds} s per workload, medians of ${rounds} round(s), ${procs} load generators × ${inFlight} in flight, 3 replicas each, fsync on; load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}\n`,
 );

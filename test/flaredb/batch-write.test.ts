@@ -44,6 +44,28 @@ describe("flaredb batch writes and coalesced calls", () => {
     assert.deepEqual(absent.map(text), [null, null, `${"v".repeat(100)}1`]);
   });
 
+  it("a read after an acknowledged write sees it, while other writes keep the apply busy", async () => {
+    // Writers are answered before their apply commits and leases serve reads at once; a read
+    // must still wait until the write it follows is visible.
+    let stop = false;
+    const noise = (async () => {
+      for (let i = 0; !stop; i++) await c.client.put(key(i % 50), `noise${i}`);
+    })();
+    try {
+      await Promise.all(
+        [0, 1, 2, 3].map(async (w) => {
+          for (let i = 0; i < 60; i++) {
+            await c.client.put(`ryw/${w}`, String(i));
+            assert.equal(text(await c.client.get(`ryw/${w}`)), String(i));
+          }
+        }),
+      );
+    } finally {
+      stop = true;
+      await noise;
+    }
+  });
+
   it("a batch with a bad command is refused with a 4xx naming the problem", async () => {
     await assert.rejects(
       c.client.batchPut([["", "empty key"]]),

@@ -331,6 +331,20 @@ export class RaftNode {
     );
   }
 
+  /**
+   * The read index a leader may serve at once, without a Ready turn or a message: its commit
+   * index, when reads are lease-based, its lease holds and an entry of its term is committed
+   * (the same conditions under which readIndex() would answer from the lease in the next
+   * Ready). Undefined otherwise: use readIndex(). Reading after applying up to the returned
+   * index is linearizable.
+   */
+  leaseReadIndex(): number | undefined {
+    if (this.role !== "leader" || this.readOnlyOption !== "leaseBased") return undefined;
+    if (this.tracker.isSingleton() && this.promotable()) return this.log.committed;
+    if (!this.committedEntryInCurrentTerm() || !this.leaseValid()) return undefined;
+    return this.log.committed;
+  }
+
   /** Asks the leader to hand leadership to `to` once `to` has caught up. */
   transferLeadership(to: NodeId): void {
     if (this.role === "leader") {

@@ -126,3 +126,28 @@ test("lease-based reads require CheckQuorum", () => {
     /checkQuorum/,
   );
 });
+
+test("leaseReadIndex answers at once while the lease holds, and never from an expired lease or a follower", () => {
+  const f = new Fixture(["a", "b", "c"], { readOnlyOption: "leaseBased" });
+  f.elect("a");
+  f.propose("a", "x");
+  f.tick(undefined, 2);
+  assert.equal(f.raft("a").leaseReadIndex(), f.raft("a").status().commit);
+  assert.equal(f.raft("b").leaseReadIndex(), undefined, "a follower has no lease");
+  f.isolate("a");
+  f.tick(["a"], 9);
+  assert.equal(f.raft("a").leaseReadIndex(), undefined, "an expired lease serves nothing");
+});
+
+test("leaseReadIndex is off in safe mode and while a leadership transfer is under way", () => {
+  const safe = new Fixture(["a", "b", "c"]);
+  safe.elect("a");
+  safe.tick(undefined, 2);
+  assert.equal(safe.raft("a").leaseReadIndex(), undefined);
+  const f = new Fixture(["a", "b", "c"], { readOnlyOption: "leaseBased" });
+  f.elect("a");
+  f.tick(undefined, 2);
+  f.isolate("b");
+  f.raft("a").transferLeadership("b");
+  assert.equal(f.raft("a").leaseReadIndex(), undefined);
+});
