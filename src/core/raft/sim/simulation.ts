@@ -690,10 +690,14 @@ export class Simulation {
     try {
       if (op.viaReadIndex) {
         const ctx = `${op.id}#${op.attempt}`;
-        host.reads.set(ctx, { opId, index: undefined });
-        host.raft.readIndex(ctx);
+        // Half the lease-mode reads take the leader's synchronous lease read (no Ready turn).
+        const now =
+          this.readMode === "lease" && this.rng.chance(0.5) ? host.raft.leaseReadIndex() : undefined;
+        host.reads.set(ctx, { opId, index: now });
+        if (now === undefined) host.raft.readIndex(ctx);
         op.proposed = true;
         retry(CLIENT_READ_RETRY_MS);
+        if (now !== undefined) this.serveReads(host);
       } else {
         host.raft.propose(encodeCommand(op.cmd));
         op.proposed = true;
