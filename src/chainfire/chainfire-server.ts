@@ -66,6 +66,18 @@ export class ChainfireServer {
       () => hubRef,
       () => raftRef,
     );
+    // Labelled children looked up once per (op, outcome), not hashed on every applied entry.
+    const proposalChildren = new Map<string, ReturnType<typeof metrics.proposals.labels>>();
+    const proposalCounter = (op: string, ok: boolean) => {
+      const key = `${op}|${ok}`;
+      let c = proposalChildren.get(key);
+      if (!c) {
+        c = metrics.proposals.labels(op, ok ? "ok" : "error");
+        // Bounded by the command ops (a fixed set) times two outcomes.
+        proposalChildren.set(key, c);
+      }
+      return c;
+    };
     const members = o.initialCluster ? parseInitialCluster(o.initialCluster) : [];
     const self = members.find((m) => m.name === o.name);
     if (members.length > 0 && !self) {
@@ -80,7 +92,7 @@ export class ChainfireServer {
           ? { clusterId: clusterIdFrom(members), memberId: self.id }
           : { clusterId: newMemberId(), memberId: newMemberId() },
       onWrite: (s) => metrics.writeSeconds.observe(s),
-      onApplied: (op, ok) => metrics.proposals.inc({ op, outcome: ok ? "ok" : "error" }),
+      onApplied: (op, ok) => proposalCounter(op, ok).inc(),
       replicated: self !== undefined,
     });
     storeRef = store;

@@ -70,8 +70,16 @@ export function unary(_ctx: ServiceContext, fn: (req: Msg) => Promise<Msg> | Msg
   return { kind: "unary", handle: fn };
 }
 
+let lastIdentity: unknown;
+let lastIds: Buffer = Buffer.alloc(0);
+
 /** The response header for the hand-written codecs (kv-codec.ts). */
 export function headerOf(ctx: ServiceContext, revision = ctx.store.revision): Header {
   const id = ctx.store.identity;
-  return { ids: headerIds(id.clusterId, id.memberId), revision, raftTerm: ctx.raft.term() };
+  // A member's identity object never changes: its encoding is looked up once, not per reply.
+  if (id !== lastIdentity) {
+    lastIds = headerIds(id.clusterId, id.memberId);
+    lastIdentity = id;
+  }
+  return { ids: lastIds, revision, raftTerm: ctx.raft.term() };
 }

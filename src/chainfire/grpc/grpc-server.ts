@@ -147,7 +147,8 @@ class UnaryCall {
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("end", () => this.onEnd());
     stream.on("error", ignore);
-    stream.on("close", () => this.onClose());
+    // Only a deadline needs to hear of a stream the client reset; reply() checks the stream itself.
+    if (this.timer) stream.on("close", () => this.onClose());
   }
 
   private onData(chunk: Buffer): void {
