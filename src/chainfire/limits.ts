@@ -3,7 +3,7 @@
 
 /** Largest request a client may send (etcd --max-request-bytes): "request is too large". */
 export const MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
-/** gRPC framing allowance on top of MAX_REQUEST_BYTES; above it grpc itself refuses the message. */
+/** gRPC framing allowance on top of MAX_REQUEST_BYTES; a larger frame is refused (RESOURCE_EXHAUSTED) unread. */
 export const GRPC_OVERHEAD_BYTES = 512 * 1024;
 /** Operations in one txn branch (etcd --max-txn-ops): "too many operations in txn request". */
 export const MAX_TXN_OPS = 128;
@@ -33,5 +33,5 @@ export const WATCH_PROGRESS_INTERVAL_MS = 10 * 60 * 1000;
 export const MAX_RANGE_KVS = 1_000_000;
 /** LMDB map size: the space quota of the store (etcd default quota is 2 GiB). */
 export const DB_QUOTA_BYTES = 8 * 1024 * 1024 * 1024;
-/** Concurrent keep-alive streams / watch streams are bounded by grpc's connection limits. */
+/** Concurrent calls (unary, keep-alive and watch streams) per client connection (HTTP/2 SETTINGS). */
 export const MAX_CONCURRENT_STREAMS = 1_000;
