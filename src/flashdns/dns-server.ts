@@ -5,7 +5,13 @@ import net from "node:net";
 import type { Logger } from "pino";
 import type { Answer } from "./answer.ts";
 import { AnswerCache } from "./answer-cache.ts";
-import { type HandleResult, handleQuery } from "./query-handler.ts";
+import {
+  type BatchUdpCounters,
+  BatchUdpSocket,
+  batchUdpUnavailable,
+  bindUdpSocket,
+} from "./native/batch-udp.ts";
+import { formerrFor, type HandleResult, handleQuery } from "./query-handler.ts";
 import { type RateLimiter, truncatedReply } from "./rate-limiter.ts";
 import type { TsigKey } from "./tsig.ts";
 import type { ZoneIndex } from "./zone-index.ts";
@@ -42,10 +48,21 @@ export interface DnsServerOptions {
    * serves TCP only and each worker UDP only, on the primary's port.
    */
   transports?: { udp: boolean; tcp: boolean };
+  /**
+   * How UDP is read and written: "batched" through the native addon (recvmmsg/sendmmsg, one
+   * JS call per batch), "dgram" through node:dgram (one per datagram), "auto" (default):
+   * batched if the addon builds and loads, else dgram with a warning.
+   */
+  udpIo?: UdpIo;
+  /** A UDP socket already bound by the primary process (batched I/O only): poll this one. */
+  udpFd?: number;
 }
+
+export type UdpIo = "auto" | "batched" | "dgram";
 
 export class DnsServer {
   private udp: dgram.Socket | undefined;
+  private batched: BatchUdpSocket | undefined;
   private tcp: net.Server | undefined;
   private readonly conns = new Set<net.Socket>();
   private readonly cache = new AnswerCache();
@@ -53,6 +70,8 @@ export class DnsServer {
   readonly stats = { udpQueries: 0, tcpQueries: 0, cacheHits: 0, rateLimited: 0 };
   private readonly opts: DnsServerOptions;
   port = 0;
+  /** Which UDP path is serving (after listen). */
+  udpPath: "batched" | "dgram" | "none" = "none";
 
   constructor(opts: DnsServerOptions) {
     this.opts = opts;
@@ -98,6 +117,17 @@ export class DnsServer {
       this.port = (this.tcp.address() as net.AddressInfo).port;
     }
     if (!transports.udp) return;
+    const io = this.opts.udpIo ?? "auto";
+    if (this.opts.udpFd !== undefined || io !== "dgram") {
+      const why = await batchUdpUnavailable();
+      if (!why) return this.listenBatched(host);
+      if (io === "batched" || this.opts.udpFd !== undefined)
+        throw new Error(`batched UDP I/O is unavailable: ${why.message}`);
+      this.opts.log.warn(
+        { reason: why.message },
+        "batched UDP I/O unavailable (native addon); serving UDP through node:dgram, at a lower rate",
+      );
+    }
     // Replies go to the literal address a query came from: a synchronous lookup skips the
     // resolver round trip dgram otherwise makes for every send.
     const literal = (
@@ -138,6 +168,46 @@ export class DnsServer {
     this.port = udp.address().port;
     udp.setRecvBufferSize(4 * 1024 * 1024);
     udp.setSendBufferSize(4 * 1024 * 1024);
+    this.udpPath = "dgram";
+  }
+
+  /** The addon's counters (batches, datagrams, drops) when UDP is batched. */
+  udpIoCounters(): BatchUdpCounters | undefined {
+    return this.batched?.counters();
+  }
+
+  private async listenBatched(host: string): Promise<void> {
+    let fd = this.opts.udpFd;
+    if (fd === undefined) {
+      const bound = await bindUdpSocket(host, this.port);
+      fd = bound.fd;
+      this.port = bound.port;
+    }
+    this.batched = await BatchUdpSocket.open(fd, this.opts.udpFd === undefined, (s, n) => this.onBatch(s, n));
+    this.udpPath = "batched";
+  }
+
+  /** One batch of datagrams from the addon: answers are copied out before it returns. */
+  private onBatch(s: BatchUdpSocket, count: number): void {
+    const limiter = this.opts.rateLimiter;
+    const nowMs = limiter ? (this.opts.clock ?? Date.now)() : 0;
+    for (let i = 0; i < count; i++) {
+      let r: HandleResult;
+      try {
+        // A datagram longer than a receive slot arrived cut: FORMERR, as for any query that
+        // cannot be read whole. Otherwise a cached reply is patched in place: it is copied
+        // into the batch's transmit buffer right below, before the next lookup.
+        r = s.truncated(i) ? formerrFor(s.query(i)) : this.handle(s.query(i), "udp", true);
+      } catch (err) {
+        this.opts.log.error({ err }, "query handler failed");
+        continue;
+      }
+      if (r.kind !== "reply") continue;
+      const decision = limiter ? limiter.decide(s.address(i), nowMs) : "send";
+      if (decision !== "send") this.stats.rateLimited++;
+      if (decision === "send") s.reply(i, r.bytes);
+      else if (decision === "truncate") s.reply(i, truncatedReply(r.bytes));
+    }
   }
 
   private onConnection(s: net.Socket): void {
@@ -188,6 +258,7 @@ export class DnsServer {
 
   async close(): Promise<void> {
     for (const c of this.conns) c.destroy();
+    this.batched?.close();
     await Promise.all([
       new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r())),
       new Promise<void>((r) => (this.tcp ? this.tcp.close(() => r()) : r())),

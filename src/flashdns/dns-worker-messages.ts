@@ -12,6 +12,8 @@ export const workerConfig = z.object({
   rrlResponsesPerSecond: z.number().int().min(0),
   rrlSlip: z.number().int().min(0),
   logLevel: z.string(),
+  /** The fd (in the worker) of the UDP socket the primary bound for batched I/O; absent: dgram. */
+  udpFd: z.number().int().min(3).optional(),
 });
 export type WorkerConfig = z.infer<typeof workerConfig>;
 

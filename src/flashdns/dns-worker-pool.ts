@@ -1,8 +1,9 @@
-// UDP worker processes (--dns-processes N > 1): Node's dgram makes a few syscalls and a JS
-// callback per datagram, so one process caps UDP throughput. The workers share the primary's
-// UDP socket through node:cluster (the kernel hands each datagram to one of them) and answer
+// UDP worker processes (--dns-processes N > 1): one process caps UDP throughput, so workers
+// share one UDP socket (the kernel hands each datagram to one of them) and answer
 // from a copy of the zone index that the primary sends them on every change. The primary
-// keeps TCP, transfers and NOTIFY. Rate limiting, when on, is counted per worker.
+// keeps TCP, transfers and NOTIFY. Rate limiting, when on, is counted per worker. With
+// batched I/O the primary binds the socket through the addon and each worker inherits it as
+// an extra fd (stdio slot 4); with node:dgram node:cluster shares the socket.
 import cluster, { type Worker } from "node:cluster";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +24,12 @@ export interface DnsWorkerPoolOptions {
   index: ZoneIndex;
   log: Logger;
   config: WorkerConfig;
+  /** A UDP socket bound by the primary for batched I/O, inherited by every worker. */
+  udpFd?: number;
 }
+
+/** Where a worker finds the inherited UDP socket: the slot after stdin/out/err and IPC. */
+const inheritedUdpFd = 4;
 
 const zeroStats = (): WorkerStats => ({ udpQueries: 0, cacheHits: 0, rateLimited: 0 });
 
@@ -54,6 +60,9 @@ export class DnsWorkerPool {
       // Sources run through tsx (as bin/photon.js does); a build runs as plain JS.
       execArgv: fromSource ? ["--import", import.meta.resolve("tsx")] : [],
       serialization: "advanced",
+      ...(this.opts.udpFd !== undefined
+        ? { stdio: ["inherit", "inherit", "inherit", "ipc", this.opts.udpFd] }
+        : {}),
     });
     await Promise.all(Array.from({ length: this.opts.count }, () => this.fork()));
   }
@@ -76,7 +85,11 @@ export class DnsWorkerPool {
   }
 
   private fork(): Promise<void> {
-    const w = cluster.fork({ [workerConfigEnv]: JSON.stringify(this.opts.config) });
+    const config: WorkerConfig = {
+      ...this.opts.config,
+      ...(this.opts.udpFd !== undefined ? { udpFd: inheritedUdpFd } : {}),
+    };
+    const w = cluster.fork({ [workerConfigEnv]: JSON.stringify(config) });
     this.forked.add(w);
     this.live.set(w, zeroStats());
     return new Promise<void>((resolve, reject) => {

@@ -25,6 +25,7 @@ const server = new DnsServer({
   tsigKeys: parseTsigKeys(config.tsigKeys),
   clock: Date.now,
   transports: { udp: true, tcp: false },
+  ...(config.udpFd !== undefined ? { udpFd: config.udpFd } : { udpIo: "dgram" as const }),
   ...(config.rrlResponsesPerSecond > 0
     ? {
         rateLimiter: new RateLimiter({

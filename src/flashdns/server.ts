@@ -7,6 +7,7 @@ import { Counter, createRegistry, Gauge } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { DnsServer } from "./dns-server.ts";
 import { DnsWorkerPool, dnsWorkerLimits } from "./dns-worker-pool.ts";
+import { type BoundUdpSocket, batchUdpUnavailable, bindUdpSocket } from "./native/batch-udp.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { flashdnsRoutes } from "./routes.ts";
 import { TransferService } from "./transfer-service.ts";
@@ -38,6 +39,11 @@ export const flashdnsOptions = {
     z.number().int().min(1).max(dnsWorkerLimits.maxWorkers),
     1,
     "processes answering UDP; above 1, worker processes share the UDP socket and this one keeps TCP",
+  ),
+  dnsUdpIo: option(
+    z.enum(["auto", "batched", "dgram"]),
+    "auto",
+    "UDP I/O: batched (native recvmmsg/sendmmsg addon, compiled with gcc on first start), dgram (node:dgram), auto (batched if the addon builds, else dgram with a warning)",
   ),
   journalEntries: option(z.number().int().min(1).max(100_000), 100, "zone versions kept per zone for IXFR"),
 };
@@ -89,6 +95,7 @@ export const flashdnsRole = defineRole({
       log,
       host: dnsHost,
       transports: { udp: config.dnsProcesses === 1, tcp: true },
+      udpIo: config.dnsUdpIo,
       port: config.dnsPort,
       transfer: (answer, query, send, peer) => transfers.stream(answer, query, send, peer),
       tsigKeys: keys,
@@ -136,6 +143,19 @@ export const flashdnsRole = defineRole({
     api.add(...flashdnsRoutes(store));
     await sync.start();
     await dns.listen();
+    // Worker processes inherit one socket bound here, when the addon is there to poll it.
+    let shared: BoundUdpSocket | undefined;
+    if (config.dnsProcesses > 1 && config.dnsUdpIo !== "dgram") {
+      const why = await batchUdpUnavailable();
+      if (!why) shared = await bindUdpSocket(dnsHost, dns.port);
+      else if (config.dnsUdpIo === "batched")
+        throw new Error(`batched UDP I/O is unavailable: ${why.message}`);
+      else
+        log.warn(
+          { reason: why.message },
+          "batched UDP I/O unavailable (native addon); workers serve UDP through node:dgram, at a lower rate",
+        );
+    }
     workers =
       config.dnsProcesses > 1
         ? new DnsWorkerPool({
@@ -150,6 +170,7 @@ export const flashdnsRole = defineRole({
               rrlSlip: config.rrlSlip,
               logLevel: config.logLevel,
             },
+            ...(shared ? { udpFd: shared.fd } : {}),
           })
         : undefined;
     await workers?.start();
@@ -162,6 +183,7 @@ export const flashdnsRole = defineRole({
         transfers.close();
         sync.close();
         await workers?.close();
+        shared?.close();
         await dns.close();
         await store.close();
       },
