@@ -207,11 +207,15 @@ for (const start of targetNames.map((t) => starters[t as keyof typeof starters])
   try {
     for (const w of selected) {
       const cpuBefore = cpuMs(target.pids);
+      const loaderBefore = process.cpuUsage();
       const b = await load(target.endpoints, w);
       const r: Result = { ...b, cpuMsPerOp: (cpuMs(target.pids) - cpuBefore) / Math.max(1, b.ops) };
+      // The load generator's own CPU per op: were it near a core's worth, it would be the limit.
+      const loader = process.cpuUsage(loaderBefore);
+      const loaderMsPerOp = (loader.user + loader.system) / 1000 / Math.max(1, b.ops);
       results.set(`${target.name}|${w.name}|${w.inFlight}`, r);
       console.error(
-        `${target.name.padEnd(9)} ${w.name.padEnd(17)} x${String(w.inFlight).padEnd(3)} ${r.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  server CPU ${r.cpuMsPerOp.toFixed(3)} ms/op`,
+        `${target.name.padEnd(9)} ${w.name.padEnd(17)} x${String(w.inFlight).padEnd(3)} ${r.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  server CPU ${r.cpuMsPerOp.toFixed(3)} ms/op  load generator CPU ${loaderMsPerOp.toFixed(3)} ms/op`,
       );
     }
   } finally {
