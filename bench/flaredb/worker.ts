@@ -14,6 +14,11 @@ import { OperationStream, recordKey, VALUE_BYTES, WORKLOADS } from "./ycsb.ts";
 
 /** Latencies kept per worker for the percentiles (reservoir beyond it). */
 const MAX_SAMPLES = 200_000;
+/**
+ * Tries per load batch (a batch of puts is idempotent): a loaded machine can push a 128-put
+ * txn past chainfire's client deadline for a while.
+ */
+const LOAD_ATTEMPTS = 30;
 /** Warm-up before READY: connections open, region caches filled. */
 const WARMUP_MS = 500;
 
@@ -98,8 +103,8 @@ async function load(job: Job, kv: Kv, value: Buffer): Promise<void> {
             break;
           } catch (err) {
             errors++;
-            if (attempt >= 10) throw err;
-            await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+            if (attempt >= LOAD_ATTEMPTS) throw err;
+            await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * (attempt + 1))));
           }
         }
       }

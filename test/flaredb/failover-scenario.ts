@@ -106,9 +106,12 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
     await writeLoad(c.client, o, o.writesBeforeKill, 0, acked);
     phase("writes");
     // Splits and balance.
+    let seen = "";
     const before = await until(`≥ ${o.minRegions} regions balanced within 1.5×`, 40_000, async () => {
       const [{ regions }, { stores }] = await Promise.all([c.client.regions(), c.client.listStores()]);
       const spread = replicaSpread(regions, stores);
+      seen = `${regions.length} regions, replicas ${spread.text}, ${regions.filter((r) => !r.leader).length} without a leader, ${regions.filter((r) => r.region.peers.length !== 3).length} not at 3 peers, stores up ${stores.filter((s) => s.state === "up").length}`;
+      if (Date.now() - mark > 39_000) throw new Error(`last seen: ${seen}`);
       const settled =
         regions.every((r) => r.leader && r.region.peers.length === 3) &&
         stores.filter((s) => s.state === "up").length === 5;
