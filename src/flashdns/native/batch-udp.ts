@@ -58,9 +58,16 @@ interface Binding {
 
 let loading: Promise<Binding> | undefined;
 
+/**
+ * Names a prebuilt addon to load instead of building one from the source (for an install
+ * whose source directory is read-only or has no compiler).
+ */
+export const addonPathEnv = "PHOTON_FLASHDNS_ADDON";
+
 /** The addon, built if missing or stale; a failure is remembered for the process's life. */
 export function loadBatchUdp(): Promise<Binding> {
-  loading ??= buildAddon().then((path) => {
+  const prebuilt = process.env[addonPathEnv];
+  loading ??= (prebuilt ? Promise.resolve(prebuilt) : buildAddon()).then((path) => {
     const b = createRequire(import.meta.url)(path) as Binding;
     if (
       b.counterCount !== batchUdpCounterNames.length ||
