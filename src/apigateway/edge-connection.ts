@@ -69,6 +69,8 @@ export class EdgeConnection implements ExchangeClient {
   component = "none";
   subject: string | undefined;
   startedMs = 0;
+  /** The client's address, read once (each read of socket.remoteAddress is a getter chain). */
+  readonly remoteAddress: string | undefined;
   private idleSinceMs: number;
   exchange: UpstreamExchange | undefined;
   private buf: Buffer | undefined;
@@ -90,7 +92,7 @@ export class EdgeConnection implements ExchangeClient {
     readonly socket: Socket,
     private readonly p: EdgePolicy,
   ) {
-    socket.setNoDelay(true);
+    this.remoteAddress = socket.remoteAddress;
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => this.exchange?.onClientDrain());
     socket.on("error", () => undefined);
@@ -194,31 +196,29 @@ export class EdgeConnection implements ExchangeClient {
         : this.p.requestIds.next();
     this.cors = this.corsHeaders(head.origin);
     this.bodyPending = head.chunked || head.contentLength > 0;
-    this.handle(head).catch((err: unknown) =>
-      this.sendError(err instanceof ApiError ? err : new ApiError("Internal", String(err))),
-    );
+    // Most requests are decided without waiting (a remembered token, no body to hold), so
+    // handle() answers synchronously then and costs no promise; only a miss goes async.
+    try {
+      const pending = this.handle(head);
+      if (pending !== undefined) pending.catch(this.onHandleError);
+    } catch (err) {
+      this.onHandleError(err);
+    }
   }
 
-  private async handle(head: RequestHead): Promise<void> {
+  private readonly onHandleError = (err: unknown): void =>
+    this.sendError(err instanceof ApiError ? err : new ApiError("Internal", String(err)));
+
+  /** Decides a request: undefined when it was settled synchronously, else the work still going. */
+  private handle(head: RequestHead): Promise<void> | undefined {
     const p = this.p;
     const tenants = p.tenants();
     if (tenants.size > 0 && head.host !== undefined) {
       const host = hostName(head.host);
       if (host !== undefined && tenants.hasHost(host)) return this.handleTenant(head, host, tenants);
     }
-    if (p.isOwnPath(head.path)) {
-      if (head.contentLength > ownBodyBytes)
-        throw new ApiError("PayloadTooLarge", `request body is larger than ${ownBodyBytes} bytes`);
-      let body: Buffer | undefined;
-      if (this.bodyPending) {
-        body = await this.collect(ownBodyBytes);
-        if (body === undefined) return;
-      }
-      const res = await p.serveOwn(head, this.requestId, body);
-      if (this.closed) return;
-      return this.writeOwn(res);
-    }
-    if (head.method === "OPTIONS" && head.corsRequestMethod !== undefined) return this.preflight(head);
+    if (p.isOwnPath(head.path)) return this.handleOwn(head);
+    if (head.method === "OPTIONS" && head.corsRequestMethod !== undefined) return void this.preflight(head);
     const table = p.table();
     const match = table.match(head.method, head.path);
     if (!match) {
@@ -234,11 +234,31 @@ export class EdgeConnection implements ExchangeClient {
           );
     }
     this.component = match.component;
-    let principal: Principal = anonymous;
-    if (!match.isPublic) principal = await this.verify(head);
     const pool = p.pool(match.component);
     if (!pool) throw new ApiError("Unavailable", `no instance of ${match.component} is known`);
-    return this.forward(head, match, pool, principal, projectOf(head.path), head.target, "");
+    if (match.isPublic)
+      return this.forward(head, match, pool, anonymous, projectOf(head.path), head.target, "");
+    const known = p.auth.cached(head.authorization);
+    if (known !== undefined)
+      return this.forward(head, match, pool, this.identify(known), projectOf(head.path), head.target, "");
+    return p.auth.authenticate(head.authorization).then((who) => {
+      if (this.closed) return;
+      return this.forward(head, match, pool, this.identify(who), projectOf(head.path), head.target, "");
+    });
+  }
+
+  /** The gateway's own endpoints (health, metrics, OpenAPI, internal routes). */
+  private async handleOwn(head: RequestHead): Promise<void> {
+    if (head.contentLength > ownBodyBytes)
+      throw new ApiError("PayloadTooLarge", `request body is larger than ${ownBodyBytes} bytes`);
+    let body: Buffer | undefined;
+    if (this.bodyPending) {
+      body = await this.collect(ownBodyBytes);
+      if (body === undefined) return;
+    }
+    const res = await this.p.serveOwn(head, this.requestId, body);
+    if (this.closed) return;
+    return this.writeOwn(res);
   }
 
   /** A request for a host a project publishes: its route, its access rule, its address. */
@@ -264,7 +284,7 @@ export class EdgeConnection implements ExchangeClient {
     // The caller's cloud token is for the edge, never for the tenant's service: it is not passed on.
     const forwarded =
       route.spec.access === "token" ? head.forwarded.replace(/^authorization:.*\r\n/gim, "") : head.forwarded;
-    return this.forward(
+    return await this.forward(
       { ...head, forwarded },
       match,
       this.p.tenantPool(route),
@@ -278,7 +298,13 @@ export class EdgeConnection implements ExchangeClient {
   /** The caller's verified identity; Unauthenticated without a valid token. */
   private async verify(head: RequestHead): Promise<Principal> {
     const p = this.p;
-    const who = p.auth.cached(head.authorization) ?? (await p.auth.authenticate(head.authorization));
+    return this.identify(
+      p.auth.cached(head.authorization) ?? (await p.auth.authenticate(head.authorization)),
+    );
+  }
+
+  /** Unauthenticated without a verified caller; notes the subject to pass on. */
+  private identify(who: Principal | undefined): Principal {
     if (!who)
       throw new ApiError(
         "Unauthenticated",
@@ -289,8 +315,11 @@ export class EdgeConnection implements ExchangeClient {
     return who;
   }
 
-  /** Rate limit, body limit, then the exchange with the backend (or the tenant's address). */
-  private async forward(
+  /**
+   * Rate limit, body limit, then the exchange with the backend (or the tenant's address).
+   * Synchronous unless a body has to be held for retries first.
+   */
+  private forward(
     head: RequestHead,
     match: RouteMatch,
     pool: UpstreamPool,
@@ -298,10 +327,10 @@ export class EdgeConnection implements ExchangeClient {
     project: string | undefined,
     target: string,
     extraHeaders: string,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const p = this.p;
     const admitted = p.limiter.admit(
-      principal === anonymous ? `ip:${this.socket.remoteAddress}` : principal.subject,
+      principal === anonymous ? `ip:${this.remoteAddress}` : principal.subject,
       project,
     );
     if (!admitted.allowed) {
@@ -323,13 +352,13 @@ export class EdgeConnection implements ExchangeClient {
     const retryable =
       idempotent.has(head.method) &&
       (!this.bodyPending || (!head.chunked && head.contentLength <= retryableBodyBytes));
-    let body: Buffer | undefined;
-    if (retryable && this.bodyPending) {
-      body = await this.collect(limit);
-      if (body === undefined) return;
-    }
-    if (this.closed) return;
-    this.startExchange(head, match, pool, target, extraHeaders, body, retryable);
+    if (retryable && this.bodyPending)
+      return this.collect(limit).then((body) => {
+        if (body !== undefined && !this.closed)
+          this.startExchange(head, match, pool, target, extraHeaders, body, retryable);
+      });
+    this.startExchange(head, match, pool, target, extraHeaders, undefined, retryable);
+    return undefined;
   }
 
   private startExchange(
@@ -342,9 +371,7 @@ export class EdgeConnection implements ExchangeClient {
     retryable: boolean,
   ): void {
     const p = this.p;
-    const xff = head.forwardedFor
-      ? `${head.forwardedFor}, ${this.socket.remoteAddress}`
-      : this.socket.remoteAddress;
+    const xff = head.forwardedFor ? `${head.forwardedFor}, ${this.remoteAddress}` : this.remoteAddress;
     const framing = head.chunked
       ? "transfer-encoding: chunked\r\n"
       : head.contentLength >= 0

@@ -350,7 +350,7 @@ export const apigatewayRole = defineRole({
             requestId: c.requestId,
             component: c.component,
             subject: c.subject,
-            remote: c.socket.remoteAddress,
+            remote: c.remoteAddress,
           });
       },
     });

@@ -174,7 +174,8 @@ export class UpstreamExchange implements ConnectionOwner {
         if (idx < 0) {
           if (buf.length - start > headLimits.maxHeadBytes)
             return void this.protocolError(`response head longer than ${headLimits.maxHeadBytes} bytes`);
-          this.rbuf = buf.subarray(start);
+          // A copy: the chunk's memory is the connection's read buffer, reused by the next read.
+          this.rbuf = Buffer.from(buf.subarray(start));
           return;
         }
         let head: ResponseHead;
@@ -255,6 +256,9 @@ export class UpstreamExchange implements ConnectionOwner {
       ok = sock.write(start === 0 && stop === buf.length ? buf : buf.subarray(start, stop));
     }
     if (corked) sock.uncork();
+    // The client did not take the bytes at once: its write queue holds them, so the
+    // connection's read buffer must not be reused.
+    if (start < buf.length && sock.writableLength > 0) conn.keepChunk();
     if (ended) return void this.complete(clean);
     if (!ok) conn.socket.pause();
   }

@@ -24,28 +24,47 @@ export interface ConnectionOwner {
   onUpstreamClose(c: UpstreamConnection, err: Error | undefined): void;
 }
 
+/**
+ * Bytes one read from a plain backend connection fills at most. Each connection reads into a
+ * buffer of its own that it reuses (no allocation per read, no stream machinery per chunk); a
+ * chunk the exchange had to keep (a client write that did not complete at once) makes the
+ * connection switch to a fresh buffer, so kept bytes are never overwritten.
+ */
+export const upstreamReadBytes = 32_768;
+
 export class UpstreamConnection {
   owner: ConnectionOwner | undefined;
   connected = false;
   /** Served an earlier request: a failure before any answer may be a keep-alive race. */
   reused = false;
   idleSinceMs = 0;
+  readonly socket: net.Socket;
   private lastError: Error | undefined;
+  private readBuf: Buffer | undefined;
+  private readBufKept = false;
 
-  constructor(
-    readonly instance: Instance,
-    readonly socket: net.Socket,
-  ) {
+  constructor(readonly instance: Instance) {
+    const socket = instance.tls
+      ? tls.connect({ host: instance.host, port: instance.port, servername: instance.host })
+      : net.connect({
+          host: instance.host,
+          port: instance.port,
+          onread: {
+            buffer: () => this.nextReadBuffer(),
+            callback: (n: number, buf: Uint8Array) => {
+              this.onChunk((buf as Buffer).subarray(0, n));
+              return true;
+            },
+          },
+        });
+    this.socket = socket;
     socket.setNoDelay(true);
     socket.on(instance.tls ? "secureConnect" : "connect", () => {
       this.connected = true;
       this.owner?.onUpstreamConnect(this);
     });
-    socket.on("data", (chunk: Buffer) => {
-      if (this.owner) this.owner.onUpstreamData(this, chunk);
-      // Bytes nobody asked for: the connection is out of step, never reuse it.
-      else socket.destroy();
-    });
+    // TLS sockets do not take `onread`: they deliver chunks as events (each a fresh buffer).
+    if (instance.tls) socket.on("data", (chunk: Buffer) => this.onChunk(chunk));
     socket.on("drain", () => this.owner?.onUpstreamDrain(this));
     socket.on("error", (err) => {
       this.lastError = err;
@@ -56,6 +75,28 @@ export class UpstreamConnection {
       this.owner = undefined;
       owner?.onUpstreamClose(this, this.lastError);
     });
+  }
+
+  /**
+   * The chunk just delivered is still referenced (queued in a client write): the next read must
+   * not reuse its memory.
+   */
+  keepChunk(): void {
+    this.readBufKept = true;
+  }
+
+  private nextReadBuffer(): Buffer {
+    if (this.readBuf === undefined || this.readBufKept) {
+      this.readBuf = Buffer.allocUnsafeSlow(upstreamReadBytes);
+      this.readBufKept = false;
+    }
+    return this.readBuf;
+  }
+
+  private onChunk(chunk: Buffer): void {
+    if (this.owner) this.owner.onUpstreamData(this, chunk);
+    // Bytes nobody asked for: the connection is out of step, never reuse it.
+    else this.socket.destroy();
   }
 }
 
@@ -96,10 +137,7 @@ export class Instance {
     }
     if (this.open >= poolDefaults.connectionsPerInstance) return undefined;
     this.open++;
-    const socket = this.tls
-      ? tls.connect({ host: this.host, port: this.port, servername: this.host })
-      : net.connect(this.port, this.host);
-    const c = new UpstreamConnection(this, socket);
+    const c = new UpstreamConnection(this);
     c.owner = owner;
     return c;
   }
