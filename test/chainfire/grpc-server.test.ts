@@ -109,6 +109,12 @@ test("bad protobuf is INVALID_ARGUMENT, on hand-written and reflective codecs al
   }
 });
 
+test("bad protobuf on a stream (Watch) ends that call with INVALID_ARGUMENT", async () => {
+  const r = await raw("/etcdserverpb.Watch/Watch", frame(Buffer.from([0x0a, 0x7f, 0x01])));
+  assert.equal(r.httpStatus, 200);
+  assert.equal(r.grpcStatus, status.INVALID_ARGUMENT, r.message);
+});
+
 test("bad frames: truncated, empty, oversized; unknown methods and content types", async () => {
   const truncated = await raw("/etcdserverpb.KV/Put", putFrame("k", "v").subarray(0, 7));
   assert.equal(truncated.grpcStatus, status.INTERNAL);

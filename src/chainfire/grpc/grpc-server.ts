@@ -305,7 +305,12 @@ export class GrpcServer {
       headers["grpc-encoding"] as string | undefined,
     );
     if (route.clientStream) {
-      route.stream!(call);
+      // A handler that throws ends its call with the error's status; it never reaches the emitter.
+      try {
+        route.stream!(call);
+      } catch (err) {
+        call.destroy(err);
+      }
       return;
     }
     // Server streaming: the handler starts with the one request message.
