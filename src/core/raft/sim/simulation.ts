@@ -382,7 +382,16 @@ export class Simulation {
         return;
       }
       if (this.fsyncMs > 0 && (rd.entries.length > 0 || rd.hardState || rd.snapshot)) {
-        host.pendingReady = rd;
+        // As the drivers do (node-driver.ts, flaredb's multi-raft): a leader's appends and
+        // heartbeats leave before its fsync, unless the term or vote changes in this Ready.
+        const early = this.leaderBroadcastsEarly(host, raft, rd);
+        host.pendingReady = early.length
+          ? { ...rd, messages: rd.messages.filter((m) => !early.includes(m)) }
+          : rd;
+        for (const m of early) {
+          for (const d of this.network.schedule(m))
+            this.queue.push(this.now + d, { kind: "deliver", msg: m });
+        }
         this.queue.push(this.now + this.rng.between(1, this.fsyncMs), {
           kind: "persisted",
           host: host.id,
@@ -392,6 +401,13 @@ export class Simulation {
       }
       this.finishReady(host, raft, rd);
     }
+  }
+
+  private leaderBroadcastsEarly(host: Host, raft: RaftNode, rd: Ready): Message[] {
+    if (rd.snapshot || raft.status().role !== "leader") return [];
+    const stored = host.storage.hardStateValue();
+    if (rd.hardState && (rd.hardState.term !== stored.term || rd.hardState.vote !== stored.vote)) return [];
+    return rd.messages.filter((m) => m.type === "app" || m.type === "heartbeat");
   }
 
   /** Persist, send, apply, advance: the second half of the Ready loop. */
