@@ -28,6 +28,8 @@ export class RateLimiter {
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly peers: HttpClient[];
   private readonly clock: () => number;
+  /** Usage goes to peers or sibling processes. */
+  private readonly syncing: boolean;
 
   constructor(private readonly o: RateLimiterOptions) {
     this.principals = new BucketSet(o.principal);
@@ -36,7 +38,8 @@ export class RateLimiter {
     this.peers = o.peers.map(
       (baseUrl) => new HttpClient({ baseUrl, token: o.serviceToken, timeoutMs: 1000, attempts: 1 }),
     );
-    if (this.peers.length || o.siblings) {
+    this.syncing = this.peers.length > 0 || o.siblings !== undefined;
+    if (this.syncing) {
       this.timer = setInterval(() => void this.flush(), o.syncIntervalMs);
       this.timer.unref();
     }
@@ -45,14 +48,16 @@ export class RateLimiter {
   /** Takes one token from the caller's bucket and its project's; refuses if either is empty. */
   admit(principalKey: string, project: string | undefined): Take {
     const now = this.clock();
-    const p = this.principals.take(`u:${principalKey}`, now);
+    // Buckets are keyed by the bare name (a caller's subject is the same string each time, so
+    // its hash is computed once); the u:/j: prefixes exist only in sync messages.
+    const p = this.principals.take(principalKey, now);
     if (!p.allowed) return p;
     if (project) {
-      const j = this.projects.take(`j:${project}`, now);
+      const j = this.projects.take(project, now);
       if (!j.allowed) return j;
-      this.note(`j:${project}`);
+      if (this.syncing) this.note(`j:${project}`);
     }
-    this.note(`u:${principalKey}`);
+    if (this.syncing) this.note(`u:${principalKey}`);
     return p;
   }
 
@@ -63,8 +68,8 @@ export class RateLimiter {
   absorb(deltas: Record<string, number>, passToPeers = false): void {
     const now = this.clock();
     for (const [key, n] of Object.entries(deltas)) {
-      if (key.startsWith("u:")) this.principals.charge(key, now, n);
-      else if (key.startsWith("j:")) this.projects.charge(key, now, n);
+      if (key.startsWith("u:")) this.principals.charge(key.slice(2), now, n);
+      else if (key.startsWith("j:")) this.projects.charge(key.slice(2), now, n);
       else continue;
       if (passToPeers && this.peers.length && this.pending.size < maxKeysPerSync)
         this.pending.set(key, (this.pending.get(key) ?? 0) + n);

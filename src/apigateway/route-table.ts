@@ -45,8 +45,9 @@ export interface RouteConflict {
 
 export class RouteTable {
   private readonly root = newNode();
-  /** Lookups remembered by "METHOD path"; the table never changes after it is built, only replaced. */
-  private readonly cache = new Map<string, RouteMatch | null>();
+  /** Lookups remembered by method, then path; the table never changes after it is built, only replaced. */
+  private readonly cache = new Map<string, Map<string, RouteMatch | null>>();
+  private cached = 0;
   readonly conflicts: RouteConflict[] = [];
 
   /** Adds every operation of a component's OpenAPI document. */
@@ -61,6 +62,7 @@ export class RouteTable {
 
   add(component: string, method: string, template: string, isPublic = false): void {
     this.cache.clear();
+    this.cached = 0;
     let node = this.root;
     for (const seg of segments(template)) {
       if (/^\{[^}]+\}$/.test(seg)) node = node.param ??= newNode();
@@ -79,14 +81,24 @@ export class RouteTable {
 
   /** The component for a request path (no query string), or undefined. */
   match(method: string, path: string): RouteMatch | undefined {
-    const key = `${method} ${path}`;
-    const hit = this.cache.get(key);
+    // Two levels rather than a "METHOD path" key: no string is built per lookup.
+    let byPath = this.cache.get(method);
+    const hit = byPath?.get(path);
     if (hit !== undefined) return hit ?? undefined;
     const found = walk(this.root, segments(path), 0, method === "HEAD" ? "GET" : method);
     // Busy paths repeat; a full cache starts over rather than tracking recency per lookup.
     if (path.length <= matchCacheKeyBytes) {
-      if (this.cache.size >= matchCacheSize) this.cache.clear();
-      this.cache.set(key, found ?? null);
+      if (this.cached >= matchCacheSize) {
+        this.cache.clear();
+        this.cached = 0;
+        byPath = undefined;
+      }
+      if (byPath === undefined) {
+        byPath = new Map();
+        this.cache.set(method, byPath);
+      }
+      byPath.set(path, found ?? null);
+      this.cached++;
     }
     return found;
   }

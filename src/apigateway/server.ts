@@ -310,14 +310,9 @@ export const apigatewayRole = defineRole({
         });
         return { status: res.statusCode, headers: res.headers, body: res.rawPayload };
       },
-      timeoutMs: (method, match) =>
-        config.routeTimeouts[`${method} ${match.template}`] ??
-        config.routeTimeouts[match.component] ??
-        config.timeoutMs,
-      bodyLimitBytes: (method, match) =>
-        config.bodyLimits[`${method} ${match.template}`] ??
-        config.bodyLimits[match.component] ??
-        config.bodyLimitBytes,
+      // Without per-route settings (the usual case) no key is built per request.
+      timeoutMs: perRoute(config.routeTimeouts, config.timeoutMs),
+      bodyLimitBytes: perRoute(config.bodyLimits, config.bodyLimitBytes),
       attempts: config.attempts,
       tenants: () => tenants,
       tenantPool: (route: TenantRoute) => {
@@ -399,3 +394,12 @@ export const apigatewayRole = defineRole({
     };
   },
 });
+
+/** A per-route setting: "METHOD /template" first, then the component, then the default. */
+function perRoute(
+  settings: Record<string, number>,
+  fallback: number,
+): (method: string, match: { template: string; component: string }) => number {
+  if (Object.keys(settings).length === 0) return () => fallback;
+  return (method, match) => settings[`${method} ${match.template}`] ?? settings[match.component] ?? fallback;
+}
