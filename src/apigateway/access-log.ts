@@ -54,23 +54,7 @@ export class AccessLog {
     const records = this.records;
     this.records = [];
     let text = "";
-    for (const r of records) {
-      text += `${JSON.stringify({
-        level: 30,
-        time: new Date(r.timeMs).toISOString(),
-        pid: process.pid,
-        component: "apigateway",
-        reqId: r.requestId,
-        method: r.method,
-        path: r.path,
-        status: r.status,
-        ms: Math.round(r.durationMs * 1000) / 1000,
-        upstream: r.component,
-        subject: r.subject,
-        remote: r.remote,
-        msg: "request",
-      })}\n`;
-    }
+    for (const r of records) text += accessLine(r, process.pid);
     if (this.dropped) {
       this.log.warn({ dropped: this.dropped }, "access log records dropped: the log destination is too slow");
       this.dropped = 0;
@@ -82,4 +66,17 @@ export class AccessLog {
     if (this.timer) clearInterval(this.timer);
     this.flush();
   }
+}
+
+/**
+ * One record as a pino-shaped JSON line. Built as a template rather than by stringifying an
+ * object per record (a third of the flush's cost); every string a caller can influence goes
+ * through JSON.stringify, so the line is the same as the object's JSON.
+ */
+export function accessLine(r: AccessRecord, pid: number): string {
+  const q = JSON.stringify;
+  const ms = Math.round(r.durationMs * 1000) / 1000;
+  const subject = r.subject === undefined ? "" : `,"subject":${q(r.subject)}`;
+  const remote = r.remote === undefined ? "" : `,"remote":${q(r.remote)}`;
+  return `{"level":30,"time":"${new Date(r.timeMs).toISOString()}","pid":${pid},"component":"apigateway","reqId":${q(r.requestId)},"method":${q(r.method)},"path":${q(r.path)},"status":${r.status},"ms":${q(ms)},"upstream":${q(r.component)}${subject}${remote},"msg":"request"}\n`;
 }
