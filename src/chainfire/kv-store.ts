@@ -15,7 +15,8 @@ const MAX_WRITES_PER_COMMIT = 1_000;
 /**
  * Replicated members: how long applied writes gather before the state's LMDB image is written.
  * The Raft log is the durable record there, so nobody waits for this write; fewer, larger LMDB
- * transactions cost far less CPU than one per Ready.
+ * transactions cost far less CPU than one per Ready. A full batch is written without waiting.
+ * (100 ms instead of 25 measured no different in member CPU per put at load 16.)
  */
 export const STATE_COMMIT_INTERVAL_MS = 25;
 
@@ -201,7 +202,10 @@ export class KvStore {
   private async commitLoop(): Promise<void> {
     this.committing = true;
     while (this.commitQueue.length > 0) {
-      if (this.opts.replicated) await new Promise((r) => setTimeout(r, STATE_COMMIT_INTERVAL_MS));
+      // Waiting only while the batch is short keeps the queue bounded by LMDB's pace, not the timer's.
+      if (this.opts.replicated && this.commitQueue.length < MAX_WRITES_PER_COMMIT) {
+        await new Promise((r) => setTimeout(r, STATE_COMMIT_INTERVAL_MS));
+      }
       const batch = this.commitQueue.splice(0, MAX_WRITES_PER_COMMIT);
       const started = performance.now();
       try {
