@@ -10,6 +10,13 @@ export class AccelChooser {
 
   constructor(private readonly kvmDevice = "/dev/kvm") {}
 
+  /** For a guest migrating in: its state loads only under the acceleration it ran with. */
+  static only(accel: Accel): AccelChooser {
+    const c = new AccelChooser();
+    if (accel === "tcg") c.broken = "the guest migrating in runs under TCG";
+    return c;
+  }
+
   choose(): Accel {
     if (this.broken !== undefined) return "tcg";
     try {

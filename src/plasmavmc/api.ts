@@ -89,6 +89,25 @@ export const attachedVolumeSchema = z.strictObject({
 });
 export type AttachedVolume = z.infer<typeof attachedVolumeSchema>;
 
+/**
+ * A live migration under way: the control plane names the target (Requested), the target's
+ * worker starts a QEMU waiting for the guest's state and says where (Listening), the source's
+ * worker sends it; the target takes the volumes over and reports the VM as its own.
+ */
+export const migrationLimits = {
+  /** A migration not done by then is abandoned (the source keeps the guest running). */
+  timeoutMs: 10 * 60_000,
+};
+
+export const vmMigrationSchema = z.strictObject({
+  target: nameSchema,
+  phase: z.enum(["Requested", "Listening"]),
+  /** Where the target's QEMU listens for the migration stream (host:port), once Listening. */
+  address: z.string().max(300).optional(),
+  since: z.string().max(64),
+});
+export type VmMigration = z.infer<typeof vmMigrationSchema>;
+
 export const vmStatusSchema = z.strictObject({
   phase: z.enum(vmPhases),
   /** Why the VM is in its phase, in words an operator can act on. */
@@ -100,6 +119,7 @@ export const vmStatusSchema = z.strictObject({
   /** Whether this VM's vcpu, memory and vm quota is committed in creditservice. */
   quotaHeld: z.boolean(),
   startedAt: z.string().optional(),
+  migration: vmMigrationSchema.optional(),
   conditions: z.array(conditionSchema),
 });
 export type VmStatus = z.infer<typeof vmStatusSchema>;
@@ -178,3 +198,23 @@ export const workerReportSchema = z.strictObject({
   startedAt: z.string().max(64).optional(),
 });
 export type WorkerReport = z.infer<typeof workerReportSchema>;
+
+/** `photon vm migrate`: to the named host, or wherever the scheduler puts it. */
+export const migrateRequestSchema = z.strictObject({ host: nameSchema.optional() });
+
+/** What a worker reports of a migration: the target listening or done, or either side failing. */
+export const migrationReportSchema = z.discriminatedUnion("phase", [
+  z.strictObject({ phase: z.literal("Listening"), address: z.string().min(1).max(300) }),
+  /** The target runs the guest now; its report becomes the VM's status. */
+  z.strictObject({ phase: z.literal("Completed"), report: workerReportSchema }),
+  z.strictObject({ phase: z.literal("Failed"), message: z.string().max(4096) }),
+]);
+export type MigrationReport = z.infer<typeof migrationReportSchema>;
+
+/** Path parameters of a VM's routes, and of the routes a host's worker uses for one VM. */
+export const vmParamsSchema = z.strictObject({ project: projectSchema, name: nameSchema });
+export const hostVmParamsSchema = z.strictObject({
+  host: nameSchema,
+  project: projectSchema,
+  name: nameSchema,
+});

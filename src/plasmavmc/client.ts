@@ -1,7 +1,7 @@
 // Typed client of plasmavmc: VMs for users and the CLI, the host routes for workers.
 import { HttpClient, type HttpClientOptions } from "../core/http-client.ts";
 import type { ListResult } from "../core/resource/store.ts";
-import type { Host, HostSpec, Vm, VmSpec, WorkerReport } from "./api.ts";
+import type { Host, HostSpec, MigrationReport, Vm, VmSpec, WorkerReport } from "./api.ts";
 
 export type { Host, Vm, WorkerReport };
 export type VmInput = Partial<VmSpec> & Pick<VmSpec, "flavor">;
@@ -34,6 +34,10 @@ export class PlasmavmcClient {
   reboot(project: string, name: string, hard = false): Promise<Vm> {
     return this.http.post(`/v1/projects/${project}/vms/${name}/reboot`, { hard });
   }
+  /** Live migration to `host`, or to the scheduler's choice; watch status.migration and host. */
+  migrate(project: string, name: string, host?: string): Promise<Vm> {
+    return this.http.post(`/v1/projects/${project}/vms/${name}/migrate`, host ? { host } : {});
+  }
   console(project: string, name: string): Promise<{ text: string; bytes: number }> {
     return this.http.get(`/v1/projects/${project}/vms/${name}/console`);
   }
@@ -54,6 +58,9 @@ export class PlasmavmcClient {
   }
   report(host: string, project: string, name: string, report: WorkerReport): Promise<Vm> {
     return this.http.put(`/v1/hosts/${host}/vms/${project}/${name}/status`, report);
+  }
+  reportMigration(host: string, project: string, name: string, report: MigrationReport): Promise<Vm> {
+    return this.http.put(`/v1/hosts/${host}/vms/${project}/${name}/migration`, report);
   }
   release(host: string, project: string, name: string): Promise<Vm> {
     return this.http.post(`/v1/hosts/${host}/vms/${project}/${name}/release`, {});

@@ -13,7 +13,12 @@ export type DiskSource =
       exportName: string;
       /** The NBD node's name, so a failover can swap it under the disk (see volume-swap.ts). */
       node: string;
-    };
+    }
+  /**
+   * Stands in for a volume on a VM migrating in, until the source has let go of it (no I/O
+   * reaches it: the guest is paused): then the volume is attached and swapped in.
+   */
+  | { kind: "placeholder"; node: string; sizeBytes: number };
 
 /** The block node the guest's disk i sits on. */
 export const diskNode = (i: number) => `disk${i}`;
@@ -58,6 +63,8 @@ export interface LaunchSpec {
   pidFile?: string;
   /** Sent as the guest's SMBIOS system UUID. */
   uuid?: string;
+  /** Waits, paused, for a migration stream (`migrate-incoming` over QMP) instead of booting. */
+  incoming?: boolean;
 }
 
 function driveArgs(d: DiskSource, i: number): string[] {
@@ -74,7 +81,9 @@ function driveArgs(d: DiskSource, i: number): string[] {
   // point it at the volume's new primary and resume with the failed requests retried.
   return [
     "-blockdev",
-    `driver=nbd,node-name=${d.node},server.type=inet,server.host=${d.host},server.port=${d.port},export=${d.exportName}`,
+    d.kind === "nbd"
+      ? `driver=nbd,node-name=${d.node},server.type=inet,server.host=${d.host},server.port=${d.port},export=${d.exportName}`
+      : `driver=null-co,node-name=${d.node},size=${d.sizeBytes},read-zeroes=on`,
     "-blockdev",
     `driver=quorum,node-name=${switchNode(i)},vote-threshold=1,read-pattern=fifo,children.0=${d.node}`,
     "-blockdev",
@@ -93,7 +102,8 @@ function plain(value: string, what: string): string {
 export function qemuArgs(spec: LaunchSpec): string[] {
   for (const d of spec.disks)
     if (d.kind === "file") plain(d.path, "disk path");
-    else plain(`${d.host}${d.exportName}${d.node}`, "NBD address");
+    else if (d.kind === "nbd") plain(`${d.host}${d.exportName}${d.node}`, "NBD address");
+    else plain(d.node, "node name");
   plain(spec.qmpSocket, "QMP socket path");
   plain(spec.serialSocket, "serial socket path");
   if (spec.pidFile) plain(spec.pidFile, "pid file path");
@@ -133,5 +143,6 @@ export function qemuArgs(spec: LaunchSpec): string[] {
     ...(spec.metadataUrl ? ["-smbios", `type=11,value=photon-metadata=${spec.metadataUrl}`] : []),
     ...(spec.uuid ? ["-uuid", spec.uuid] : []),
     ...(spec.pidFile ? ["-pidfile", spec.pidFile] : []),
+    ...(spec.incoming ? ["-S", "-incoming", "defer"] : []),
   ];
 }

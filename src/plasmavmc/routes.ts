@@ -6,22 +6,23 @@ import { resourceRoutes, streamWatch } from "../core/api/resource-routes.ts";
 import { type AnyRoute, defineRoute } from "../core/api/route.ts";
 import { ApiError } from "../core/errors.ts";
 import type { AnyResource } from "../core/resource/model.ts";
-import { nameSchema, projectSchema } from "../core/resource/model.ts";
+import { nameSchema } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import {
   type Host,
   hostKind,
   hostSpecSchema,
+  hostVmParamsSchema,
   type Vm,
   type VmSpec,
   vmKind,
+  vmParamsSchema,
   workerReportSchema,
 } from "./api.ts";
+import { migrationRoutes } from "./migration-routes.ts";
 
 const tags = ["plasmavmc"];
 const hostParams = z.strictObject({ host: nameSchema });
-const hostVmParams = z.strictObject({ host: nameSchema, project: projectSchema, name: nameSchema });
-const vmParams = z.strictObject({ project: projectSchema, name: nameSchema });
 
 export const heartbeatSchema = z.strictObject({
   spec: hostSpecSchema,
@@ -48,6 +49,9 @@ export const rebootSchema = z.strictObject({
 export interface RouteDeps {
   store: ResourceStore;
   clock: () => number;
+  /** The scheduler's settings, for a migration's target. */
+  heartbeatGraceMs: number;
+  strategy: "spread" | "pack";
   fetchConsole: ConsoleFetcher;
   sendReboot: RebootSender;
 }
@@ -88,12 +92,13 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       },
     }),
     ...resourceRoutes(hostKind, d.store),
+    ...migrationRoutes({ ...d, getVm }),
     defineRoute({
       method: "GET",
       path: "/v1/projects/{project}/vms/{name}/console",
       summary: "The VM's serial console log (the last MiB or so)",
       tags,
-      params: vmParams,
+      params: vmParamsSchema,
       response: consoleSchema,
       permission: "plasmavmc.vms.get",
       handler: async ({ params }) => {
@@ -110,7 +115,7 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       path: "/v1/projects/{project}/vms/{name}/reboot",
       summary: "Reboot a running VM: ACPI power-off and start, or a hard reset",
       tags,
-      params: vmParams,
+      params: vmParamsSchema,
       body: rebootSchema,
       permission: "plasmavmc.vms.update",
       handler: async ({ params, body }) => {
@@ -168,7 +173,7 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       method: "GET",
       path: "/v1/hosts/{host}/vms",
       summary:
-        "The VMs placed on a host, in every project (for its worker); ?watch=1 streams every VM change instead",
+        "The VMs placed on a host or migrating to it, in every project (for its worker); ?watch=1 streams every VM change instead",
       tags,
       params: hostParams,
       query: z.strictObject({ watch: z.enum(["1", "true"]).optional() }),
@@ -188,7 +193,12 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
             limit: 1000,
             ...(cont ? { continue: cont } : {}),
           });
-          items.push(...page.items.filter((v) => (v as Vm).status.host === params.host));
+          // Its own, and those migrating to it.
+          items.push(
+            ...page.items.filter((v) =>
+              [(v as Vm).status.host, (v as Vm).status.migration?.target].includes(params.host),
+            ),
+          );
           cont = page.continue;
         } while (cont);
         return { items };
@@ -199,7 +209,7 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       path: "/v1/hosts/{host}/vms/{project}/{name}/status",
       summary: "A worker reports what is true of a VM it runs",
       tags,
-      params: hostVmParams,
+      params: hostVmParamsSchema,
       body: workerReportSchema,
       permission: "plasmavmc.hosts.update",
       handler: async ({ params, body }) => {
@@ -222,7 +232,7 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       path: "/v1/hosts/{host}/vms/{project}/{name}/release",
       summary: "A worker has stopped a deleted VM and removed its files",
       tags,
-      params: hostVmParams,
+      params: hostVmParamsSchema,
       permission: "plasmavmc.hosts.update",
       handler: async ({ params }) => {
         const vm = await hostsVm(params.host, params.project, params.name);

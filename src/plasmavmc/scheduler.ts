@@ -1,6 +1,6 @@
 // Placement, pure: filter the hosts, then score the survivors. When nothing fits, the answer
 // says for every host which filter turned it away — never a bare "no valid host".
-import type { HostSpec, HostStatus, VmSpec } from "./api.ts";
+import type { HostSpec, HostStatus, Vm, VmSpec } from "./api.ts";
 
 export interface HostView {
   name: string;
@@ -14,6 +14,15 @@ export interface Placed {
   name: string;
   host: string;
   spec: Pick<VmSpec, "flavor" | "antiAffinityGroup">;
+}
+
+/** What every VM takes: its host's share, and its migration target's while it moves there. */
+export function placements(vms: Vm[]): Placed[] {
+  return vms.flatMap((v) =>
+    [v.status.host, v.status.migration?.target]
+      .filter((h): h is string => h !== undefined)
+      .map((host) => ({ project: v.metadata.project as string, name: v.metadata.name, host, spec: v.spec })),
+  );
 }
 
 export interface ScheduleInput {

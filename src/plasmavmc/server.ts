@@ -79,6 +79,8 @@ export const plasmavmcRole = defineRole({
       ...plasmavmcRoutes({
         store,
         clock,
+        heartbeatGraceMs: config.heartbeatGraceMs,
+        strategy: config.strategy,
         fetchConsole: (host, project, name) =>
           new HttpClient({ baseUrl: host.spec.endpoint, token, timeoutMs: 10_000 }).get(
             `/v1/vms/${project}/${name}/console`,

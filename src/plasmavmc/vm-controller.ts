@@ -8,8 +8,17 @@ import { Controller } from "../core/resource/controller.ts";
 import type { AnyResource, ResourceKey } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
 import type { Amounts } from "../creditservice/api.ts";
-import { type Host, hostKind, type Vm, type VmSpec, type VmStatus, vmKind, volumeHolder } from "./api.ts";
-import { type HostView, type Placed, schedule } from "./scheduler.ts";
+import {
+  type Host,
+  hostKind,
+  migrationLimits,
+  type Vm,
+  type VmSpec,
+  type VmStatus,
+  vmKind,
+  volumeHolder,
+} from "./api.ts";
+import { type HostView, placements, schedule } from "./scheduler.ts";
 
 export const vmFinalizer = "plasmavmc.photon/vm";
 
@@ -90,14 +99,7 @@ export function vmController(o: VmControllerOptions): Controller {
     }
     const hosts = (await o.store.list(hostKind.kind, undefined)).items as Host[];
     const vms = (await o.store.list(vmKind.kind, undefined)).items as Vm[];
-    const placed: Placed[] = vms
-      .filter((v) => v.status.host)
-      .map((v) => ({
-        project: v.metadata.project as string,
-        name: v.metadata.name,
-        host: v.status.host as string,
-        spec: v.spec,
-      }));
+    const placed = placements(vms);
     const views: HostView[] = hosts.map((h) => ({ name: h.metadata.name, spec: h.spec, status: h.status }));
     const result = schedule({
       vm: { project, name: vm.metadata.name, spec: vm.spec },
@@ -165,6 +167,25 @@ export function vmController(o: VmControllerOptions): Controller {
     return undefined;
   };
 
+  /**
+   * The workers drive a migration (routes.ts); the control plane only gives up on one whose
+   * target died or that outlived its bound, and the source keeps running the guest.
+   */
+  const watchMigration = async (vm: Vm) => {
+    const m = vm.status.migration as NonNullable<VmStatus["migration"]>;
+    const age = o.clock() - Date.parse(m.since);
+    const why =
+      age > migrationLimits.timeoutMs
+        ? `not done within ${migrationLimits.timeoutMs / 60_000} minutes`
+        : !(await hostAlive(m.target))
+          ? `host ${m.target} is down`
+          : undefined;
+    if (!why) return { requeueAfterMs: 5000 };
+    o.log.warn({ vm: vm.metadata.name, target: m.target }, `migration abandoned: ${why}`);
+    await setStatus(vm, { migration: undefined, message: `migration to ${m.target} abandoned: ${why}` });
+    return undefined;
+  };
+
   const reconcile = async (_key: ResourceKey, obj: AnyResource | undefined) => {
     if (!obj) return undefined;
     let vm = obj as Vm;
@@ -184,6 +205,7 @@ export function vmController(o: VmControllerOptions): Controller {
       );
       return undefined; // the update brings it back
     }
+    if (vm.status.migration) return watchMigration(vm);
     if (!vm.status.host) {
       if (vm.spec.powerState === "Running") return place(vm);
       if (vm.status.phase === "Pending")

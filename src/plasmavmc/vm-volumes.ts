@@ -11,7 +11,7 @@ import type { QmpClient } from "./qmp-client.ts";
 export interface VolumeApi {
   attach(project: string, name: string, holder: string): Promise<Attachment>;
   detach(project: string, name: string, holder: string): Promise<unknown>;
-  getVolume(project: string, name: string): Promise<{ status: VolumeStatus }>;
+  getVolume(project: string, name: string): Promise<{ spec: { sizeGib: number }; status: VolumeStatus }>;
 }
 
 /** One attached volume of a running VM. */
@@ -91,13 +91,16 @@ export function volumeChange(disk: VolumeDisk, now: VolumeStatus, holder: string
 }
 
 /**
- * Points a running guest's disk at a new attachment: the new NBD node joins the disk's switch,
- * the old (dead) one leaves it and is dropped, and a guest paused on the dead server's errors
- * is resumed — QEMU retries the requests that failed.
+ * Puts an NBD node under a disk's switch in place of its current child, which is dropped: the
+ * new node joins the quorum, the old one (the k-th it was given: `children.k`) leaves it.
  */
-export async function swapVolume(qmp: QmpClient, disk: VolumeDisk, next: Attachment): Promise<VolumeDisk> {
-  const source = nbdSource(next, disk.index);
-  const parent = switchNode(disk.index);
+async function replaceChild(
+  qmp: QmpClient,
+  index: number,
+  old: { node: string; child: number },
+  source: Extract<DiskSource, { kind: "nbd" }>,
+): Promise<void> {
+  const parent = switchNode(index);
   await qmp.execute("blockdev-add", nbdNodeOptions(source));
   try {
     await qmp.execute("x-blockdev-change", { parent, node: source.node });
@@ -105,9 +108,67 @@ export async function swapVolume(qmp: QmpClient, disk: VolumeDisk, next: Attachm
     await qmp.execute("blockdev-del", { "node-name": source.node }).catch(() => undefined);
     throw err;
   }
-  await qmp.execute("x-blockdev-change", { parent, child: `children.${disk.swaps}` });
-  await qmp.execute("blockdev-del", { "node-name": disk.source.node });
+  await qmp.execute("x-blockdev-change", { parent, child: `children.${old.child}` });
+  await qmp.execute("blockdev-del", { "node-name": old.node });
+}
+
+/**
+ * Points a running guest's disk at a new attachment (the old, dead server's node is dropped),
+ * and resumes a guest paused on the dead server's errors — QEMU retries the requests that failed.
+ */
+export async function swapVolume(qmp: QmpClient, disk: VolumeDisk, next: Attachment): Promise<VolumeDisk> {
+  const source = nbdSource(next, disk.index);
+  await replaceChild(qmp, disk.index, { node: disk.source.node, child: disk.swaps }, source);
   const { status } = await qmp.execute<{ status: string }>("query-status");
   if (status === "io-error") await qmp.execute("cont");
   return { ...disk, attachment: next, source, swaps: disk.swaps + 1 };
+}
+
+/** A volume of a VM migrating in, before the source lets go of it. */
+export interface IncomingDisk {
+  name: string;
+  index: number;
+  source: Extract<DiskSource, { kind: "placeholder" }>;
+}
+
+/** Placeholders of the volumes' exact sizes (the guest's disks must look the same). */
+export async function incomingDisks(
+  api: VolumeApi,
+  project: string,
+  names: string[],
+  firstIndex: number,
+): Promise<IncomingDisk[]> {
+  const out: IncomingDisk[] = [];
+  for (const [i, name] of names.entries()) {
+    const { spec, status } = await api.getVolume(project, name);
+    const index = firstIndex + i;
+    const sizeBytes = status.sizeBytes ?? spec.sizeGib * 2 ** 30;
+    out.push({
+      name,
+      index,
+      source: { kind: "placeholder", node: `${diskNode(index)}-incoming`, sizeBytes },
+    });
+  }
+  return out;
+}
+
+/**
+ * Once the guest's state has arrived (the source paused it and flushed its disks): each volume
+ * attached for the VM — which fences the source's connections — and put under its disk.
+ */
+export async function takeOverVolumes(
+  api: VolumeApi,
+  qmp: QmpClient,
+  project: string,
+  disks: IncomingDisk[],
+  holder: string,
+): Promise<VolumeDisk[]> {
+  const out: VolumeDisk[] = [];
+  for (const d of disks) {
+    const attachment = await api.attach(project, d.name, holder);
+    const source = nbdSource(attachment, d.index);
+    await replaceChild(qmp, d.index, { node: d.source.node, child: 0 }, source);
+    out.push({ name: d.name, index: d.index, attachment, source, swaps: 1 });
+  }
+  return out;
 }

@@ -5,19 +5,23 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { AccelChooser } from "./accel.ts";
-import { type HostSpec, volumeHolder } from "./api.ts";
+import { AccelChooser } from "./accel.ts";
+import { type HostSpec, migrationLimits, volumeHolder } from "./api.ts";
 import type { PlasmavmcClient, Vm, WorkerReport } from "./client.ts";
 import type { MetadataService } from "./metadata-service.ts";
 import type { DiskSource } from "./qemu-args.ts";
 import type { ImageRef, VmDisks } from "./vm-disk.ts";
 import type { VmProcessView } from "./vm-metrics.ts";
+import { listenForMigration, migrationOutcome, sendMigration } from "./vm-migration.ts";
 import { VmProcess } from "./vm-process.ts";
 import {
   attachedVolumes,
   attachVolumes,
   detachVolumes,
+  type IncomingDisk,
+  incomingDisks,
   swapVolume,
+  takeOverVolumes,
   type VolumeApi,
   type VolumeDisk,
   volumeChange,
@@ -48,6 +52,10 @@ interface Local {
   volumes: VolumeDisk[];
   /** Set while this worker itself is stopping the VM, so its exit is not news. */
   stopping: boolean;
+  /** A VM migrating in, paused on placeholder disks until its state has arrived. */
+  incoming?: IncomingDisk[];
+  /** Migrated away: its volumes belong to the target now, so they are not detached. */
+  handedOver?: boolean;
 }
 
 const keyOf = (vm: Vm) => `${vm.metadata.project}/${vm.metadata.name}`;
@@ -57,6 +65,8 @@ export class Worker {
   /** VMs whose start failed, and when to try again (a broken image must not spin). */
   private readonly retryAt = new Map<string, number>();
   private readonly busy = new Set<string>();
+  /** VMs being sent to another host (in the background: passes go on meanwhile). */
+  private readonly migrating = new Set<string>();
 
   constructor(private readonly o: WorkerOptions) {}
 
@@ -79,7 +89,7 @@ export class Worker {
   }
 
   private async once(key: string, fn: () => Promise<void>): Promise<void> {
-    if (this.busy.has(key)) return;
+    if (this.busy.has(key) || this.migrating.has(key)) return;
     this.busy.add(key);
     try {
       await fn();
@@ -95,6 +105,7 @@ export class Worker {
     const project = vm.metadata.project as string;
     const name = vm.metadata.name;
     const local = this.running.get(key);
+    if (vm.status.host !== this.o.host) return this.reconcileIncoming(vm, local);
     if (vm.metadata.deletionTimestamp) {
       if (local) await this.halt(key, local, vm);
       this.o.disks.remove(this.vmDir(project, name));
@@ -102,11 +113,14 @@ export class Worker {
       return;
     }
     if (vm.spec.powerState === "Running" && !local) {
+      // Handed over to a migration's target: started here again only if the migration fails.
+      if (vm.status.migration) return;
       if ((this.retryAt.get(key) ?? 0) > Date.now()) return;
       await this.start(vm);
       return;
     }
     if (vm.spec.powerState === "Stopped" && local) {
+      if (vm.status.migration) await this.migrationFailed(vm, "the VM is being stopped");
       await this.report(vm, { ...local.report, phase: "Stopping", message: "stopping (ACPI power button)" });
       const graceful = await this.halt(key, local, vm);
       await this.report(vm, {
@@ -119,6 +133,11 @@ export class Worker {
     }
     if (vm.spec.powerState === "Stopped" && vm.status.phase !== "Stopped") {
       await this.report(vm, { phase: "Stopped", message: "stopped", ports: [], volumes: [] });
+      return;
+    }
+    const m = vm.status.migration;
+    if (local && m?.phase === "Listening" && m.address) {
+      void this.migrateOut(vm, key, local, m.target, m.address);
       return;
     }
     if (local?.volumes.length) await this.followVolumes(vm, key, local);
@@ -176,6 +195,158 @@ export class Worker {
       };
       await this.report(vm, local.report);
     }
+  }
+
+  /** A VM listed here as a migration's target: get ready for it, or give up on it. */
+  private async reconcileIncoming(vm: Vm, local: Local | undefined): Promise<void> {
+    const m = vm.status.migration;
+    const wanted =
+      m?.target === this.o.host && !vm.metadata.deletionTimestamp && vm.spec.powerState === "Running";
+    if (!wanted) {
+      if (local) await this.halt(keyOf(vm), local, vm);
+      return;
+    }
+    if (!local && m.phase === "Requested") await this.prepareIncoming(vm);
+  }
+
+  /**
+   * Starts a paused QEMU with the VM's devices (its volumes as placeholders of the same sizes),
+   * listening for the guest's state, and tells the control plane where; the source sends it.
+   */
+  private async prepareIncoming(vm: Vm): Promise<void> {
+    const key = keyOf(vm);
+    const project = vm.metadata.project as string;
+    const name = vm.metadata.name;
+    let token: string | undefined;
+    try {
+      if (!this.o.volumes) throw new Error("this worker has no coronafs endpoint for volumes");
+      const dir = this.vmDir(project, name);
+      mkdirSync(dir, { recursive: true });
+      const disks = await incomingDisks(
+        this.o.volumes,
+        project,
+        vm.spec.volumes.map((v) => v.name),
+        0,
+      );
+      const ports = [];
+      for (const p of vm.spec.ports)
+        ports.push({ ...p, hostAddress: this.o.publishAddress, hostPort: await this.o.allocatePort() });
+      const md = this.o.metadata.register({
+        instanceId: vm.metadata.uid,
+        hostname: name,
+        publicKeys: vm.spec.sshKeys,
+        userData: vm.spec.userData,
+      });
+      token = md.token;
+      const accel = vm.status.accel ?? "tcg";
+      const proc = await VmProcess.start({
+        spec: {
+          name,
+          vcpus: vm.spec.flavor.vcpus,
+          memoryMib: vm.spec.flavor.memoryMib,
+          disks: disks.map((d) => d.source),
+          portForwards: ports,
+          metadataUrl: md.url,
+          uuid: vm.metadata.uid,
+          incoming: true,
+        },
+        dir,
+        accel: AccelChooser.only(accel),
+        log: this.o.log,
+      });
+      const report: WorkerReport = {
+        phase: "Running",
+        message: `running under ${accel.toUpperCase()}`,
+        accel,
+        ports,
+        volumes: [],
+        ...(vm.status.startedAt ? { startedAt: vm.status.startedAt } : {}),
+      };
+      const local: Local = { proc, token, report, volumes: [], stopping: false, incoming: disks };
+      this.running.set(key, local);
+      void proc.exited().then((exit) => this.onExit(vm, key, local, exit.code));
+      const port = await this.o.allocatePort();
+      await listenForMigration(proc.qmp, this.o.publishAddress, port);
+      await this.o.client.reportMigration(this.o.host, project, name, {
+        phase: "Listening",
+        address: `${this.o.publishAddress.includes(":") ? `[${this.o.publishAddress}]` : this.o.publishAddress}:${port}`,
+      });
+      void this.awaitIncoming(vm, key, local);
+    } catch (err) {
+      const local = this.running.get(key);
+      if (local) await this.halt(key, local, vm);
+      else if (token) this.o.metadata.unregister(token);
+      await this.migrationFailed(vm, `the target could not get ready: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Waits for the guest's state to arrive, then takes the volumes over (which fences the
+   * source's connections), resumes the guest and reports the VM as this host's.
+   */
+  private async awaitIncoming(vm: Vm, key: string, local: Local): Promise<void> {
+    const project = vm.metadata.project as string;
+    const outcome = await migrationOutcome(local.proc.qmp, Date.now() + migrationLimits.timeoutMs);
+    if (this.running.get(key) !== local || !local.incoming) return; // given up meanwhile
+    try {
+      if (!outcome.ok) throw new Error(outcome.error);
+      const api = this.o.volumes as VolumeApi;
+      local.volumes = await takeOverVolumes(api, local.proc.qmp, project, local.incoming, volumeHolder(vm));
+      await local.proc.qmp.execute("cont");
+      local.incoming = undefined;
+      local.report = {
+        ...local.report,
+        message: `${local.report.message}; migrated from ${vm.status.host}`,
+        volumes: attachedVolumes(local.volumes),
+      };
+      this.o.log.info({ vm: key, from: vm.status.host, ...outcome }, "VM migrated in");
+      await this.o.client.reportMigration(this.o.host, project, vm.metadata.name, {
+        phase: "Completed",
+        report: local.report,
+      });
+    } catch (err) {
+      await this.halt(key, local, vm);
+      await this.migrationFailed(vm, `the target did not take the guest over: ${(err as Error).message}`);
+    }
+  }
+
+  /** Sends a running VM to the target's QEMU; on success the target reports, on failure this does. */
+  private async migrateOut(
+    vm: Vm,
+    key: string,
+    local: Local,
+    target: string,
+    address: string,
+  ): Promise<void> {
+    if (this.migrating.has(key)) return;
+    this.migrating.add(key);
+    try {
+      await sendMigration(local.proc.qmp, address);
+      const outcome = await migrationOutcome(local.proc.qmp, Date.now() + migrationLimits.timeoutMs);
+      if (!outcome.ok) {
+        // QEMU resumes the guest here by itself after a failed migration.
+        await this.migrationFailed(vm, outcome.error);
+        return;
+      }
+      // The guest is paused and its disks flushed: the target resumes it on the same volumes.
+      local.handedOver = true;
+      await this.halt(key, local, vm, { graceMs: 0 });
+      this.o.log.info({ vm: key, to: target, ...outcome }, "VM migrated out");
+    } catch (err) {
+      this.o.log.warn({ err, vm: key, to: target }, "migration failed");
+      await this.migrationFailed(vm, (err as Error).message);
+    } finally {
+      this.migrating.delete(key);
+    }
+  }
+
+  private async migrationFailed(vm: Vm, message: string): Promise<void> {
+    await this.o.client
+      .reportMigration(this.o.host, vm.metadata.project as string, vm.metadata.name, {
+        phase: "Failed",
+        message,
+      })
+      .catch((err) => this.o.log.warn({ err, vm: keyOf(vm) }, "could not report a failed migration"));
   }
 
   private async start(vm: Vm): Promise<void> {
@@ -263,6 +434,10 @@ export class Worker {
     if (local.stopping) return;
     this.running.delete(key);
     this.o.metadata.unregister(local.token);
+    if (local.incoming) {
+      await this.migrationFailed(vm, `the target's QEMU exited with code ${code}`);
+      return;
+    }
     const message = code === 0 ? "the guest powered itself off" : `QEMU exited with code ${code}`;
     this.o.log.info({ vm: key, code }, message);
     // Its volumes stay attached to it: the next start (here or elsewhere) takes them again.
@@ -280,10 +455,13 @@ export class Worker {
     o: { detach?: boolean; graceMs?: number } = {},
   ): Promise<boolean> {
     local.stopping = true;
-    const { graceful } = await local.proc.stop(o.graceMs ?? this.o.stopGraceMs);
+    // A guest migrating in is paused: there is nobody to press the power button for.
+    const { graceful } = await local.proc.stop(local.incoming ? 0 : (o.graceMs ?? this.o.stopGraceMs));
     this.running.delete(key);
     this.o.metadata.unregister(local.token);
-    if (vm && this.o.volumes && (o.detach ?? true))
+    // A VM migrating in never had them; one migrated away gave them to the target.
+    const owns = !local.incoming && !local.handedOver;
+    if (vm && this.o.volumes && owns && (o.detach ?? true))
       await detachVolumes(this.o.volumes, vm.metadata.project as string, local.volumes, volumeHolder(vm));
     return graceful;
   }

@@ -288,9 +288,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The VMs placed on a host, in every project (for its worker); ?watch=1 streams every VM change instead */
+        /** The VMs placed on a host or migrating to it, in every project (for its worker); ?watch=1 streams every VM change instead */
         get: operations["getV1HostsHostVms"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts/{host}/vms/{project}/{name}/migration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A worker reports a step of a VM's migration (target listening, migration completed or failed) */
+        put: operations["putV1HostsHostVmsProjectNameMigration"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1004,6 +1021,23 @@ export interface paths {
         get: operations["getV1ProjectsProjectVmsNameConsole"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/vms/{name}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a running VM to another host while it runs (live migration); the target is the given host or the scheduler's choice */
+        post: operations["postV1ProjectsProjectVmsNameMigrate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3146,6 +3180,79 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putV1HostsHostVmsProjectNameMigration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host: string;
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    /** @constant */
+                    phase: "Listening";
+                } | {
+                    /** @constant */
+                    phase: "Completed";
+                    report: {
+                        /** @enum {string} */
+                        accel?: "kvm" | "tcg";
+                        message: string;
+                        /** @enum {string} */
+                        phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
+                        ports: {
+                            guestPort: number;
+                            hostAddress: string;
+                            hostPort: number;
+                            /** @enum {string} */
+                            protocol: "tcp" | "udp";
+                        }[];
+                        startedAt?: string;
+                        /** @default [] */
+                        volumes?: {
+                            epoch: number;
+                            name: string;
+                            server: string;
+                        }[];
+                    };
+                } | {
+                    message: string;
+                    /** @constant */
+                    phase: "Failed";
+                };
+            };
+        };
         responses: {
             /** @description success */
             200: {
@@ -9659,6 +9766,13 @@ export interface operations {
                                 }[];
                                 host?: string;
                                 message: string;
+                                migration?: {
+                                    address?: string;
+                                    /** @enum {string} */
+                                    phase: "Requested" | "Listening";
+                                    since: string;
+                                    target: string;
+                                };
                                 /** @enum {string} */
                                 phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
                                 ports: {
@@ -9843,6 +9957,13 @@ export interface operations {
                             }[];
                             host?: string;
                             message: string;
+                            migration?: {
+                                address?: string;
+                                /** @enum {string} */
+                                phase: "Requested" | "Listening";
+                                since: string;
+                                target: string;
+                            };
                             /** @enum {string} */
                             phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
                             ports: {
@@ -9967,6 +10088,13 @@ export interface operations {
                             }[];
                             host?: string;
                             message: string;
+                            migration?: {
+                                address?: string;
+                                /** @enum {string} */
+                                phase: "Requested" | "Listening";
+                                since: string;
+                                target: string;
+                            };
                             /** @enum {string} */
                             phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
                             ports: {
@@ -10150,6 +10278,13 @@ export interface operations {
                             }[];
                             host?: string;
                             message: string;
+                            migration?: {
+                                address?: string;
+                                /** @enum {string} */
+                                phase: "Requested" | "Listening";
+                                since: string;
+                                target: string;
+                            };
                             /** @enum {string} */
                             phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
                             ports: {
@@ -10276,6 +10411,13 @@ export interface operations {
                             }[];
                             host?: string;
                             message: string;
+                            migration?: {
+                                address?: string;
+                                /** @enum {string} */
+                                phase: "Requested" | "Listening";
+                                since: string;
+                                target: string;
+                            };
                             /** @enum {string} */
                             phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
                             ports: {
@@ -10415,6 +10557,13 @@ export interface operations {
                             }[];
                             host?: string;
                             message: string;
+                            migration?: {
+                                address?: string;
+                                /** @enum {string} */
+                                phase: "Requested" | "Listening";
+                                since: string;
+                                target: string;
+                            };
                             /** @enum {string} */
                             phase: "Pending" | "Scheduled" | "Starting" | "Running" | "Stopping" | "Stopped" | "Deleting" | "Failed";
                             ports: {
@@ -10476,6 +10625,48 @@ export interface operations {
                         text: string;
                     };
                 };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: Record<string, never>;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postV1ProjectsProjectVmsNameMigrate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    host?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description error */
             default: {

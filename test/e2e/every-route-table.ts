@@ -689,6 +689,19 @@ const plasmavmc: Step[] = [
     cmd: ["vm", "reboot", "e2e-vm", "-p", "demo"],
     fails: /FailedPrecondition: .*only a running VM reboots/,
   },
+  // Only a running VM migrates; the worker-facing report of a migration's step needs one.
+  {
+    ops: ["postV1ProjectsProjectVmsNameMigrate"],
+    cmd: ["vm", "migrate", "e2e-vm", "-p", "demo"],
+    fails: /FailedPrecondition: .*only a running VM migrates/,
+  },
+  {
+    ...call("putV1HostsHostVmsProjectNameMigration", ["host=e2e-host", ...demo, "name=e2e-vm"], {
+      phase: "Failed",
+      message: "e2e",
+    }),
+    fails: /FailedPrecondition: .*is not migrating/,
+  },
   {
     ...call("postV1VmsProjectNameReboot", [...demo, "name=e2e-vm"], { hard: false }),
     fails: /FailedPrecondition: .*not running on this host/,

@@ -51,3 +51,17 @@ test("a path with a comma is refused rather than misread by QEMU", () => {
     /must not contain a comma/,
   );
 });
+
+test("a VM migrating in waits paused for the stream, its volumes as placeholders of their sizes", () => {
+  const args = qemuArgs({
+    ...spec,
+    incoming: true,
+    disks: [{ kind: "placeholder", node: "disk0-incoming", sizeBytes: 1 << 30 }],
+  });
+  assert.ok(args.includes("-S"), "the guest does not run before its state and disks are there");
+  assert.deepEqual(after(args, "-incoming"), ["defer"]);
+  const blockdevs = after(args, "-blockdev");
+  assert.equal(blockdevs[0], "driver=null-co,node-name=disk0-incoming,size=1073741824,read-zeroes=on");
+  assert.match(blockdevs[1]!, /driver=quorum,node-name=disk0-switch,.*children.0=disk0-incoming/);
+  assert.ok(!qemuArgs(spec).includes("-incoming"), "an ordinary start boots");
+});

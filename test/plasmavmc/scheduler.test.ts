@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import type { VmSpec } from "../../src/plasmavmc/api.ts";
-import { type HostView, type Placed, type ScheduleInput, schedule } from "../../src/plasmavmc/scheduler.ts";
+import type { Vm, VmSpec } from "../../src/plasmavmc/api.ts";
+import {
+  type HostView,
+  type Placed,
+  placements,
+  type ScheduleInput,
+  schedule,
+} from "../../src/plasmavmc/scheduler.ts";
 
 const now = Date.parse("2026-01-01T00:00:00Z");
 const host = (
@@ -122,4 +128,27 @@ test("property: a chosen host always has room, and placing never overcommits", (
     ),
     { numRuns: 300 },
   );
+});
+
+test("a migrating VM takes room on its source and on its target until it has moved", () => {
+  const moving = {
+    metadata: { project: "p", name: "m" },
+    spec: spec(6, 4096),
+    status: { host: "a", migration: { target: "b", phase: "Requested", since: "" } },
+  } as unknown as Vm;
+  const placed = placements([moving]);
+  assert.deepEqual(
+    placed.map((p) => p.host),
+    ["a", "b"],
+  );
+  const r = schedule({
+    vm: { project: "p", name: "new", spec: spec(4, 1024) },
+    imageFormat: "raw",
+    hosts: [host("b")],
+    placed,
+    nowMs: now,
+    heartbeatGraceMs: 10_000,
+    strategy: "spread",
+  });
+  assert.equal(r.ok, false, "b's room is held for the VM moving there");
 });

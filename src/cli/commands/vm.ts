@@ -1,4 +1,4 @@
-// `photon vm create|list|get|start|stop|reboot|delete|console` and `photon host list|cordon|uncordon`:
+// `photon vm create|list|get|start|stop|reboot|migrate|delete|console` and `photon host list|cordon|uncordon`:
 // VMs and worker hosts in plasmavmc. `create` and `start` wait (with a spinner on a terminal)
 // until the VM runs, unless --no-wait.
 import { readFileSync } from "node:fs";
@@ -79,6 +79,29 @@ async function waitForRestart(env: CliEnv, project: string, name: string, before
     if (Date.now() > end)
       throw new ApiError("DeadlineExceeded", `VM ${name} did not restart within ${timeoutS} s`);
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Waits until the migration `started` asked for is over: the VM on its target, or a failure. */
+async function waitForMigration(env: CliEnv, project: string, name: string, started: Vm, timeoutS: number) {
+  const target = started.status.migration?.target;
+  const tty = process.stderr.isTTY && env.format() === "table";
+  const end = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const vm = await client(env).getVm(project, name);
+    const m = vm.status.migration;
+    if (!m) {
+      if (tty) process.stderr.write("\r\x1b[2K");
+      if (vm.status.host === target) return vm;
+      throw new ApiError("FailedPrecondition", `VM ${name} did not move to ${target}: ${vm.status.message}`);
+    }
+    if (Date.now() > end)
+      throw new ApiError(
+        "DeadlineExceeded",
+        `VM ${name} is still migrating to ${m.target} (${m.phase}) after ${timeoutS} s; \`photon vm get ${name}\` shows its progress`,
+      );
+    if (tty) process.stderr.write(`\r\x1b[2K${name}: migrating ${vm.status.host} → ${m.target} (${m.phase})`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -173,6 +196,19 @@ export function registerVm(program: Command, env: CliEnv): void {
       const before = await client(env).reboot(project, name, o.hard);
       // A soft reboot passes through Stopping/Starting; wait for Running from a new start.
       const out = o.wait && !o.hard ? await waitForRestart(env, project, name, before, o.timeout) : before;
+      print(env.format(), out, columns);
+    });
+
+  vm.command("migrate <name>")
+    .description("move a running VM to another host while it runs (live migration; volume-booted VMs)")
+    .option("-p, --project <project>", "project (default: the context's)")
+    .option("--host <host>", "the target host (default: the scheduler's choice; photon host list)")
+    .option("--no-wait", "return at once")
+    .option("--timeout <s>", "how long to wait", positiveInt("--timeout"), 600)
+    .action(async (name: string, o) => {
+      const project = projectOf(env, o.project);
+      const started = await client(env).migrate(project, name, o.host);
+      const out = o.wait ? await waitForMigration(env, project, name, started, o.timeout) : started;
       print(env.format(), out, columns);
     });
 
