@@ -52,6 +52,7 @@ async function run(wire: boolean): Promise<void> {
     let decodeMs = 0;
     let writeMs = 0;
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
     // Requests in order, `concurrency` at a time (their WAL records share fsyncs).
     for (let r = 0; r < nRequests; r += concurrency) {
       const pending: Promise<unknown>[] = [];
@@ -66,9 +67,11 @@ async function run(wire: boolean): Promise<void> {
       await Promise.all(pending);
     }
     const secs = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuUs = (cpu.user + cpu.system) / samples;
     await db.close();
     console.log(
-      `${wire ? "WAL of requests" : "WAL of samples "}: ${samples} samples in ${secs.toFixed(2)} s: ${Math.round(samples / secs)} samples/s; decode ${decodeMs.toFixed(0)} ms, append ${writeMs.toFixed(0)} ms`,
+      `${wire ? "WAL of requests" : "WAL of samples "}: ${samples} samples in ${secs.toFixed(2)} s: ${Math.round(samples / secs)} samples/s; CPU ${cpuUs.toFixed(3)} µs/sample; decode ${decodeMs.toFixed(0)} ms, append ${writeMs.toFixed(0)} ms`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,12 @@ import type { Logger } from "pino";
 import type { Authenticator, Authorizer, Principal } from "../core/api/auth.ts";
 import { ApiError } from "../core/errors.ts";
 import { SnappyError, snappyCompress, snappyDecompress } from "./ingest/snappy.ts";
-import { decodeWriteRequest, encodeWriteRequest, ProtoError } from "./ingest/write-request.ts";
+import {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  ProtoError,
+  type WriteRequest,
+} from "./ingest/write-request.ts";
 import type { MetadataStore } from "./metadata-store.ts";
 import type { Expr } from "./promql/ast.ts";
 import { type EvalOptions, Evaluator, QueryError } from "./promql/evaluator.ts";
@@ -43,6 +48,8 @@ export interface PromApiOptions {
   lookbackMs: number;
   /** Body limit of a remote_write request (compressed). */
   writeBodyLimitBytes: number;
+  /** Decodes a snappy remote_write body (a worker thread); default: inline. */
+  decodeWrite?: (body: Uint8Array) => Promise<WriteRequest>;
 }
 
 /** Points one range-query series may have (Prometheus: 11,000). */
@@ -434,9 +441,9 @@ export function registerPromApi(
           "bad_data",
           "remote_write needs a snappy-compressed protobuf body (Content-Type: application/x-protobuf)",
         );
-      let wr: ReturnType<typeof decodeWriteRequest>;
+      let wr: WriteRequest;
       try {
-        wr = decodeWriteRequest(snappyDecompress(body));
+        wr = o.decodeWrite ? await o.decodeWrite(body) : decodeWriteRequest(snappyDecompress(body));
       } catch (err) {
         if (err instanceof SnappyError || err instanceof ProtoError || err instanceof RangeError)
           throw new PromError("bad_data", `cannot decode remote_write body: ${(err as Error).message}`);

@@ -8,6 +8,7 @@ import { commonOptions, option } from "../core/config.ts";
 import { Counter, createRegistry, Gauge } from "../core/metrics.ts";
 import { defineRole } from "../core/role.ts";
 import { type ScrapeTargetSpec, scrapeTargetKind } from "./api.ts";
+import { DecodePool } from "./ingest/decode-pool.ts";
 import { MetadataStore } from "./metadata-store.ts";
 import { registerPromApi, systemTenant } from "./prom-api.ts";
 import { serveRemoteWriteAhead } from "./remote-write-endpoint.ts";
@@ -55,6 +56,11 @@ export const nightlightOptions = {
     z.string(),
     "",
     "this replica's base URL as its peers list it (default: the listening address)",
+  ),
+  decodeWorker: option(
+    z.boolean(),
+    true,
+    "decode remote_write bodies on a worker thread (a second core for ingestion)",
   ),
   replicaProbeSeconds: option(z.number().min(0.1).max(3600), 2, "how often peers are probed for liveness"),
   compactIntervalSeconds: option(
@@ -139,7 +145,17 @@ export const nightlightRole = defineRole({
     const api = new ApiServer({ name: "nightlight", logger: log, registry, auth: deps.auth });
     api.add(...resourceRoutes(scrapeTargetKind, store));
     const writeBodyLimitBytes = 16 * 1024 * 1024;
+    const decodePool = config.decodeWorker ? await DecodePool.start() : undefined;
+    new Gauge({
+      name: "nightlight_samples_out_of_order",
+      help: "samples stored older than their series' last one (replicas' out-of-order path) since start",
+      registers: [registry],
+      collect() {
+        this.set(db.stats().samplesOutOfOrder);
+      },
+    });
     const { remoteWrite } = registerPromApi(api.app, {
+      ...(decodePool ? { decodeWrite: (body: Uint8Array) => decodePool.decode(body) } : {}),
       db,
       ingest,
       ...(replicas ? { replicas } : {}),
@@ -238,6 +254,7 @@ export const nightlightRole = defineRole({
         scraper.close();
         writeEndpoint.close();
         await api.close();
+        await decodePool?.close();
         await db.close();
         await store.close();
       },

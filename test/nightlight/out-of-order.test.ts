@@ -74,7 +74,7 @@ test("a replica write of batch k after k+1 is stored; a client write of it is re
     const again = await db.write("p", batch(1), { admitted: true, outOfOrder: true });
     assert.deepEqual(again, { status: 204, accepted: 0 });
     // A different value at a stored time is refused, as in order.
-    const changed = batch(1).map((s) => ({ ...s, vs: s.vs.map((v) => v + 1) }));
+    const changed = batch(1).map((s) => ({ ...s, vs: Array.from(s.vs, (v) => v + 1) }));
     const conflict = await db.write("p", changed, { admitted: true, outOfOrder: true });
     assert.equal(conflict.status, 400);
     assert.match(conflict.message ?? "", /different value/);
@@ -126,7 +126,7 @@ test("out-of-order samples survive WAL replay, checkpoints and block cuts, sorte
     // Older than the newest block: refused (it would overlap the block).
     const intoBlock = await db.write(
       "p",
-      batch(0).map((s) => ({ ...s, vs: s.vs.map((v) => v + 1) })),
+      batch(0).map((s) => ({ ...s, vs: Array.from(s.vs, (v) => v + 1) })),
       {
         admitted: true,
         outOfOrder: true,

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { DecodePool, minWorkerDecodeBytes } from "../../src/nightlight/ingest/decode-pool.ts";
+import { packSeries, unpackSeries } from "../../src/nightlight/ingest/packed-request.ts";
 import { SnappyError, snappyCompress, snappyDecompress } from "../../src/nightlight/ingest/snappy.ts";
 import { decodeWriteRequest, encodeWriteRequest } from "../../src/nightlight/ingest/write-request.ts";
 
@@ -50,4 +52,81 @@ test("a WriteRequest round-trips labels, samples, stale markers, negative timest
   assert.equal(out.series[0]!.vs[0], 1.5);
   assert.equal(out.series[0]!.vs[2], -2.25);
   assert.deepEqual(out.metadata, req.metadata);
+});
+
+test("a decoded request packed for the worker hand-off unpacks to the same series and raw label keys", () => {
+  const labelArb = fc.tuple(fc.stringMatching(/^[a-z_]{1,8}$/), fc.string({ maxLength: 12 }));
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          labels: fc.uniqueArray(labelArb, { minLength: 1, maxLength: 5, selector: ([n]) => n }),
+          samples: fc.array(
+            fc.tuple(fc.integer({ min: -1e12, max: 4e12 }), fc.double({ noNaN: true }), fc.boolean()),
+            {
+              maxLength: 6,
+            },
+          ),
+        }),
+        { maxLength: 8 },
+      ),
+      (input) => {
+        const series = input.map(({ labels, samples }) => ({
+          labels,
+          ts: samples.map(([t]) => t),
+          vs: samples.map(([, v]) => v),
+          stale: samples.flatMap(([, , st], i) => (st ? [i] : [])),
+        }));
+        const decoded = decodeWriteRequest(encodeWriteRequest({ series })).series;
+        const unpacked = unpackSeries(packSeries(decoded));
+        assert.equal(unpacked.length, decoded.length);
+        for (let i = 0; i < decoded.length; i++) {
+          const d = decoded[i]!;
+          const u = unpacked[i]!;
+          assert.deepEqual(u.labels, d.labels);
+          assert.deepEqual(Array.from(u.ts), Array.from(d.ts));
+          assert.deepEqual(Array.from(u.vs), Array.from(d.vs));
+          assert.deepEqual(u.stale ?? [], d.stale ?? []);
+          // The same series is found by the same key whichever path decoded it.
+          assert.equal(u.rawHash, d.rawHash);
+          assert.deepEqual(
+            Buffer.from(u.rawBuf!.subarray(u.rawStart!, u.rawEnd!)),
+            Buffer.from(d.rawBuf!.subarray(d.rawStart!, d.rawEnd!)),
+          );
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test("the decode worker answers like the inline decoder, bad bodies included", async () => {
+  const pool = await DecodePool.start();
+  try {
+    const series = Array.from({ length: 300 }, (_, i) => ({
+      labels: [
+        ["__name__", "w"],
+        ["i", String(i)],
+      ] as [string, string][],
+      ts: [1000, 2000],
+      vs: [i, i + 0.5],
+    }));
+    const body = snappyCompress(encodeWriteRequest({ series }));
+    assert.ok(body.length >= minWorkerDecodeBytes, "large enough for the worker");
+    const inline = decodeWriteRequest(snappyDecompress(body));
+    const viaWorker = await pool.decode(body);
+    assert.equal(pool.decodedInWorker, 1);
+    assert.deepEqual(
+      viaWorker.series.map((s) => [s.labels, Array.from(s.ts), Array.from(s.vs)]),
+      inline.series.map((s) => [s.labels, Array.from(s.ts), Array.from(s.vs)]),
+    );
+    const corrupt = new Uint8Array(body);
+    corrupt[body.length >> 1]! ^= 0xff;
+    corrupt[(body.length >> 1) + 1]! ^= 0xff;
+    await assert.rejects(pool.decode(corrupt.subarray(0, body.length - 7)), (e: Error) =>
+      ["SnappyError", "ProtoError", "RangeError"].includes(e.constructor.name),
+    );
+  } finally {
+    await pool.close();
+  }
 });

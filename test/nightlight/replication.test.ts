@@ -195,6 +195,6 @@ async function localSamples(url: string): Promise<Map<string, Set<number>>> {
   assert.equal(res.status, 200);
   const wr = decodeWriteRequest(snappyDecompress(new Uint8Array(await res.arrayBuffer())));
   const out = new Map<string, Set<number>>();
-  for (const s of wr.series) out.set(s.labels.find(([n]) => n === "series")![1], new Set(s.ts));
+  for (const s of wr.series) out.set(s.labels.find(([n]) => n === "series")![1], new Set(Array.from(s.ts)));
   return out;
 }

@@ -10,12 +10,44 @@ export class ProtoError extends Error {}
 
 export interface WriteSeries {
   labels: [string, string][];
-  ts: number[];
-  vs: number[];
+  ts: ArrayLike<number>;
+  vs: ArrayLike<number>;
   /** Indexes of staleness markers (kept apart: V8 may rewrite NaN payloads in arrays). */
   stale?: number[];
-  /** The labels as encoded on the wire, when decoded from a request (a cache key). */
-  rawKey?: string;
+  /**
+   * The label fields as encoded on the wire (`rawBuf[rawStart, rawEnd)`: each label's tag,
+   * length and bytes), with `rawHash` = `labelBytesHash` of them, when decoded from a request:
+   * the head finds a known series by them without building or sorting its labels.
+   */
+  rawBuf?: Uint8Array;
+  rawStart?: number;
+  rawEnd?: number;
+  rawHash?: number;
+}
+
+/**
+ * A 30-bit FNV-1a hash of label bytes: the head's series-cache key. Small enough to stay a V8
+ * small integer (no boxing, the fast Map path); the head checks the bytes, so a collision only
+ * costs a cache miss.
+ */
+export function labelBytesHash(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return (h ^ (h >>> 30)) & 0x3fffffff;
+}
+
+/** Parses label fields as `WriteSeries.rawBuf` holds them (tag 0x0a, length, Label message). */
+export function decodeRawLabels(buf: Uint8Array, start: number, end: number): [string, string][] {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const r = new Reader(b, start, end);
+  const out: [string, string][] = [];
+  while (r.pos < end) {
+    const key = r.varint();
+    if (key !== 0x0a) throw new ProtoError("unexpected field among labels");
+    const [s, e] = r.lengthDelimited();
+    out.push(decodeLabel(b, s, e));
+  }
+  return out;
 }
 
 export interface WriteMetadata {
@@ -126,7 +158,10 @@ class DecodedSeries implements WriteSeries {
   ts: number[] = [];
   vs: number[] = [];
   stale?: number[];
-  rawKey?: string;
+  rawBuf?: Uint8Array;
+  rawStart?: number;
+  rawEnd?: number;
+  rawHash?: number;
   private parsed?: [string, string][];
   constructor(
     private readonly buf: Buffer,
@@ -161,7 +196,9 @@ function decodeSeries(r: Reader, buf: Buffer, s: number, e: number, out: WriteRe
   const series = new DecodedSeries(buf, spans);
   let contiguous = true;
   let otherSinceLabel = false;
+  let firstLabelAt = -1;
   while (r.pos < end) {
+    const fieldAt = r.pos;
     let key = buf[r.pos]!;
     if (key < 0x80) r.pos++;
     else key = r.varint();
@@ -175,6 +212,7 @@ function decodeSeries(r: Reader, buf: Buffer, s: number, e: number, out: WriteRe
       r.pos = le;
       // The raw key is only meaningful when no other field sits between the labels.
       if (spans.length > 0 && otherSinceLabel) contiguous = false;
+      if (spans.length === 0) firstLabelAt = fieldAt;
       spans.push(ls, le);
       otherSinceLabel = false;
     } else if (field === 2 && wt === 2) {
@@ -244,8 +282,13 @@ function decodeSeries(r: Reader, buf: Buffer, s: number, e: number, out: WriteRe
     if (r.pos > end) throw new ProtoError("field overruns its message");
   }
   // The labels' wire bytes identify the series as sent; the TSDB caches series by them.
-  if (spans.length > 0 && contiguous)
-    series.rawKey = buf.toString("latin1", spans[0]!, spans[spans.length - 1]!);
+  if (spans.length > 0 && contiguous && buf[firstLabelAt] === 0x0a) {
+    const rawEnd = spans[spans.length - 1]!;
+    series.rawBuf = buf;
+    series.rawStart = firstLabelAt;
+    series.rawEnd = rawEnd;
+    series.rawHash = labelBytesHash(buf, firstLabelAt, rawEnd);
+  }
   out.series.push(series);
 }
 

@@ -31,6 +31,8 @@ export class MemSeries {
   chunks: StoredChunk[] = [];
   app: ChunkAppender | undefined;
   lastT = Number.NEGATIVE_INFINITY;
+  /** The label bytes this series was last found by (see `TenantHead.byRawHash`). */
+  rawLabels: Uint8Array | undefined;
   private lastV = 0;
   private lastStale = false;
 
@@ -210,12 +212,26 @@ export const maxRawKeys = 2_000_000;
 
 export class TenantHead {
   readonly byKey = new Map<string, MemSeries>();
-  /** Series by the bytes their labels arrived as, to skip validation and sorting on hot writes. */
-  readonly byRawKey = new Map<string, MemSeries>();
+  /**
+   * Series by a hash of the bytes their labels arrived as (checked against `rawLabels`), to skip
+   * parsing, validating and sorting labels on hot writes.
+   */
+  readonly byRawHash = new Map<number, MemSeries>();
 
-  cacheRawKey(raw: string, s: MemSeries): void {
-    if (this.byRawKey.size >= maxRawKeys) this.byRawKey.clear();
-    this.byRawKey.set(raw, s);
+  /** The series whose labels arrived as `buf[start, end)` last time, if it is cached. */
+  findRaw(hash: number, buf: Uint8Array, start: number, end: number): MemSeries | undefined {
+    const s = this.byRawHash.get(hash);
+    const raw = s?.rawLabels;
+    if (!raw || raw.length !== end - start) return undefined;
+    for (let i = 0; i < raw.length; i++) if (raw[i] !== buf[start + i]) return undefined;
+    return s;
+  }
+
+  cacheRaw(hash: number, buf: Uint8Array, start: number, end: number, s: MemSeries): void {
+    if (this.byRawHash.size >= maxRawKeys) this.byRawHash.clear();
+    // A copy (Buffer's `slice` would keep the whole request alive), as a plain Uint8Array.
+    s.rawLabels = new Uint8Array(buf.subarray(start, end));
+    this.byRawHash.set(hash, s);
   }
   readonly byId = new Map<number, MemSeries>();
   postings = new Postings();
@@ -237,7 +253,7 @@ export class TenantHead {
       }
     }
     if (removed > 0) {
-      this.byRawKey.clear();
+      this.byRawHash.clear();
       this.postings = new Postings();
       for (const s of [...this.byId.values()].sort((a, b) => a.id - b.id)) this.postings.add(s.id, s.labels);
     }

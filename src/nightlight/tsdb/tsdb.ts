@@ -284,7 +284,8 @@ export class Tsdb {
     const samplesRec = new ByteWriter(log ? 16 + total * 20 : 16);
     let appended = 0;
     for (const ws of series) {
-      let s = ws.rawKey !== undefined ? head.byRawKey.get(ws.rawKey) : undefined;
+      const raw = ws.rawBuf;
+      let s = raw !== undefined ? head.findRaw(ws.rawHash!, raw, ws.rawStart!, ws.rawEnd!) : undefined;
       if (!s) {
         const labels = validateLabels(ws.labels);
         if (typeof labels === "string") {
@@ -314,7 +315,7 @@ export class Tsdb {
             }
           }
         }
-        if (ws.rawKey !== undefined) head.cacheRawKey(ws.rawKey, s);
+        if (raw !== undefined) head.cacheRaw(ws.rawHash!, raw, ws.rawStart!, ws.rawEnd!, s);
       }
       const staleSet = ws.stale ? new Set(ws.stale) : undefined;
       let old: OldSample[] | undefined;
