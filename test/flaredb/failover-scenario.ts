@@ -110,7 +110,9 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
     const before = await until(`≥ ${o.minRegions} regions balanced within 1.5×`, 40_000, async () => {
       const [{ regions }, { stores }] = await Promise.all([c.client.regions(), c.client.listStores()]);
       const spread = replicaSpread(regions, stores);
-      seen = `${regions.length} regions, replicas ${spread.text}, ${regions.filter((r) => !r.leader).length} without a leader, ${regions.filter((r) => r.region.peers.length !== 3).length} not at 3 peers, stores up ${stores.filter((s) => s.state === "up").length}`;
+      seen = `${regions.length} regions, replicas ${spread.text}, ${regions.filter((r) => !r.leader).length} without a leader, ${regions.filter((r) => r.region.peers.length !== 3).length} not at 3 peers, stores up ${stores.filter((s) => s.state === "up").length}, processes exited ${c.stores.filter((s) => s.proc.child.exitCode !== null || s.proc.child.signalCode !== null).length}`;
+      if (Date.now() - mark > 39_000 && c.stores.some((s) => s.proc.child.exitCode !== null))
+        seen += `\n${c.stores.map((s) => s.proc.output().slice(-1500)).join("\n---\n")}`;
       if (Date.now() - mark > 39_000) throw new Error(`last seen: ${seen}`);
       const settled =
         regions.every((r) => r.leader && r.region.peers.length === 3) &&

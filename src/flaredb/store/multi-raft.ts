@@ -45,6 +45,11 @@ export interface MultiRaftOptions {
   now: () => number;
 }
 
+/** Messages a leader may send before its own log is fsynced. */
+function isLeaderBroadcast(m: Message): boolean {
+  return m.type === "app" || m.type === "heartbeat";
+}
+
 /** What a read served at once under the leader's lease awaits. */
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -345,6 +350,20 @@ export class MultiRaft {
     const needsWrite = batch.some(
       ({ rd }) => rd.snapshot || rd.entries.length || rd.hardState || rd.committedEntries.length,
     );
+    // A leader's appends and heartbeats promise nothing about its own disk (it counts itself
+    // towards a quorum only after advance()), so they leave before the fsync and followers
+    // persist in parallel with the leader, as core/raft's node driver does. Votes, acks and
+    // anything sent while the term or vote changes wait for the fsync.
+    const late: Array<readonly Message[]> = [];
+    for (const { p, rd } of batch) {
+      if (!rd.messages.length || !this.sendsEarly(p, rd)) {
+        late.push(rd.messages);
+        continue;
+      }
+      const first = rd.messages.filter(isLeaderBroadcast);
+      if (first.length) this.transport.send(first);
+      late.push(first.length === rd.messages.length ? [] : rd.messages.filter((m) => !isLeaderBroadcast(m)));
+    }
     if (needsWrite) {
       this.applyInFlight = true;
       try {
@@ -381,9 +400,12 @@ export class MultiRaft {
       }
     }
     for (const { p } of batch) p.log.commitStaged();
-    for (const { p, rd } of batch) {
-      if (rd.softState) p.lead = rd.softState.lead;
-      this.transport.send(rd.messages);
+    for (const [i, { p, rd }] of batch.entries()) {
+      if (rd.softState) {
+        p.lead = rd.softState.lead;
+        p.leading = rd.softState.role === "leader";
+      }
+      if (late[i]!.length) this.transport.send(late[i]!);
       const r = results.get(p);
       if (r && !settled) this.settleProposals(p, rd, r);
       for (const rs of rd.readStates) {
@@ -414,6 +436,15 @@ export class MultiRaft {
         if (f.parentLeader) p.node.campaign();
       } else await this.destroy(f.id);
     }
+  }
+
+  /** Whether this Ready's leader broadcasts may leave before its fsync (see process()). */
+  private sendsEarly(p: RegionPeer, rd: Ready): boolean {
+    const leading = rd.softState ? rd.softState.role === "leader" : p.leading;
+    if (!leading || rd.snapshot) return false;
+    if (!rd.hardState) return true;
+    const stored = p.log.persistedHardState;
+    return rd.hardState.term === stored.term && rd.hardState.vote === stored.vote;
   }
 
   private settleProposals(p: RegionPeer, rd: Ready, results: Map<number, unknown>): void {
