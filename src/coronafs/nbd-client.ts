@@ -17,6 +17,10 @@ import {
   simpleReplyMagic,
 } from "./nbd-protocol.ts";
 
+/** Each connection's receive buffer (replies to writes are 16 bytes; read data is copied out). */
+const receiveBufferBytes = 64 * 1024;
+const noData = Buffer.alloc(0);
+
 export class NbdClientError extends Error {
   constructor(
     message: string,
@@ -45,11 +49,6 @@ export class NbdClient {
 
   private constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
-    socket.on("data", (b: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, b]) : b;
-      if (this.waiter) this.waiter();
-      else this.drainReplies();
-    });
     const fail = (e: Error) => {
       this.failure ??= e;
       for (const p of this.pending.values()) p.reject(this.failure);
@@ -60,12 +59,42 @@ export class NbdClient {
     socket.on("close", () => fail(new NbdClientError("connection closed")));
   }
 
+  /**
+   * Bytes from the socket, read into the connection's reused receive buffer: replies are
+   * parsed straight out of it and only an unfinished one is copied (a fresh 64 KiB buffer
+   * per socket read was most of this client's garbage on a replicating primary).
+   */
+  private received(chunk: Buffer): void {
+    if (this.buf.length === 0 && !this.waiter) {
+      this.buf = chunk;
+      this.drainReplies();
+      // Keep nothing that points into the receive buffer: the next read overwrites it.
+      if (this.buf.length) this.buf = Buffer.from(this.buf);
+      return;
+    }
+    this.buf = Buffer.concat([this.buf, chunk]);
+    if (this.waiter) this.waiter();
+    else this.drainReplies();
+  }
+
   static async connect(address: string, exportName: string, timeoutMs = 10_000): Promise<NbdClient> {
     const i = address.lastIndexOf(":");
     const host = address.slice(0, i).replace(/^\[|\]$/g, "");
     const port = Number(address.slice(i + 1));
-    const socket = connect({ host, port });
-    const c = new NbdClient(socket);
+    let c: NbdClient | undefined;
+    const rx = Buffer.allocUnsafeSlow(receiveBufferBytes);
+    const socket = connect({
+      host,
+      port,
+      onread: {
+        buffer: rx,
+        callback: (n: number) => {
+          c?.received(rx.subarray(0, n));
+          return true;
+        },
+      },
+    });
+    c = new NbdClient(socket);
     const timer = setTimeout(
       () => socket.destroy(new NbdClientError(`NBD handshake with ${address} timed out`)),
       timeoutMs,
@@ -142,7 +171,7 @@ export class NbdClient {
       }
       const need = err === 0 ? p.readLength : 0;
       if (this.buf.length < 16 + need) return;
-      const data = Buffer.from(this.buf.subarray(16, 16 + need));
+      const data = need === 0 ? noData : Buffer.from(this.buf.subarray(16, 16 + need));
       this.buf = this.buf.subarray(16 + need);
       this.pending.delete(handle);
       if (err !== 0) p.reject(new NbdClientError(`NBD error ${err}`, err));
