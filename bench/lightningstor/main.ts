@@ -3,32 +3,16 @@
 // PUT and GET throughput of lightningstor (S3, SigV4, 4+2 erasure coding over six embedded
 // storage nodes, fsynced chunks) against nginx serving and accepting (WebDAV PUT) the same
 // files from disk, in one run, each in its own process on loopback, with each side's CPU.
-// Also measures the raw sequential write bandwidth of the disk (write + fdatasync).
-import { type ChildProcess, spawn } from "node:child_process";
+// Also measures the raw sequential write bandwidth of the disk (write + fdatasync), and per
+// PUT cell the disk's durable-write bandwidth at that object size and concurrency
+// (durable-write-probe.ts: a file per object, fdatasync + directory fsync, as we do).
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fdatasyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { Agent, request } from "node:http";
-import { createServer } from "node:net";
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { Agent } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureAdminToken } from "../../src/cli/local-admin.ts";
-import {
-  parseQuery,
-  type SignableRequest,
-  signRequest,
-  unsignedPayload,
-} from "../../src/lightningstor/sigv4.ts";
+import { cpuSeconds, startLightningstor, startNginx, type Target } from "./targets.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -49,214 +33,6 @@ const ops = arg("ops", "PUT,GET").split(",") as ("PUT" | "GET")[];
 const nodeFlags = (process.env.BENCH_LS_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** Most bytes one cell moves, so a 64 MiB × 16 cell cannot run away. */
 const maxBytesPerCell = 4 * 1024 ** 3;
-const ticksPerSecond = 100;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** utime+stime of a process and its threads, in seconds (Linux /proc). */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(rest[11]) + Number(rest[12]);
-    } catch {
-      // Process gone.
-    }
-  }
-  return ticks / ticksPerSecond;
-}
-
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const f = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(f.slice(f.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(d));
-    } catch {
-      // Raced with exit.
-    }
-  }
-  return out;
-}
-
-async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      // Not up yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-interface Target {
-  name: string;
-  pids: () => number[];
-  put(agent: Agent, key: string, body: Buffer): Promise<void>;
-  get(agent: Agent, key: string): Promise<number>;
-}
-
-function httpCall(
-  agent: Agent,
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent }, (res) => {
-      let n = 0;
-      let head = "";
-      res.on("data", (c: Buffer) => {
-        n += c.length;
-        if (head.length < 300) head += c.toString("latin1", 0, 300);
-      });
-      res.on("end", () =>
-        res.statusCode && res.statusCode < 300
-          ? resolve(n)
-          : reject(new Error(`${method} ${url}: ${res.statusCode} ${head}`)),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-async function startLightningstor(dir: string): Promise<{ target: Target; child: ChildProcess }> {
-  const port = await freePort();
-  const adminPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeFlags,
-      "bin/photon.js",
-      "lightningstor",
-      "--port",
-      String(port),
-      "--admin-port",
-      String(adminPort),
-      "--data-dir",
-      dir,
-      "--log-level",
-      "warn",
-      "--scrub-interval-ms",
-      "0",
-      "--embedded-nodes",
-      "6",
-      "--coding",
-      "4+2",
-      ...(fsync ? [] : ["--no-fsync"]),
-    ],
-    {
-      stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, PHOTON_IAM_URL: "", UV_THREADPOOL_SIZE: "64" },
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  await waitHttp(`http://127.0.0.1:${adminPort}/healthz`);
-  const { token } = ensureAdminToken(dir);
-  const creds = { accessKeyId: "BENCHBENCHBENCHBENCH", secret: "benchsecretbenchsecretbenchsecret0123456" };
-  const r = await fetch(`http://127.0.0.1:${adminPort}/v1/projects/bench/accesskeys`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ accessKeyId: creds.accessKeyId, secret: creds.secret }),
-  });
-  if (r.status !== 201) throw new Error(`access key: ${r.status} ${await r.text()}`);
-  const signed = (method: string, path: string, extra: Record<string, string> = {}) => {
-    const req: SignableRequest = {
-      method,
-      rawPath: path,
-      query: parseQuery(""),
-      headers: { host: `127.0.0.1:${port}`, ...extra },
-    };
-    signRequest(req, creds, { region: "us-east-1", nowMs: Date.now(), payloadHash: unsignedPayload });
-    return req.headers as Record<string, string>;
-  };
-  const agent = new Agent({ keepAlive: true });
-  await httpCall(agent, `${base}/bench`, "PUT", signed("PUT", "/bench"));
-  agent.destroy();
-  return {
-    child,
-    target: {
-      name: "lightningstor",
-      pids: () => [child.pid as number],
-      put: async (a, key, body) => {
-        await httpCall(
-          a,
-          `${base}/bench/${key}`,
-          "PUT",
-          { ...signed("PUT", `/bench/${key}`), "content-length": String(body.length) },
-          body,
-        );
-      },
-      get: (a, key) => httpCall(a, `${base}/bench/${key}`, "GET", signed("GET", `/bench/${key}`)),
-    },
-  };
-}
-
-async function startNginx(dir: string): Promise<{ target: Target; child: ChildProcess }> {
-  const port = await freePort();
-  const www = join(dir, "www");
-  mkdirSync(join(www, "bench"), { recursive: true });
-  mkdirSync(join(dir, "tmp"), { recursive: true });
-  const conf = join(dir, "nginx.conf");
-  writeFileSync(
-    conf,
-    `${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 2;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  client_max_body_size 0;
-  client_body_temp_path ${dir}/tmp;
-  client_body_buffer_size 1m;
-  proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-  server {
-    listen 127.0.0.1:${port};
-    root ${www};
-    location / { dav_methods PUT; create_full_put_path on; dav_access user:rw; }
-  }
-}
-`,
-  );
-  const child = spawn("/usr/sbin/nginx", ["-c", conf, "-p", dir], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitHttp(`${base}/`);
-  return {
-    child,
-    target: {
-      name: "nginx",
-      pids: () => [child.pid as number, ...childPids(child.pid as number)],
-      put: async (a, key, body) => {
-        await httpCall(a, `${base}/bench/${key}`, "PUT", { "content-length": String(body.length) }, body);
-      },
-      get: (a, key) => httpCall(a, `${base}/bench/${key}`, "GET", {}),
-    },
-  };
-}
 
 interface Cell {
   mbPerSec: number;
@@ -310,6 +86,24 @@ async function runCell(
   return { mbPerSec: bytes / secs / 1e6, opsPerSec: done / secs, cpuPercent: (cpu / secs) * 100 };
 }
 
+/** Durable one-file-per-object write bandwidth of the disk (durable-write-probe.ts). */
+function durableWriteMBps(dir: string, size: number, conc: number): number {
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "durable-write-probe.ts"),
+      dir,
+      String(size),
+      String(conc),
+      String(seconds),
+    ],
+    { env: { ...process.env, UV_THREADPOOL_SIZE: "64" }, encoding: "utf8", timeout: (seconds + 60) * 1000 },
+  );
+  return (JSON.parse(out.trim().split("\n").pop() as string) as { mbPerSec: number }).mbPerSec;
+}
+
 function rawDiskWriteMBps(dir: string): number {
   const file = join(dir, "disk-probe");
   const block = randomBytes(4 * 1024 * 1024);
@@ -328,7 +122,7 @@ const root = mkdtempSync(join(tmpdir(), "bench-ls-"));
 const children: ChildProcess[] = [];
 try {
   const disk = rawDiskWriteMBps(root);
-  const ours = await startLightningstor(join(root, "ls"));
+  const ours = await startLightningstor(join(root, "ls"), { fsync, nodeFlags });
   children.push(ours.child);
   const nginx = await startNginx(join(root, "nginx"));
   children.push(nginx.child);
@@ -351,6 +145,8 @@ try {
     "nginx CPU%",
     "ratio",
     "vs disk",
+    "durable disk MB/s",
+    "vs durable",
     "load",
   ];
   const median = (xs: number[]) => {
@@ -359,6 +155,8 @@ try {
     return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
   };
   interface Sample {
+    /** PUT cells: the disk's durable-write MB/s at this size and concurrency. */
+    durable?: number;
     o: Cell;
     n: Cell;
     load: number;
@@ -385,6 +183,7 @@ try {
             a.destroy();
           }
           const load = loadavg()[0] as number;
+          const durable = op === "PUT" ? durableWriteMBps(root, size, conc) : undefined;
           const o = await runCell(ours.target, op, size, conc, body, keys);
           const n = await runCell(nginx.target, op, size, conc, body, keys);
           const id = `${op} ${label} ${conc}`;
@@ -392,9 +191,9 @@ try {
             samples.set(id, []);
             order.push({ op, label, conc });
           }
-          samples.get(id)?.push({ o, n, load });
+          samples.get(id)?.push({ o, n, load, ...(durable !== undefined ? { durable } : {}) });
           console.log(
-            `run ${run}\t${id}\tours ${o.mbPerSec.toFixed(1)} MB/s ${o.cpuPercent.toFixed(0)}% CPU\tnginx ${n.mbPerSec.toFixed(1)} MB/s ${n.cpuPercent.toFixed(0)}% CPU\tratio ${(o.mbPerSec / n.mbPerSec).toFixed(2)}\tload ${load.toFixed(1)}`,
+            `run ${run}\t${id}\tours ${o.mbPerSec.toFixed(1)} MB/s ${o.cpuPercent.toFixed(0)}% CPU\tnginx ${n.mbPerSec.toFixed(1)} MB/s ${n.cpuPercent.toFixed(0)}% CPU\tratio ${(o.mbPerSec / n.mbPerSec).toFixed(2)}${durable !== undefined ? `\tdurable disk ${durable.toFixed(1)} MB/s` : ""}\tload ${load.toFixed(1)}`,
           );
         }
       }
@@ -417,12 +216,14 @@ try {
       m((s) => s.n.cpuPercent).toFixed(0),
       m((s) => s.o.mbPerSec / s.n.mbPerSec).toFixed(2),
       op === "PUT" ? (ours / disk).toFixed(2) : "",
+      op === "PUT" ? m((s) => s.durable ?? 0).toFixed(1) : "",
+      op === "PUT" ? m((s) => s.o.mbPerSec / (s.durable ?? Number.NaN)).toFixed(2) : "",
       m((s) => s.load).toFixed(1),
     ];
     console.log(`| ${row.join(" | ")} |`);
   }
   console.log(
-    `\nvs disk = object MB/s ÷ raw disk write (${disk.toFixed(0)} MB/s); 4+2 writes 1.5× the object bytes, so the disk itself saw 1.5× that.`,
+    `\nvs disk = object MB/s ÷ raw disk write (${disk.toFixed(0)} MB/s); 4+2 writes 1.5× the object bytes, so the disk itself saw 1.5× that.\nvs durable = object MB/s ÷ the disk's durable-write MB/s for the same object size and clients, measured just before the cell (one file per object, write + fdatasync + directory fsync: the fsync policy of a single-copy durable store); 4+2 makes 6 such files of 1/4 the size per stripe.`,
   );
 } finally {
   for (const c of children) c.kill("SIGTERM");

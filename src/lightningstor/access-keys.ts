@@ -16,12 +16,36 @@ export function newSecret(random: (n: number) => Buffer = randomBytes): string {
   return random(30).toString("base64").replace(/\+/g, "A").replace(/\//g, "B");
 }
 
+/**
+ * Known access keys kept decoded in memory: every signed request resolves its key, and an
+ * LMDB read plus a record decode per request was a visible share of a small GET. Keys are
+ * written and deleted only through this class in this process, so the cache stays exact;
+ * unknown ids are not cached (a client cannot fill it with guesses).
+ */
+export const maxCachedAccessKeys = 4096;
+
 export class LocalAccessKeys implements AccessKeyResolver {
+  private readonly cache = new Map<string, { secret: string; project: string }>();
+
   constructor(private readonly meta: MetaStore) {}
 
   async resolve(accessKeyId: string): Promise<{ secret: string; project: string } | undefined> {
+    const hit = this.cache.get(accessKeyId);
+    if (hit) return hit;
     const k = this.meta.getKey(accessKeyId);
-    return k ? { secret: k.secret, project: k.project } : undefined;
+    if (!k) return undefined;
+    const found = { secret: k.secret, project: k.project };
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.cache.size >= maxCachedAccessKeys) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(accessKeyId, found);
+    return found;
+  }
+
+  /** Deletes a key; requests signed with it fail from now on. */
+  async delete(accessKeyId: string): Promise<void> {
+    this.cache.delete(accessKeyId);
+    await this.meta.deleteKey(accessKeyId);
+    this.cache.delete(accessKeyId);
   }
 
   async create(
@@ -38,6 +62,7 @@ export class LocalAccessKeys implements AccessKeyResolver {
       ...(description ? { description } : {}),
     };
     await this.meta.putKey(rec);
+    this.cache.delete(rec.accessKeyId);
     return rec;
   }
 }

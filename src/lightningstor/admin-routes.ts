@@ -73,7 +73,7 @@ export function adminRoutes(d: AdminDeps): AnyRoute[] {
         const k = d.meta.getKey(params.name);
         if (!k || k.project !== params.project)
           throw new ApiError("NotFound", `access key ${params.name} not found in project ${params.project}`);
-        await d.meta.deleteKey(params.name);
+        await d.keys.delete(params.name);
         return view(k);
       },
     }),

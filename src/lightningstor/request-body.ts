@@ -98,7 +98,8 @@ export class RequestBody {
   discard(): void {
     if (!this.consumed) {
       this.consumed = true;
-      this.req.resume();
+      // A request without a body (most GETs) is complete already: nothing to drain.
+      if (!this.req.complete) this.req.resume();
     }
   }
 }

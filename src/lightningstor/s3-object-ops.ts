@@ -252,20 +252,24 @@ export async function getObject(call: S3Call, deps: S3Deps, head: boolean): Prom
   const key = call.key as string;
   const v = findVersion(deps, b.name, key, call.query.get("versionId"));
   const headers = objectResponseHeaders(v, b);
-  const cond = evaluatePreconditions(
-    {
-      ...(call.headers["if-match"] !== undefined ? { ifMatch: call.headers["if-match"] } : {}),
-      ...(call.headers["if-none-match"] !== undefined ? { ifNoneMatch: call.headers["if-none-match"] } : {}),
-      ...(call.headers["if-modified-since"] !== undefined
-        ? { ifModifiedSince: call.headers["if-modified-since"] }
-        : {}),
-      ...(call.headers["if-unmodified-since"] !== undefined
-        ? { ifUnmodifiedSince: call.headers["if-unmodified-since"] }
-        : {}),
-    },
-    quoted(v.etag),
-    v.lastModifiedMs,
-  );
+  const h = call.headers;
+  const conditional =
+    h["if-match"] !== undefined ||
+    h["if-none-match"] !== undefined ||
+    h["if-modified-since"] !== undefined ||
+    h["if-unmodified-since"] !== undefined;
+  const cond = conditional
+    ? evaluatePreconditions(
+        {
+          ...(h["if-match"] !== undefined ? { ifMatch: h["if-match"] } : {}),
+          ...(h["if-none-match"] !== undefined ? { ifNoneMatch: h["if-none-match"] } : {}),
+          ...(h["if-modified-since"] !== undefined ? { ifModifiedSince: h["if-modified-since"] } : {}),
+          ...(h["if-unmodified-since"] !== undefined ? { ifUnmodifiedSince: h["if-unmodified-since"] } : {}),
+        },
+        quoted(v.etag),
+        v.lastModifiedMs,
+      )
+    : undefined;
   if (cond === "not-modified") {
     call.res.writeHead(304, {
       etag: headers.etag as string,
@@ -274,10 +278,11 @@ export async function getObject(call: S3Call, deps: S3Deps, head: boolean): Prom
     call.res.end();
     return;
   }
-  for (const [q, h] of Object.entries(overrides)) {
-    const val = call.query.get(q);
-    if (val !== undefined) headers[h] = val;
-  }
+  if (call.query.size > 0)
+    for (const [q, name] of Object.entries(overrides)) {
+      const val = call.query.get(q);
+      if (val !== undefined) headers[name] = val;
+    }
   const partNumber = call.query.get("partNumber");
   let range = parseRange(call.headers.range, v.size);
   if (partNumber !== undefined && !range) {

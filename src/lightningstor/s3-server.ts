@@ -222,7 +222,11 @@ export class S3Server {
     const rawPath = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
     const queryPairs = parseQuery(qi < 0 ? "" : rawUrl.slice(qi + 1));
     const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(",") : v;
+    const given = req.headers;
+    for (const k in given) {
+      const v = given[k];
+      headers[k] = Array.isArray(v) ? v.join(",") : v;
+    }
     const path = safeDecode(rawPath);
     const slash = path.indexOf("/", 1);
     const bucket = path.length > 1 ? path.slice(1, slash < 0 ? undefined : slash) : undefined;

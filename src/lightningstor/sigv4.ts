@@ -19,7 +19,12 @@ export const sha256Hex = (data: string | Buffer) => createHash("sha256").update(
 const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - . _ ~ is %XX (upper hex). */
+const unreservedOnly = /^[A-Za-z0-9\-._~]*$/;
+const unreservedOrSlash = /^[A-Za-z0-9\-._~/]*$/;
+
 export function uriEncode(s: string, keepSlash = false): string {
+  // Most keys and query values need no escaping: one regex test instead of a per-byte loop.
+  if ((keepSlash ? unreservedOrSlash : unreservedOnly).test(s)) return s;
   let out = "";
   for (const byte of Buffer.from(s, "utf8")) {
     const c = String.fromCharCode(byte);
@@ -31,6 +36,7 @@ export function uriEncode(s: string, keepSlash = false): string {
 
 /** Percent-decoding that never throws: a malformed escape stays as it was. */
 export function safeDecode(s: string): string {
+  if (!s.includes("%")) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -61,6 +67,7 @@ export interface SignableRequest {
 }
 
 export function canonicalQuery(query: [string, string][], exclude?: string): string {
+  if (query.length === 0) return "";
   return query
     .filter(([k]) => k !== exclude)
     .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
@@ -72,7 +79,12 @@ export function canonicalQuery(query: [string, string][], exclude?: string): str
 /** S3 canonical URI: the decoded path, each segment encoded once (no double encoding). */
 export const canonicalUri = (rawPath: string) => uriEncode(safeDecode(rawPath), true) || "/";
 
-const canonicalHeaderValue = (v: string) => v.trim().replace(/\s+/g, " ");
+/** Whitespace that folding would change: anything but a lone space. */
+const foldableSpace = /[^\S ]| {2}/;
+const canonicalHeaderValue = (v: string) => {
+  const t = v.trim();
+  return foldableSpace.test(t) ? t.replace(/\s+/g, " ") : t;
+};
 
 export function canonicalRequest(
   req: SignableRequest,
@@ -191,8 +203,14 @@ const amzDatePattern = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 export function parseAmzDate(s: string): number | undefined {
   const m = amzDatePattern.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const t = Date.UTC(y, mo - 1, d, h, mi, se);
+  const t = Date.UTC(
+    +(m[1] as string),
+    +(m[2] as string) - 1,
+    +(m[3] as string),
+    +(m[4] as string),
+    +(m[5] as string),
+    +(m[6] as string),
+  );
   return Number.isNaN(t) ? undefined : t;
 }
 
@@ -218,7 +236,6 @@ function parseCredential(
  */
 export function parseAuth(req: SignableRequest): ParsedAuth | undefined {
   const auth = req.headers.authorization;
-  const q = new Map(req.query);
   if (auth !== undefined) {
     if (auth.startsWith("AWS "))
       throw new S3Error("InvalidRequest", "Signature Version 2 is not supported here; use AWS4-HMAC-SHA256");
@@ -259,6 +276,8 @@ export function parseAuth(req: SignableRequest): ParsedAuth | undefined {
       payloadHash,
     };
   }
+  if (req.query.length === 0) return undefined;
+  const q = new Map(req.query);
   if (q.has("X-Amz-Algorithm") || q.has("X-Amz-Signature") || q.has("X-Amz-Credential")) {
     const malformed = (msg: string) =>
       new S3Error(

@@ -20,7 +20,7 @@ import {
   signRequest,
   streamingSigned,
 } from "../../src/lightningstor/sigv4.ts";
-import { type Harness, startLightningstor } from "./s3-harness.ts";
+import { adminToken, type Harness, startLightningstor } from "./s3-harness.ts";
 
 interface Reply {
   status: number;
@@ -294,6 +294,45 @@ describe("S3 protocol edges and error codes", () => {
     });
     assert.equal(r.status, 400);
     assert.equal(codeOf(r), "RequestHeaderSectionTooLarge");
+  });
+
+  it("a deleted access key is InvalidAccessKeyId on its next request (no stale cached key)", async () => {
+    const admin = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+    const made = await fetch(`${h.api}/v1/projects/${h.project}/accesskeys`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ description: "short-lived" }),
+    });
+    assert.equal(made.status, 201);
+    const key = (await made.json()) as { accessKeyId: string; secretAccessKey: string };
+    const list = async () => {
+      const req: SignableRequest = {
+        method: "GET",
+        rawPath: "/edges",
+        query: parseQuery("list-type=2"),
+        headers: { host },
+      };
+      signRequest(
+        req,
+        { accessKeyId: key.accessKeyId, secret: key.secretAccessKey },
+        { region: "us-east-1", nowMs: Date.now(), payloadHash: emptySha256 },
+      );
+      const res = await fetch(`${h.s3}/edges?list-type=2`, {
+        headers: req.headers as Record<string, string>,
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const first = await list();
+    assert.equal(first.status, 200, first.body);
+    assert.equal((await list()).status, 200, "served from the key cache");
+    const del = await fetch(`${h.api}/v1/projects/${h.project}/accesskeys/${key.accessKeyId}`, {
+      method: "DELETE",
+      headers: { authorization: admin.authorization },
+    });
+    assert.equal(del.status, 200, await del.clone().text());
+    const after = await list();
+    assert.equal(after.status, 403);
+    assert.equal(codeOf(after), "InvalidAccessKeyId");
   });
 
   async function getHeaders(path: string): Promise<Record<string, string>> {
