@@ -176,6 +176,14 @@ export class DnsServer {
     return this.batched?.counters();
   }
 
+  /** UDP answers the batched path could not send (full send buffer, or a send error). */
+  udpDropped(): number {
+    const b = this.batched;
+    if (!b) return 0;
+    const c = b.counters();
+    return c.sendDropped + c.sendErrors + b.overflowed;
+  }
+
   private async listenBatched(host: string): Promise<void> {
     let fd = this.opts.udpFd;
     if (fd === undefined) {

@@ -17,7 +17,13 @@ export const workerConfig = z.object({
 });
 export type WorkerConfig = z.infer<typeof workerConfig>;
 
-const stats = z.object({ udpQueries: z.number(), cacheHits: z.number(), rateLimited: z.number() });
+const stats = z.object({
+  udpQueries: z.number(),
+  cacheHits: z.number(),
+  rateLimited: z.number(),
+  /** UDP answers the batched path could not send (full send buffer or a send error). */
+  udpDropped: z.number(),
+});
 export type WorkerStats = z.infer<typeof stats>;
 
 /** Worker → primary. */

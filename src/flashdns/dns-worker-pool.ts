@@ -31,7 +31,7 @@ export interface DnsWorkerPoolOptions {
 /** Where a worker finds the inherited UDP socket: the slot after stdin/out/err and IPC. */
 const inheritedUdpFd = 4;
 
-const zeroStats = (): WorkerStats => ({ udpQueries: 0, cacheHits: 0, rateLimited: 0 });
+const zeroStats = (): WorkerStats => ({ udpQueries: 0, cacheHits: 0, rateLimited: 0, udpDropped: 0 });
 
 export class DnsWorkerPool {
   /** Workers that have asked for the zones (and get every change since). */
@@ -73,6 +73,7 @@ export class DnsWorkerPool {
       s.udpQueries += w.udpQueries;
       s.cacheHits += w.cacheHits;
       s.rateLimited += w.rateLimited;
+      s.udpDropped += w.udpDropped;
     }
     return s;
   }
@@ -120,6 +121,7 @@ export class DnsWorkerPool {
         this.gone.udpQueries += last.udpQueries;
         this.gone.cacheHits += last.cacheHits;
         this.gone.rateLimited += last.rateLimited;
+        this.gone.udpDropped += last.udpDropped;
         if (this.closing) return;
         reject(new Error(`DNS worker exited (${code ?? signal}) while starting`));
         this.opts.log.error({ code, signal }, "DNS worker exited; starting another");

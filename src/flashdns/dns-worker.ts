@@ -44,7 +44,7 @@ const statsTimer = setInterval(() => {
   if (server.stats.udpQueries === sentQueries) return;
   sentQueries = server.stats.udpQueries;
   const { udpQueries, cacheHits, rateLimited } = server.stats;
-  send({ kind: "stats", stats: { udpQueries, cacheHits, rateLimited } });
+  send({ kind: "stats", stats: { udpQueries, cacheHits, rateLimited, udpDropped: server.udpDropped() } });
 }, statsIntervalMs);
 
 async function stop(code: number): Promise<void> {

@@ -139,6 +139,15 @@ export const flashdnsRole = defineRole({
         this.inc(dns.stats.rateLimited + (workers?.stats.rateLimited ?? 0));
       },
     });
+    new Counter({
+      name: "flashdns_udp_replies_dropped_total",
+      help: "UDP answers not sent by the batched path (full socket send buffer or a send error)",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(dns.udpDropped() + (workers?.stats.udpDropped ?? 0));
+      },
+    });
     const api = new ApiServer({ name: "flashdns", logger: log, registry, auth: deps.auth });
     api.add(...flashdnsRoutes(store));
     await sync.start();
