@@ -30,15 +30,22 @@ export class ReplicaSet {
   /** Links whose handshake finished: requests go straight onto their sockets. */
   private readonly ready = new Map<string, NbdClient>();
   private readonly dropped = new Set<string>();
+  /**
+   * Replicas being resynced: they get every write (so they do not fall further behind) but
+   * are not in the quorum yet, so one that fails is just removed, nothing is reported.
+   */
+  private readonly catchingUp = new Set<string>();
   private closed = false;
   private readonly watchdog: NodeJS.Timeout;
+  private readonly targets: ReplicaTarget[];
 
   constructor(
-    private readonly targets: ReplicaTarget[],
+    targets: ReplicaTarget[],
     private readonly log: Logger,
     private readonly onLost?: OnReplicaLost,
     private readonly requestTimeoutMs: number = replicaRequestTimeoutMs,
   ) {
+    this.targets = [...targets];
     this.watchdog = setInterval(() => this.cutStalled(), Math.min(stallCheckEveryMs, requestTimeoutMs));
     this.watchdog.unref();
   }
@@ -54,7 +61,44 @@ export class ReplicaSet {
   }
 
   get inSync(): string[] {
-    return this.targets.map((t) => t.address).filter((a) => !this.dropped.has(a));
+    return this.targets.map((t) => t.address).filter((a) => !this.dropped.has(a) && !this.catchingUp.has(a));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Starts forwarding to a replica being resynced (replacing any earlier link to it). */
+  addCatchingUp(t: ReplicaTarget): void {
+    this.remove(t.address);
+    this.targets.push(t);
+    this.catchingUp.add(t.address);
+  }
+
+  /** The resync of `address` is complete: from now on it is in the write quorum. */
+  promote(address: string): void {
+    this.catchingUp.delete(address);
+  }
+
+  isCatchingUp(address: string): boolean {
+    return this.catchingUp.has(address);
+  }
+
+  /** Stops forwarding to a replica (a resync that failed). */
+  remove(address: string): void {
+    const i = this.targets.findIndex((t) => t.address === address);
+    if (i >= 0) this.targets.splice(i, 1);
+    this.catchingUp.delete(address);
+    this.dropped.delete(address);
+    this.forgetLink(address);
+  }
+
+  /** Sends one request to one replica being resynced (the resync's chunk copies). */
+  sendTo(address: string, op: (c: NbdClient) => Promise<void>): Promise<void> {
+    const t = this.targets.find((x) => x.address === address);
+    if (!t || !this.catchingUp.has(address))
+      return Promise.reject(new Error(`replica ${address} is no longer being resynced`));
+    return this.link(t).then(op);
   }
 
   write(offset: number, data: Buffer[], fua: boolean): Promise<void> {
@@ -84,6 +128,12 @@ export class ReplicaSet {
   }
 
   private async failed(t: ReplicaTarget, e: unknown): Promise<void> {
+    if (this.catchingUp.has(t.address)) {
+      // Not in the quorum yet: the client's request does not depend on it.
+      this.log.warn({ replica: t.address, reason: (e as Error).message }, "replica being resynced failed");
+      this.remove(t.address);
+      return;
+    }
     if ((e as { errno?: number }).errno === nbdErr.perm)
       // The replica moved to a newer epoch: this primary is fenced.
       throw new NbdError(nbdErr.perm, `replica ${t.address} refused the write: fenced`);

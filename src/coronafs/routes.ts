@@ -253,6 +253,23 @@ export function coronafsRoutes(d: RouteDeps): AnyRoute[] {
         return { volume: v.metadata.name, epoch: v.status.epoch, copies: v.status.copies };
       },
     }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/internal/volumes/{volumeId}/replica-synced",
+      summary: "A primary volume server reports a resynced replica (it rejoins the in-sync set)",
+      tags,
+      params: z.strictObject({ volumeId: z.string().regex(/^[a-z0-9-]{1,127}$/) }),
+      body: z.strictObject({
+        volumeId: z.string().optional(),
+        epoch: z.number().int().nonnegative(),
+        replica: z.string().max(300),
+      }),
+      permission: "coronafs.servers.update",
+      handler: async ({ params, body }) => {
+        const v = await d.reconciler.markReplicaSynced(params.volumeId, body.epoch, body.replica);
+        return { volume: v.metadata.name, epoch: v.status.epoch, copies: v.status.copies };
+      },
+    }),
     ...resourceRoutes(snapshotKind, d.store).filter(
       (r) => r.method !== "POST" && r.method !== "PUT" && r.method !== "PATCH",
     ),

@@ -68,6 +68,13 @@ export const coronafsServerRole = defineRole({
           { idempotent: true },
         );
       },
+      reportReplicaSynced: async (url, report) => {
+        await new HttpClient({ baseUrl: url, token: deps.serviceToken, timeoutMs: 10_000, attempts: 2 }).post(
+          `/v1/internal/volumes/${report.volumeId}/replica-synced`,
+          report,
+          { idempotent: true },
+        );
+      },
     });
     const chainfire = config.chainfire || deps.endpoints["chainfire.etcd"];
     const lease = chainfire

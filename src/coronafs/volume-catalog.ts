@@ -32,6 +32,11 @@ const volumeManifestSchema = z.object({
   replicas: z.array(z.string()).default([]),
   /** Where the primary reports a failed replica (the control plane's API). */
   reportUrl: z.string().optional(),
+  /**
+   * Export secrets of replicas added by a resync during this attachment (address → secret);
+   * other replicas use `token`. A new attachment gives every copy the same secret again.
+   */
+  replicaTokens: z.record(z.string(), z.string()).optional(),
 });
 export type VolumeManifest = z.infer<typeof volumeManifestSchema>;
 
@@ -235,6 +240,7 @@ export class VolumeCatalog {
     // No write of the previous attachment is in flight once the new epoch is recorded.
     await v.data.quiesced(async () => {
       const next: VolumeManifest = { ...v.manifest, epoch, replicas };
+      delete next.replicaTokens;
       if (token === undefined) delete next.token;
       else next.token = token;
       if (reportUrl === undefined) delete next.reportUrl;
@@ -243,6 +249,22 @@ export class VolumeCatalog {
       v.manifest = next;
     });
     return v;
+  }
+
+  /**
+   * Adds a replica (reached with its own export secret) to a volume's forwarding list, for a
+   * primary whose resync brought it up to date. The caller holds the volume's gate.
+   */
+  async addReplica(id: string, address: string, token: string): Promise<void> {
+    const v = this.volumes.get(id);
+    if (!v) throw new CatalogError("NotFound", `volume ${id} is not on this server`);
+    const next: VolumeManifest = {
+      ...v.manifest,
+      replicas: [...v.manifest.replicas.filter((r) => r !== address), address],
+      replicaTokens: { ...v.manifest.replicaTokens, [address]: token },
+    };
+    await this.writeManifest("volumes", next);
+    v.manifest = next;
   }
 
   /**

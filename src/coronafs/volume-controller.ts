@@ -63,6 +63,9 @@ export interface VolumeControllerOptions {
 
 const now = (clock: () => number) => new Date(clock()).toISOString();
 
+/** A resync that has not reported back in this long is asked for again. */
+export const resyncRetryAfterMs = 60_000;
+
 export function imageBaseId(sha256: string): string {
   return `img-${sha256.slice(0, 40)}`;
 }
@@ -71,6 +74,8 @@ export class VolumeReconciler {
   /** This control plane's API, where primaries report failed replicas (set once it listens). */
   reportUrl: string | undefined;
   private readonly lostLocks = new KeyedMutex();
+  /** Resyncs asked for ("<volume id> <server>" → clock at the ask); one at a time per replica. */
+  private readonly resyncs = new Map<string, number>();
 
   constructor(private readonly o: VolumeControllerOptions) {}
 
@@ -113,6 +118,95 @@ export class VolumeReconciler {
       }
       throw new ApiError("Unavailable", "volume status kept changing; retry");
     });
+  }
+
+  /**
+   * A primary reports that a replica it resynced holds every write: the copy rejoins the
+   * in-sync set (and can be promoted again). Only at the current epoch, and only for a copy
+   * of this volume on the server at that address.
+   */
+  async markReplicaSynced(volumeId: string, epoch: number, replica: string): Promise<Volume> {
+    return this.lostLocks.run(volumeId, async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const v = await this.findByUid(volumeId);
+        if (!v) throw new ApiError("NotFound", `no volume with id ${volumeId}`);
+        if (v.status.epoch !== epoch)
+          throw new ApiError(
+            "FailedPrecondition",
+            `volume ${v.metadata.name} is at epoch ${v.status.epoch}; a report from epoch ${epoch} is stale`,
+          );
+        const copy = v.status.copies.find(
+          (c) => c.role === "replica" && (this.o.fleet.get(c.server)?.nbd ?? c.nbd) === replica,
+        );
+        if (!copy) throw new ApiError("NotFound", `volume ${v.metadata.name} has no replica at ${replica}`);
+        this.resyncs.delete(`${volumeId} ${copy.server}`);
+        if (copy.inSync) return v;
+        const copies = v.status.copies.map((c) => (c === copy ? { ...c, nbd: replica, inSync: true } : c));
+        const degraded = copies.some((c) => !c.inSync);
+        const message = degraded
+          ? `replica on ${copy.server} resynced; ${copies.filter((c) => !c.inSync).length} copies still out of sync`
+          : `replica on ${copy.server} resynced; every copy is in sync`;
+        this.o.log.info({ volume: v.metadata.name, project: v.metadata.project, replica }, message);
+        try {
+          return await this.save({
+            ...v,
+            status: {
+              ...v.status,
+              copies,
+              conditions: setCondition(
+                v.status.conditions,
+                {
+                  type: "Degraded",
+                  status: degraded ? "True" : "False",
+                  reason: degraded ? "ReplicaLost" : "Resynced",
+                  message,
+                },
+                now(this.o.clock),
+              ),
+            },
+          });
+        } catch (e) {
+          if ((e as ApiError).code !== "Conflict") throw e;
+        }
+      }
+      throw new ApiError("Unavailable", "volume status kept changing; retry");
+    });
+  }
+
+  /**
+   * Replicas of an attached-or-available volume that are out of sync while both their server
+   * and the primary's are up: each is given the volume (created if it is gone), a secret of
+   * its own at the current epoch, and the primary is asked to copy it up to date.
+   */
+  private async resyncStale(v: Volume): Promise<void> {
+    const primary = v.status.copies.find((c) => c.role === "primary" && c.inSync);
+    if (!primary || v.status.epoch === 0 || !this.o.fleet.get(primary.server)?.healthy) return;
+    const sizeBytes = v.spec.sizeGib * gib;
+    for (const c of v.status.copies) {
+      if (c.role !== "replica" || c.inSync || !this.o.fleet.get(c.server)?.healthy) continue;
+      const key = `${v.metadata.uid} ${c.server}`;
+      const started = this.resyncs.get(key);
+      if (started !== undefined && this.o.clock() - started < resyncRetryAfterMs) continue;
+      const s = this.member(c.server);
+      const nbd = s.nbd ?? c.nbd;
+      const existing = await s.client.getVolume(v.metadata.uid).catch(() => undefined);
+      if (!existing)
+        await s.client.createVolume(v.metadata.uid, { sizeBytes, chunkSizeBytes: this.o.chunkSizeBytes });
+      else if (existing.sizeBytes < sizeBytes) await s.client.resize(v.metadata.uid, sizeBytes);
+      const token = this.o.newToken();
+      // A replica only: it forwards nothing, and the old export secret (and any client of it) is cut.
+      await s.client.setAttachment(v.metadata.uid, { epoch: v.status.epoch, token, replicas: [] });
+      await this.member(primary.server).client.resync(v.metadata.uid, {
+        epoch: v.status.epoch,
+        replica: nbd,
+        token,
+      });
+      this.resyncs.set(key, this.o.clock());
+      this.o.log.info(
+        { volume: v.metadata.name, project: v.metadata.project, replica: c.server },
+        "resync started",
+      );
+    }
   }
 
   private async findByUid(uid: string): Promise<Volume | undefined> {
@@ -286,6 +380,8 @@ export class VolumeReconciler {
       status = { ...status, epoch: 1 };
       await this.pushAttachment(volumeId, status.copies, 1, this.o.newToken());
     }
+    // 5. Copies that missed writes (their server was down) are brought back up to date.
+    await this.resyncStale(v);
     const t = now(this.o.clock);
     const next: VolumeStatus = {
       ...status,

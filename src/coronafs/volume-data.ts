@@ -74,6 +74,11 @@ export class VolumeData {
     }
   }
 
+  /** Whether any layer stores chunk `index` (one that none does reads as zeros). */
+  stored(index: number): boolean {
+    return this.layerWith(index) !== undefined;
+  }
+
   private layerWith(index: number): ChunkLayer | undefined {
     for (const l of this.layers) if (l.has(index)) return l;
     return undefined;

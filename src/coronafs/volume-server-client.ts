@@ -32,6 +32,14 @@ export class VolumeServerClient {
       idempotent: true,
     });
   }
+  /** Asks the primary to resync a replica (returns once the copy has started). */
+  resync(id: string, body: { epoch: number; replica: string; token: string }) {
+    return this.http.post<{ id: string; replica: string; started: boolean }>(
+      `/v1/server/volumes/${id}/resync`,
+      body,
+      { idempotent: true },
+    );
+  }
   resize(id: string, sizeBytes: number) {
     return this.http.post<ServerVolumeView>(
       `/v1/server/volumes/${id}/resize`,

@@ -30,6 +30,14 @@ export const serverAttachmentSchema = z.strictObject({
   reportUrl: z.string().url().optional(),
 });
 
+export const serverResyncSchema = z.strictObject({
+  epoch: z.number().int().nonnegative(),
+  /** NBD address (host:port) of the replica to bring up to date. */
+  replica: z.string().max(300),
+  /** Its export secret (set on it by the control plane for this resync). */
+  token: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/),
+});
+
 export const serverSnapshotSchema = z.strictObject({
   snapshotId: storeIdSchema,
   /** Admin API base URLs of the replicas: they snapshot inside the primary's quiesce. */
@@ -144,6 +152,25 @@ export function volumeServerRoutes(
           .setAttachment(params.id, body.epoch, body.token, body.replicas, body.reportUrl)
           .catch(apiErrorOf);
         return view(params.id);
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/server/volumes/{id}/resync",
+      summary:
+        "On the primary: bring a replica that missed writes up to date while attached, then count it in the write quorum",
+      tags,
+      params: idParams,
+      body: serverResyncSchema,
+      successStatus: 202,
+      permission: "coronafs.servers.update",
+      handler: async ({ params, body }) => {
+        try {
+          server.startResync(params.id, body.epoch, { address: body.replica, token: body.token });
+        } catch (e) {
+          apiErrorOf(e);
+        }
+        return { id: params.id, replica: body.replica, started: true };
       },
     }),
     defineRoute({

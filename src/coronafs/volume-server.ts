@@ -32,7 +32,14 @@ export interface VolumeServerOptions {
   reportReplicaLost?: ReplicaLostReporter;
   /** A replica that leaves a forwarded request unanswered this long is failed (replica-set.ts). */
   replicaTimeoutMs?: number;
+  /** Tells the control plane (at `reportUrl`) that a resynced replica holds every write. */
+  reportReplicaSynced?: ReplicaSyncedReporter;
 }
+
+export type ReplicaSyncedReporter = (
+  reportUrl: string,
+  report: { volumeId: string; epoch: number; replica: string },
+) => Promise<void>;
 
 export type ReplicaLostReporter = (
   reportUrl: string,
@@ -48,6 +55,7 @@ export class VolumeServer {
     private readonly log: Logger,
     private readonly reportReplicaLost: ReplicaLostReporter | undefined,
     private readonly replicaTimeoutMs: number | undefined,
+    private readonly reportReplicaSynced: ReplicaSyncedReporter | undefined,
   ) {}
 
   static async start(opts: VolumeServerOptions): Promise<VolumeServer> {
@@ -60,7 +68,14 @@ export class VolumeServer {
       list: () => [],
     };
     const nbd = new NbdServer({ provider, log: opts.log.child({ nbd: true }) });
-    self = new VolumeServer(catalog, nbd, opts.log, opts.reportReplicaLost, opts.replicaTimeoutMs);
+    self = new VolumeServer(
+      catalog,
+      nbd,
+      opts.log,
+      opts.reportReplicaLost,
+      opts.replicaTimeoutMs,
+      opts.reportReplicaSynced,
+    );
     // A primary that restarts forwards to its replicas again, as its manifest says.
     for (const m of catalog.listVolumes()) self.linkReplicas(m.id);
     await nbd.listen(opts.nbdHost, opts.nbdPort);
@@ -172,25 +187,105 @@ export class VolumeServer {
   }
 
   /** (Re)builds the replica links of a volume from its manifest. */
-  private linkReplicas(id: string): void {
+  private linkReplicas(id: string, evenIfNone = false): ReplicaSet | undefined {
     void this.replicaSets.get(id)?.close();
     this.replicaSets.delete(id);
     const m = this.catalog.volume(id)?.manifest;
-    if (!m || m.replicas.length === 0 || m.token === undefined) return;
+    if (!m || (m.replicas.length === 0 && !evenIfNone) || m.token === undefined) return undefined;
     const token = m.token;
     const report = this.reportReplicaLost;
     const url = m.reportUrl;
-    this.replicaSets.set(
-      id,
-      new ReplicaSet(
-        m.replicas.map((r) => ({ address: r, exportName: exportName(id, token) })),
-        this.log,
-        report && url
-          ? (replica, reason) => report(url, { volumeId: id, epoch: m.epoch, replica, reason })
-          : undefined,
-        this.replicaTimeoutMs,
-      ),
+    const set = new ReplicaSet(
+      m.replicas.map((r) => ({ address: r, exportName: exportName(id, m.replicaTokens?.[r] ?? token) })),
+      this.log,
+      report && url
+        ? (replica, reason) => report(url, { volumeId: id, epoch: m.epoch, replica, reason })
+        : undefined,
+      this.replicaTimeoutMs,
     );
+    this.replicaSets.set(id, set);
+    return set;
+  }
+
+  /**
+   * Brings a replica that missed writes (it was down, or is new) up to date while the volume
+   * stays attached, then puts it in the write quorum. The replica gets every new write from
+   * the start; each chunk is copied with the volume's writes held back (the gate), so a copy
+   * never lands after a newer write of the same bytes; the final step (`confirm`: the control
+   * plane records the copy in sync) runs with writes held back too, so nothing is
+   * acknowledged in between without the replica. Resolves once the copy has started; the
+   * copy itself runs in the background (a second call for the same replica is a no-op).
+   */
+  startResync(id: string, epoch: number, replica: { address: string; token: string }): void {
+    const v = this.catalog.volume(id);
+    if (!v) throw new CatalogError("NotFound", `volume ${id} is not on this server`);
+    if (v.manifest.epoch !== epoch || v.manifest.token === undefined)
+      throw new CatalogError(
+        "FailedPrecondition",
+        `volume ${id} is at epoch ${v.manifest.epoch}; a resync for epoch ${epoch} is stale`,
+      );
+    const existing = this.replicaSets.get(id);
+    if (existing?.isCatchingUp(replica.address)) return;
+    const set = existing ?? this.linkReplicas(id, true)!;
+    set.addCatchingUp({ address: replica.address, exportName: exportName(id, replica.token) });
+    const log = this.log.child({ volume: id, replica: replica.address });
+    log.info("resync started");
+    const report = this.reportReplicaSynced;
+    const url = v.manifest.reportUrl;
+    const confirm = async () => {
+      if (report && url) await report(url, { volumeId: id, epoch, replica: replica.address });
+    };
+    this.copyToReplica(v, epoch, set, replica, confirm).then(
+      () => log.info("resync done: the replica is in the write quorum"),
+      (e: Error) => {
+        log.warn({ err: e.message }, "resync failed");
+        if (set.isCatchingUp(replica.address)) set.remove(replica.address);
+      },
+    );
+  }
+
+  private async copyToReplica(
+    v: StoredVolume,
+    epoch: number,
+    set: ReplicaSet,
+    replica: { address: string; token: string },
+    confirm: () => Promise<void>,
+  ): Promise<void> {
+    const d = v.data;
+    const current = () => {
+      if (set.isClosed || !set.isCatchingUp(replica.address) || v.manifest.epoch !== epoch)
+        throw new Error("the attachment or the replica set changed during the resync");
+    };
+    const chunks = Math.ceil(d.sizeBytes / d.chunkSizeBytes);
+    for (let i = 0; i < chunks; i++) {
+      await d.gate.exclusively(async () => {
+        current();
+        const offset = i * d.chunkSizeBytes;
+        const length = Math.min(d.chunkSizeBytes, d.sizeBytes - offset);
+        if (d.stored(i)) {
+          const bytes = await d.read(offset, length);
+          await set.sendTo(replica.address, (c) => c.write(offset, bytes));
+        }
+        // A hole here; the replica may hold stale bytes (or a lower layer's) at this chunk.
+        else
+          await set.sendTo(replica.address, (c) =>
+            c.writeZeroes(offset, length, { fua: false, noHole: false }),
+          );
+      });
+    }
+    await set.sendTo(replica.address, (c) => c.flush());
+    await d.gate.exclusively(async () => {
+      current();
+      // Recorded before it counts: a primary that restarts keeps forwarding to it.
+      await this.catalog.addReplica(v.manifest.id, replica.address, replica.token);
+      try {
+        await confirm();
+      } finally {
+        // Even if the answer was lost, the replica holds every write: it may count (being in
+        // the quorum is the safe side; the control plane resyncs it again if unsure).
+        set.promote(replica.address);
+      }
+    });
   }
 
   async deleteVolume(id: string): Promise<void> {
