@@ -252,16 +252,19 @@ export class VolumeServer {
     confirm: () => Promise<void>,
   ): Promise<void> {
     const d = v.data;
+    const sizeBytes = d.sizeBytes;
     const current = () => {
       if (set.isClosed || !set.isCatchingUp(replica.address) || v.manifest.epoch !== epoch)
         throw new Error("the attachment or the replica set changed during the resync");
+      // The replica was sized before the copy; a grown volume is resynced again at its new size.
+      if (d.sizeBytes !== sizeBytes) throw new Error("the volume was resized during the resync");
     };
-    const chunks = Math.ceil(d.sizeBytes / d.chunkSizeBytes);
+    const chunks = Math.ceil(sizeBytes / d.chunkSizeBytes);
     for (let i = 0; i < chunks; i++) {
       await d.gate.exclusively(async () => {
         current();
         const offset = i * d.chunkSizeBytes;
-        const length = Math.min(d.chunkSizeBytes, d.sizeBytes - offset);
+        const length = Math.min(d.chunkSizeBytes, sizeBytes - offset);
         if (d.stored(i)) {
           const bytes = await d.read(offset, length);
           await set.sendTo(replica.address, (c) => c.write(offset, bytes));
