@@ -35,6 +35,12 @@ export const smallSegmentBytes = 64 * 1024;
 export const inlineMaxBytes = 32 * 1024;
 /** Stripes of one download fetched ahead of the client. */
 export const readAheadStripes = 4;
+/**
+ * Shared stripe buffers kept for reuse once every shard of their stripe is stored: a new
+ * SharedArrayBuffer per stripe made V8 collect external memory constantly (its GC threads
+ * were about a fifth of a large PUT's CPU). Bounds the memory held idle: this × stripe bytes.
+ */
+export const maxPooledStripeBuffers = 8;
 
 export interface CodingConfig {
   k: number;
@@ -63,8 +69,31 @@ export class SegmentStore {
     private readonly sharedStripes = false,
   ) {}
 
+  /** Idle shared stripe buffers, all of `pooledBytes` bytes. */
+  private readonly stripePool: Buffer[] = [];
+  private pooledBytes = 0;
+
   private stripeBuffer(bytes: number): Buffer {
-    return this.sharedStripes ? Buffer.from(new SharedArrayBuffer(bytes)) : Buffer.allocUnsafe(bytes);
+    if (!this.sharedStripes) return Buffer.allocUnsafe(bytes);
+    if (bytes === this.pooledBytes) {
+      const reused = this.stripePool.pop();
+      if (reused) return reused;
+    }
+    return Buffer.from(new SharedArrayBuffer(bytes));
+  }
+
+  /**
+   * Takes back a stripe buffer that nothing reads any more: only after every shard put of
+   * its stripe succeeded (a failed or timed-out put may still be reading it on a node).
+   */
+  private recycleStripe(buf: Buffer): void {
+    if (!this.sharedStripes || !(buf.buffer instanceof SharedArrayBuffer)) return;
+    if (buf.byteOffset !== 0 || buf.length !== buf.buffer.byteLength) return;
+    if (buf.length !== this.pooledBytes) {
+      this.stripePool.length = 0;
+      this.pooledBytes = buf.length;
+    }
+    if (this.stripePool.length < maxPooledStripeBuffers) this.stripePool.push(buf);
   }
 
   /**
@@ -131,10 +160,15 @@ export class SegmentStore {
     let stripe = 0;
     const inflight = new Set<Promise<void>>();
     let failure: unknown;
-    const flush = async (data: Buffer, index: number) => {
-      const p = this.writeStripe(seg, index, data).catch((e) => {
-        failure ??= e;
-      });
+    const flush = async (whole: Buffer, data: Buffer, index: number) => {
+      const p = this.writeStripe(seg, index, data).then(
+        (allStored) => {
+          if (allStored) this.recycleStripe(whole);
+        },
+        (e) => {
+          failure ??= e;
+        },
+      );
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
       while (inflight.size >= maxStripesInFlight) await Promise.race(inflight);
@@ -154,13 +188,14 @@ export class SegmentStore {
           fill += take;
           off += take;
           if (fill === full) {
-            await flush(buf, stripe++);
+            await flush(buf, buf, stripe++);
             buf = this.stripeBuffer(full);
             fill = 0;
           }
         }
       }
-      if (fill > 0) await flush(buf.subarray(0, fill), stripe++);
+      if (fill > 0) await flush(buf, buf.subarray(0, fill), stripe++);
+      else this.recycleStripe(buf);
       await Promise.all(inflight);
       if (failure) throw failure;
       return seg;
@@ -171,7 +206,8 @@ export class SegmentStore {
     }
   }
 
-  private async writeStripe(seg: Segment, stripe: number, data: Buffer): Promise<void> {
+  /** Stores one stripe; true when every shard was stored (none still in flight anywhere). */
+  private async writeStripe(seg: Segment, stripe: number, data: Buffer): Promise<boolean> {
     const { k, m } = seg;
     const shardLen = Math.ceil(data.length / k);
     // A short last stripe is padded with zeros: in place in its own (shared) stripe buffer.
@@ -211,6 +247,7 @@ export class SegmentStore {
         },
         "stripe stored degraded; scrubbing will heal it",
       );
+    return ok === k + m;
   }
 
   /** Object bytes [start, end) of a segment, stripe by stripe, with read-ahead. */

@@ -85,6 +85,19 @@ describe("worker-thread storage nodes and the parity pool", () => {
     assert.ok((await filesUnder(join(dir, "w0"))).length > 0);
   });
 
+  it("reused stripe buffers never leak one upload's bytes into another's chunks", async () => {
+    // Stripes of 4 × 64 KiB: every upload below spans several full stripes and a short
+    // last one, so later uploads (some at once) write from buffers earlier ones used.
+    const uploads = Array.from({ length: 12 }, (_, i) => randomBytes(3 * 256 * 1024 + 1000 * i + 1));
+    const segs = [];
+    for (let i = 0; i < 4; i++) segs.push(await store.write(pieces(uploads[i] as Buffer, 50_000), 1 << 30));
+    segs.push(
+      ...(await Promise.all(uploads.slice(4).map((u) => store.write(pieces(u, 65_536), 1 << 30, u.length)))),
+    );
+    for (const [i, seg] of segs.entries())
+      assert.equal(sha(await collect(store.read(seg))), sha(uploads[i] as Buffer), `upload ${i}`);
+  });
+
   it("a deleted and a corrupted chunk are read around and healed", async () => {
     const data = randomBytes(600_000);
     const seg = await store.write(pieces(data, 65_536), 1 << 30);
