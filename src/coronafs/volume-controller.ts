@@ -380,8 +380,14 @@ export class VolumeReconciler {
       status = { ...status, epoch: 1 };
       await this.pushAttachment(volumeId, status.copies, 1, this.o.newToken());
     }
-    // 5. Copies that missed writes (their server was down) are brought back up to date.
-    await this.resyncStale(v);
+    // 5. Copies that missed writes (their server was down) are brought back up to date. A
+    // failure here only delays that (the next check retries); the volume itself is fine.
+    await this.resyncStale(v).catch((e: Error) =>
+      this.o.log.warn(
+        { volume: v.metadata.name, project: v.metadata.project, err: e.message },
+        "resync not started",
+      ),
+    );
     const t = now(this.o.clock);
     const next: VolumeStatus = {
       ...status,
