@@ -28,11 +28,11 @@ export const componentCalls: Record<string, readonly string[]> = {
   creditservice: [],
   lightningstor: [...quotaCalls], // buckets and bytes under quota (quota-gate.ts)
   "coronafs-server": [
-    "coronafs.servers.update", // replica-lost reports to the control plane; snapshots on peer servers
+    "coronafs.servers.update", // replica-lost and replica-synced reports to the control plane; snapshots on peer servers
   ],
   coronafs: [
     "coronafs.servers.get", // fleet polling and volume reads on volume servers
-    "coronafs.servers.update", // volume placement, attach, resize, snapshots on volume servers
+    "coronafs.servers.update", // volume placement, attach, resize, snapshots, resyncs on volume servers
     ...quotaCalls, // volume_gib
     "lightningstor.images.get", // describe and download an image a volume is cloned from
   ],

@@ -632,6 +632,19 @@ const coronafs: Step[] = [
     ],
     fails: /FailedPrecondition: .*stale/,
   },
+  // A primary's report of a resynced copy: likewise refused from an epoch the volume has left.
+  {
+    ops: ["postV1InternalVolumesVolumeIdReplicaSynced"],
+    cmd: (v) => [
+      "api",
+      "call",
+      "postV1InternalVolumesVolumeIdReplicaSynced",
+      `volumeId=${v.volumeUid}`,
+      "--body",
+      JSON.stringify({ epoch: 0, replica: "nobody" }),
+    ],
+    fails: /FailedPrecondition: .*stale|NotFound: .*no replica/,
+  },
   {
     ops: ["deleteV1ProjectsProjectVolumesName"],
     cmd: ["volume", "delete", "e2e-vol", "-p", "demo"],
