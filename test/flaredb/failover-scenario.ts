@@ -111,8 +111,15 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
       const [{ regions }, { stores }] = await Promise.all([c.client.regions(), c.client.listStores()]);
       const spread = replicaSpread(regions, stores);
       seen = `${regions.length} regions, replicas ${spread.text}, ${regions.filter((r) => !r.leader).length} without a leader, ${regions.filter((r) => r.region.peers.length !== 3).length} not at 3 peers, stores up ${stores.filter((s) => s.state === "up").length}, processes exited ${c.stores.filter((s) => s.proc.child.exitCode !== null || s.proc.child.signalCode !== null).length}`;
-      if (Date.now() - mark > 39_000 && c.stores.some((s) => s.proc.child.exitCode !== null))
-        seen += `\n${c.stores.map((s) => s.proc.output().slice(-1500)).join("\n---\n")}`;
+      const downAddresses = new Set(stores.filter((s) => s.state !== "up").map((s) => s.address));
+      if (
+        Date.now() - mark > 39_000 &&
+        c.stores.some((s) => s.proc.child.exitCode !== null || downAddresses.has(s.address))
+      )
+        seen += `\n${c.stores
+          .filter((s) => s.proc.child.exitCode !== null || downAddresses.has(s.address))
+          .map((s) => `${s.address}:\n${s.proc.output().slice(-3000)}`)
+          .join("\n---\n")}`;
       if (Date.now() - mark > 39_000) throw new Error(`last seen: ${seen}`);
       const settled =
         regions.every((r) => r.leader && r.region.peers.length === 3) &&

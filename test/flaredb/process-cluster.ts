@@ -72,7 +72,7 @@ export async function startProcessCluster(o: ProcessClusterOptions): Promise<Pro
         "--data-dir",
         join(dir, `store${index}`),
         "--log-level",
-        "warn",
+        process.env.FLAREDB_TEST_LOG ?? "warn",
       ]);
       procs.push(proc);
       const m = await proc.waitFor(/flaredb serving (\{.*\})/, START_TIMEOUT_MS);

@@ -45,14 +45,6 @@ export interface MultiRaftOptions {
   now: () => number;
 }
 
-/** Messages a leader may send before its own log is fsynced. */
-function isLeaderBroadcast(m: Message): boolean {
-  return m.type === "app" || m.type === "heartbeat";
-}
-
-/** What a read served at once under the leader's lease awaits. */
-const RESOLVED: Promise<void> = Promise.resolve();
-
 export class MultiRaft {
   readonly peers = new Map<number, RegionPeer>();
   private transport!: TcpTransport;
@@ -63,8 +55,6 @@ export class MultiRaft {
   private nextRead = 0;
   /** Regions with reads waiting for their next read-index request. */
   private readonly readsQueued = new Set<RegionPeer>();
-  /** A Ready transaction is committing: replicas' `applied` may be ahead of what reads see. */
-  private applyInFlight = false;
   fatal: Error | undefined;
 
   private constructor(private readonly o: MultiRaftOptions) {}
@@ -218,28 +208,10 @@ export class MultiRaft {
    * every write acknowledged before the read arrived).
    */
   readIndex(p: RegionPeer): Promise<void> {
-    if (
-      p.readQueue.length >= MAX_QUEUED_READS_PER_REGION ||
-      p.appliedWaiters.length >= MAX_QUEUED_READS_PER_REGION
-    )
+    if (p.readQueue.length >= MAX_QUEUED_READS_PER_REGION)
       return Promise.reject(
         new ApiError("Unavailable", `region ${p.id}: ${MAX_QUEUED_READS_PER_REGION} reads queued; retry`),
       );
-    // Under a valid lease the leader knows its read index now: no Ready turn, no timer, unless
-    // the state machine has not made that index visible yet (apply staged in a transaction
-    // that has not committed, or not applied at all): then wait for the apply.
-    const leaseIndex = p.node.leaseReadIndex();
-    if (leaseIndex !== undefined) {
-      if (!this.applyInFlight && p.applied >= leaseIndex) return RESOLVED;
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          const i = p.appliedWaiters.findIndex((w) => w.timer === timer);
-          if (i >= 0) p.appliedWaiters.splice(i, 1);
-          reject(new ApiError("Unavailable", `region ${p.id}: not caught up to the read index`));
-        }, READ_TIMEOUT_MS);
-        p.appliedWaiters.push({ index: leaseIndex, resolve, reject, timer });
-      });
-    }
     return new Promise<void>((resolve, reject) => {
       p.readQueue.push({ resolve, reject });
       this.readsQueued.add(p);
@@ -346,26 +318,10 @@ export class MultiRaft {
   private async process(batch: Array<{ p: RegionPeer; rd: Ready }>): Promise<void> {
     const results = new Map<RegionPeer, Map<number, unknown>>();
     const followUps: FollowUp[] = [];
-    let settled = false;
     const needsWrite = batch.some(
       ({ rd }) => rd.snapshot || rd.entries.length || rd.hardState || rd.committedEntries.length,
     );
-    // A leader's appends and heartbeats promise nothing about its own disk (it counts itself
-    // towards a quorum only after advance()), so they leave before the fsync and followers
-    // persist in parallel with the leader, as core/raft's node driver does. Votes, acks and
-    // anything sent while the term or vote changes wait for the fsync.
-    const late: Array<readonly Message[]> = [];
-    for (const { p, rd } of batch) {
-      if (!rd.messages.length || !this.sendsEarly(p, rd)) {
-        late.push(rd.messages);
-        continue;
-      }
-      const first = rd.messages.filter(isLeaderBroadcast);
-      if (first.length) this.transport.send(first);
-      late.push(first.length === rd.messages.length ? [] : rd.messages.filter((m) => !isLeaderBroadcast(m)));
-    }
     if (needsWrite) {
-      this.applyInFlight = true;
       try {
         await this.o.db.root.transaction(() => {
           for (const { p, rd } of batch) {
@@ -380,34 +336,18 @@ export class MultiRaft {
                 p.log.stageCompact(p.applied, p.node.confState());
             }
           }
-          // Committed entries are durable on a quorum already (the leader counts its own
-          // log only once persisted), so their writers are answered now rather than after
-          // this transaction's fsync; a crash replays them from the log. Reads still wait
-          // until the apply is visible (applyInFlight). A split's follow-ups go first.
-          if (followUps.length === 0) {
-            for (const { p, rd } of batch) {
-              const r = results.get(p);
-              if (r) this.settleProposals(p, rd, r);
-            }
-            settled = true;
-          }
         });
       } catch (err) {
         for (const { p } of batch) p.log.dropStaged();
         throw err;
-      } finally {
-        this.applyInFlight = false;
       }
     }
     for (const { p } of batch) p.log.commitStaged();
-    for (const [i, { p, rd }] of batch.entries()) {
-      if (rd.softState) {
-        p.lead = rd.softState.lead;
-        p.leading = rd.softState.role === "leader";
-      }
-      if (late[i]!.length) this.transport.send(late[i]!);
+    for (const { p, rd } of batch) {
+      if (rd.softState) p.lead = rd.softState.lead;
+      this.transport.send(rd.messages);
       const r = results.get(p);
-      if (r && !settled) this.settleProposals(p, rd, r);
+      if (r) this.settleProposals(p, rd, r);
       for (const rs of rd.readStates) {
         const w = p.reads.get(rs.requestCtx);
         if (!w) continue;
@@ -436,15 +376,6 @@ export class MultiRaft {
         if (f.parentLeader) p.node.campaign();
       } else await this.destroy(f.id);
     }
-  }
-
-  /** Whether this Ready's leader broadcasts may leave before its fsync (see process()). */
-  private sendsEarly(p: RegionPeer, rd: Ready): boolean {
-    const leading = rd.softState ? rd.softState.role === "leader" : p.leading;
-    if (!leading || rd.snapshot) return false;
-    if (!rd.hardState) return true;
-    const stored = p.log.persistedHardState;
-    return rd.hardState.term === stored.term && rd.hardState.vote === stored.vote;
   }
 
   private settleProposals(p: RegionPeer, rd: Ready, results: Map<number, unknown>): void {

@@ -82,8 +82,6 @@ export class RegionPeer {
     timer: NodeJS.Timeout;
   }> = [];
   lead = "";
-  /** Whether this replica leads its group (from the Readies' soft state). */
-  leading = false;
   destroyed = false;
   /** The highest GC safe point this replica applied: reads and prewrites below it are refused. */
   safePoint = 0;
