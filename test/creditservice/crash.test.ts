@@ -92,7 +92,8 @@ describe("creditservice under SIGKILL", () => {
     await client.setLimits("restart", { vcpu: 10 });
     await client.reserve("restart", "a", { vcpu: 3 });
     await client.commit("restart", "a");
-    await client.reserve("restart", "b", { vcpu: 4 }, 12);
+    // Long enough to outlive a restart on a loaded machine (12 s did not, once, in CI).
+    await client.reserve("restart", "b", { vcpu: 4 }, 40);
     await proc.kill("SIGKILL");
     ({ proc, client } = await startServer());
     const q = await client.getQuota("restart");
@@ -101,8 +102,10 @@ describe("creditservice under SIGKILL", () => {
       q.status.reservations.map((r) => r.id),
       ["b"],
     );
-    await until("b to expire", async () =>
-      (await client.getQuota("restart")).status.reservations.length === 0 ? true : undefined,
+    await until(
+      "b to expire",
+      async () => ((await client.getQuota("restart")).status.reservations.length === 0 ? true : undefined),
+      60_000,
     );
     await client.reserve("restart", "c", { vcpu: 7 });
     await proc.kill("SIGTERM");
