@@ -10,6 +10,7 @@ import { KeyedMutex } from "../core/keyed-mutex.ts";
 import type { AnyResource } from "../core/resource/model.ts";
 import { metadataInputSchema, nameSchema, projectSchema } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
+import { updateRetrying } from "../core/resource/update-retrying.ts";
 import {
   type Attachment,
   attachmentSchema,
@@ -47,6 +48,30 @@ export function coronafsRoutes(d: RouteDeps): AnyRoute[] {
     if (!v) throw new ApiError("NotFound", `Volume "${name}" in project "${project}" not found`);
     return v;
   };
+  /**
+   * Records an attachment generation already pushed to the servers. A controller write in
+   * between (a replica lost or resynced) is kept: the change is made again on top of it; a
+   * generation moved on by someone else (a failover) fails the call, which the caller retries.
+   */
+  const recordGeneration = (
+    project: string,
+    name: string,
+    epoch: number,
+    change: (status: Volume["status"]) => Volume["status"],
+  ) =>
+    updateRetrying(
+      d.store,
+      () => getVolume(project, name),
+      (v) => {
+        if (v.status.epoch >= epoch)
+          throw new ApiError(
+            "Unavailable",
+            `volume ${name} moved to epoch ${v.status.epoch} meanwhile; retry`,
+          );
+        return { ...v, status: change(v.status) };
+      },
+      `volume ${name} kept changing; retry`,
+    );
   const reserve = <T>(project: string, requestId: string, amountGib: number, fn: () => Promise<T>) =>
     d.credit && amountGib > 0
       ? d.credit.withReservation(project, requestId, { volume_gib: amountGib }, fn)
@@ -185,18 +210,13 @@ export function coronafsRoutes(d: RouteDeps): AnyRoute[] {
           const token = d.newToken();
           await d.reconciler.pushAttachment(v.metadata.uid, v.status.copies, epoch, token);
           const nbd = d.reconciler.member(primary.server).nbd ?? primary.nbd;
-          await d.store.update(
-            {
-              ...v,
-              status: {
-                ...v.status,
-                phase: "Attached",
-                epoch,
-                attachment: { holder: body.holder, since: new Date(d.clock()).toISOString() },
-              },
-            } as AnyResource,
-            { revision: v.metadata.revision },
-          );
+          const attachment = { holder: body.holder, since: new Date(d.clock()).toISOString() };
+          await recordGeneration(params.project, params.name, epoch, (status) => ({
+            ...status,
+            phase: "Attached",
+            epoch,
+            attachment,
+          }));
           const name = exportName(v.metadata.uid, token);
           return {
             url: `nbd://${nbd}/${name}`,
@@ -227,12 +247,17 @@ export function coronafsRoutes(d: RouteDeps): AnyRoute[] {
             );
           const epoch = v.status.epoch + 1;
           await d.reconciler.pushAttachment(v.metadata.uid, v.status.copies, epoch, d.newToken());
-          const status = { ...v.status, phase: "Available" as const, epoch };
-          delete status.attachment;
-          const saved = await d.store.update({ ...v, status } as AnyResource, {
-            revision: v.metadata.revision,
-          });
-          return (saved as Volume).status;
+          const saved = await recordGeneration(
+            params.project,
+            params.name,
+            epoch,
+            ({ attachment: _, ...status }) => ({
+              ...status,
+              phase: "Available" as const,
+              epoch,
+            }),
+          );
+          return saved.status;
         }),
     }),
     defineRoute({

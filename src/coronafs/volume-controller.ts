@@ -10,6 +10,7 @@ import { setCondition } from "../core/resource/conditions.ts";
 import { Controller } from "../core/resource/controller.ts";
 import type { AnyResource, Resource } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
+import { updateRetrying } from "../core/resource/update-retrying.ts";
 import {
   gib,
   type SnapshotSpec,
@@ -84,40 +85,30 @@ export class VolumeReconciler {
    * be promoted with missing writes) before the primary acknowledges anything without it.
    * A report from an older epoch is refused: that primary is fenced, its writes must fail.
    */
-  async markReplicaLost(volumeId: string, epoch: number, replica: string): Promise<Volume> {
-    return this.lostLocks.run(volumeId, async () => {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const v = await this.findByUid(volumeId);
-        if (!v) throw new ApiError("NotFound", `no volume with id ${volumeId}`);
-        if (v.status.epoch !== epoch)
-          throw new ApiError(
-            "FailedPrecondition",
-            `volume ${v.metadata.name} is at epoch ${v.status.epoch}; a report from epoch ${epoch} is stale`,
-          );
-        const copy = v.status.copies.find((c) => c.role === "replica" && c.nbd === replica);
-        if (!copy) throw new ApiError("NotFound", `volume ${v.metadata.name} has no replica at ${replica}`);
-        if (!copy.inSync) return v;
+  markReplicaLost(volumeId: string, epoch: number, replica: string): Promise<Volume> {
+    return this.replicaReport(
+      volumeId,
+      epoch,
+      replica,
+      (c) => c.nbd === replica,
+      (v, copy) => {
+        if (!copy.inSync) return undefined;
         const message = `replica on ${copy.server} failed and left the in-sync set`;
         this.o.log.warn({ volume: v.metadata.name, project: v.metadata.project, replica }, message);
-        try {
-          return await this.save({
-            ...v,
-            status: {
-              ...v.status,
-              copies: v.status.copies.map((c) => (c === copy ? { ...c, inSync: false } : c)),
-              conditions: setCondition(
-                v.status.conditions,
-                { type: "Degraded", status: "True", reason: "ReplicaLost", message },
-                now(this.o.clock),
-              ),
-            },
-          });
-        } catch (e) {
-          if ((e as ApiError).code !== "Conflict") throw e;
-        }
-      }
-      throw new ApiError("Unavailable", "volume status kept changing; retry");
-    });
+        return {
+          ...v,
+          status: {
+            ...v.status,
+            copies: v.status.copies.map((c) => (c === copy ? { ...c, inSync: false } : c)),
+            conditions: setCondition(
+              v.status.conditions,
+              { type: "Degraded", status: "True", reason: "ReplicaLost", message },
+              now(this.o.clock),
+            ),
+          },
+        };
+      },
+    );
   }
 
   /**
@@ -125,52 +116,74 @@ export class VolumeReconciler {
    * in-sync set (and can be promoted again). Only at the current epoch, and only for a copy
    * of this volume on the server at that address.
    */
-  async markReplicaSynced(volumeId: string, epoch: number, replica: string): Promise<Volume> {
-    return this.lostLocks.run(volumeId, async () => {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const v = await this.findByUid(volumeId);
-        if (!v) throw new ApiError("NotFound", `no volume with id ${volumeId}`);
-        if (v.status.epoch !== epoch)
-          throw new ApiError(
-            "FailedPrecondition",
-            `volume ${v.metadata.name} is at epoch ${v.status.epoch}; a report from epoch ${epoch} is stale`,
-          );
-        const copy = v.status.copies.find(
-          (c) => c.role === "replica" && (this.o.fleet.get(c.server)?.nbd ?? c.nbd) === replica,
-        );
-        if (!copy) throw new ApiError("NotFound", `volume ${v.metadata.name} has no replica at ${replica}`);
+  markReplicaSynced(volumeId: string, epoch: number, replica: string): Promise<Volume> {
+    return this.replicaReport(
+      volumeId,
+      epoch,
+      replica,
+      (c) => (this.o.fleet.get(c.server)?.nbd ?? c.nbd) === replica,
+      (v, copy) => {
         this.resyncs.delete(`${volumeId} ${copy.server}`);
-        if (copy.inSync) return v;
+        if (copy.inSync) return undefined;
         const copies = v.status.copies.map((c) => (c === copy ? { ...c, nbd: replica, inSync: true } : c));
         const degraded = copies.some((c) => !c.inSync);
         const message = degraded
           ? `replica on ${copy.server} resynced; ${copies.filter((c) => !c.inSync).length} copies still out of sync`
           : `replica on ${copy.server} resynced; every copy is in sync`;
         this.o.log.info({ volume: v.metadata.name, project: v.metadata.project, replica }, message);
-        try {
-          return await this.save({
-            ...v,
-            status: {
-              ...v.status,
-              copies,
-              conditions: setCondition(
-                v.status.conditions,
-                {
-                  type: "Degraded",
-                  status: degraded ? "True" : "False",
-                  reason: degraded ? "ReplicaLost" : "Resynced",
-                  message,
-                },
-                now(this.o.clock),
-              ),
-            },
-          });
-        } catch (e) {
-          if ((e as ApiError).code !== "Conflict") throw e;
-        }
-      }
-      throw new ApiError("Unavailable", "volume status kept changing; retry");
-    });
+        return {
+          ...v,
+          status: {
+            ...v.status,
+            copies,
+            conditions: setCondition(
+              v.status.conditions,
+              {
+                type: "Degraded",
+                status: degraded ? "True" : "False",
+                reason: degraded ? "ReplicaLost" : "Resynced",
+                message,
+              },
+              now(this.o.clock),
+            ),
+          },
+        };
+      },
+    );
+  }
+
+  /**
+   * A primary's report on one of its volume's replicas (`matches` finds the copy): refused
+   * from an epoch the volume has left, or for a copy it does not have; serialized per volume.
+   */
+  private replicaReport(
+    volumeId: string,
+    epoch: number,
+    replica: string,
+    matches: (c: Volume["status"]["copies"][number]) => boolean,
+    decide: (v: Volume, copy: Volume["status"]["copies"][number]) => Volume | undefined,
+  ): Promise<Volume> {
+    return this.lostLocks.run(volumeId, () =>
+      updateRetrying(
+        this.o.store,
+        async () => {
+          const v = await this.findByUid(volumeId);
+          if (!v) throw new ApiError("NotFound", `no volume with id ${volumeId}`);
+          if (v.status.epoch !== epoch)
+            throw new ApiError(
+              "FailedPrecondition",
+              `volume ${v.metadata.name} is at epoch ${v.status.epoch}; a report from epoch ${epoch} is stale`,
+            );
+          return v;
+        },
+        (v) => {
+          const copy = v.status.copies.find((c) => c.role === "replica" && matches(c));
+          if (!copy) throw new ApiError("NotFound", `volume ${v.metadata.name} has no replica at ${replica}`);
+          return decide(v, copy);
+        },
+        "volume status kept changing; retry",
+      ),
+    );
   }
 
   /**

@@ -3,8 +3,8 @@
 // follow which is decided in migrationStep, pure.
 import { defineRoute } from "../core/api/route.ts";
 import { ApiError } from "../core/errors.ts";
-import type { AnyResource } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
+import { updateRetrying } from "../core/resource/update-retrying.ts";
 import {
   type Host,
   hostKind,
@@ -69,24 +69,14 @@ export function migrationStep(vm: Vm, host: string, r: MigrationReport): VmStatu
 }
 
 export function migrationRoutes(d: MigrationRouteDeps) {
-  const update = async (vm: Vm, status: VmStatus) =>
-    (await d.store.update({ ...vm, status } as AnyResource, { revision: vm.metadata.revision })) as Vm;
   /** Retries a read-decide-write on a VM that changed underneath (workers report meanwhile). */
-  const retrying = async (
-    project: string,
-    name: string,
-    decide: (vm: Vm) => Promise<VmStatus> | VmStatus,
-  ) => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const vm = await d.getVm(project, name);
-      try {
-        return await update(vm, await decide(vm));
-      } catch (e) {
-        if (!(e instanceof ApiError && e.code === "Conflict")) throw e;
-      }
-    }
-    throw new ApiError("Unavailable", `Vm "${name}" is changing too fast to record this; retry`);
-  };
+  const retrying = (project: string, name: string, decide: (vm: Vm) => Promise<VmStatus> | VmStatus) =>
+    updateRetrying(
+      d.store,
+      () => d.getVm(project, name),
+      async (vm) => ({ ...vm, status: await decide(vm) }),
+      `Vm "${name}" is changing too fast to record this; retry`,
+    );
 
   return [
     defineRoute({

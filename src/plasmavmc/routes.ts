@@ -8,6 +8,7 @@ import { ApiError } from "../core/errors.ts";
 import type { AnyResource } from "../core/resource/model.ts";
 import { nameSchema } from "../core/resource/model.ts";
 import type { ResourceStore } from "../core/resource/store.ts";
+import { updateRetrying } from "../core/resource/update-retrying.ts";
 import {
   type Host,
   hostKind,
@@ -213,18 +214,16 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       body: workerReportSchema,
       permission: "plasmavmc.hosts.update",
       handler: async ({ params, body }) => {
-        for (let attempt = 0; attempt < 5; attempt++) {
-          const vm = await hostsVm(params.host, params.project, params.name);
-          // Deletion is the control plane's phase until the worker lets go.
-          const phase = vm.metadata.deletionTimestamp ? "Deleting" : body.phase;
-          const status = { ...vm.status, ...body, phase };
-          try {
-            return await d.store.update({ ...vm, status } as AnyResource, { revision: vm.metadata.revision });
-          } catch (e) {
-            if (!(e instanceof ApiError && e.code === "Conflict")) throw e;
-          }
-        }
-        throw new ApiError("Unavailable", "the VM is changing too fast to record its status; retry");
+        return updateRetrying(
+          d.store,
+          () => hostsVm(params.host, params.project, params.name),
+          (vm) => {
+            // Deletion is the control plane's phase until the worker lets go.
+            const phase = vm.metadata.deletionTimestamp ? "Deleting" : body.phase;
+            return { ...vm, status: { ...vm.status, ...body, phase } };
+          },
+          "the VM is changing too fast to record its status; retry",
+        );
       },
     }),
     defineRoute({
