@@ -3,6 +3,7 @@
 // no token): the token is the secret of the current attachment, so only its holder can
 // connect; one read-write connection per volume at a time, and every write checks the
 // attachment epoch it was opened under, so a fenced attacher's writes are refused (EPERM).
+
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Logger } from "pino";
+import { formatHostPort } from "../core/host-port.ts";
 import { FdPool } from "./fd-pool.ts";
 import type { ExportInfo } from "./nbd-options.ts";
 import { nbdErr } from "./nbd-protocol.ts";
@@ -84,7 +86,7 @@ export class VolumeServer {
 
   nbdAddress(): string {
     const a = this.nbd.address();
-    return `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+    return formatHostPort(a.host, a.port);
   }
 
   isAttached(id: string): boolean {

@@ -2,7 +2,9 @@
 // `-incoming defer`, listens on a TCP port; the source's QEMU sends the guest's memory and
 // device state there while the guest runs, pauses it for the last dirty pages and flushes its
 // disks. Both sides learn the outcome from query-migrate.
+
 import { setTimeout as sleep } from "node:timers/promises";
+import { formatHostPort, parseHostPort } from "../core/host-port.ts";
 import type { QmpClient } from "./qmp-client.ts";
 
 /** How often query-migrate is asked: the guest is paused between completion and takeover. */
@@ -19,7 +21,7 @@ interface MigrationInfo {
   "total-time"?: number;
 }
 
-const tcpUri = (host: string, port: number) => `tcp:${host.includes(":") ? `[${host}]` : host}:${port}`;
+const tcpUri = (host: string, port: number) => `tcp:${formatHostPort(host, port)}`;
 
 /** The target's QEMU starts listening for the stream. */
 export async function listenForMigration(qmp: QmpClient, host: string, port: number): Promise<void> {
@@ -28,9 +30,9 @@ export async function listenForMigration(qmp: QmpClient, host: string, port: num
 
 /** The source's QEMU starts sending the guest to `host:port` (as the target reported it). */
 export async function sendMigration(qmp: QmpClient, address: string): Promise<void> {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
-  if (!m) throw new Error(`not a host:port migration address: ${address}`);
-  await qmp.execute("migrate", { uri: tcpUri(m[1]!, Number(m[2])) });
+  const at = parseHostPort(address);
+  if (!at) throw new Error(`not a host:port migration address: ${address}`);
+  await qmp.execute("migrate", { uri: tcpUri(at.host, at.port) });
 }
 
 /**

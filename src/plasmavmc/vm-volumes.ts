@@ -2,6 +2,7 @@
 // starts, swapped under the running guest when coronafs fails a volume over to a replica (the
 // guest's disk requests wait meanwhile: NBD disks stop on error, see qemu-args.ts), detached
 // when it stops.
+import { parseHostPort } from "../core/host-port.ts";
 import type { Attachment, VolumeStatus } from "../coronafs/api.ts";
 import type { AttachedVolume } from "./api.ts";
 import { type DiskSource, diskNode, nbdNodeOptions, switchNode } from "./qemu-args.ts";
@@ -30,13 +31,13 @@ export interface VolumeDisk {
 
 /** `host:port` or `[v6]:port` as coronafs gives a server's NBD address. */
 export function nbdSource(a: Attachment, index: number): Extract<DiskSource, { kind: "nbd" }> {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(a.server);
-  if (!m) throw new Error(`coronafs gave an NBD address QEMU cannot use: ${a.server}`);
+  const at = parseHostPort(a.server);
+  if (!at) throw new Error(`coronafs gave an NBD address QEMU cannot use: ${a.server}`);
   // The epoch names the node, so the one that replaces it after a failover is distinct.
   return {
     kind: "nbd",
-    host: m[1]!,
-    port: Number(m[2]),
+    host: at.host,
+    port: at.port,
     exportName: a.exportName,
     node: `${diskNode(index)}-e${a.epoch}`,
   };

@@ -2,9 +2,11 @@
 // start what should run, stop what should not, clean up what was deleted — reporting every
 // change back to the control plane. Level-triggered: each pass compares wanted with actual,
 // so a missed report or a restart of the worker converges on the next pass.
+
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { formatHostPort } from "../core/host-port.ts";
 import { AccelChooser } from "./accel.ts";
 import { type HostSpec, migrationLimits, volumeHolder } from "./api.ts";
 import type { PlasmavmcClient, Vm, WorkerReport } from "./client.ts";
@@ -269,7 +271,7 @@ export class Worker {
       await listenForMigration(proc.qmp, this.o.publishAddress, port);
       await this.o.client.reportMigration(this.o.host, project, name, {
         phase: "Listening",
-        address: `${this.o.publishAddress.includes(":") ? `[${this.o.publishAddress}]` : this.o.publishAddress}:${port}`,
+        address: formatHostPort(this.o.publishAddress, port),
       });
       void this.awaitIncoming(vm, key, local);
     } catch (err) {
