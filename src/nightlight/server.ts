@@ -145,7 +145,7 @@ export const nightlightRole = defineRole({
     const api = new ApiServer({ name: "nightlight", logger: log, registry, auth: deps.auth });
     api.add(...resourceRoutes(scrapeTargetKind, store));
     const writeBodyLimitBytes = 16 * 1024 * 1024;
-    const decodePool = config.decodeWorker ? await DecodePool.start() : undefined;
+    const decodePool = config.decodeWorker ? DecodePool.lazy() : undefined;
     new Gauge({
       name: "nightlight_samples_out_of_order",
       help: "samples stored older than their series' last one (replicas' out-of-order path) since start",

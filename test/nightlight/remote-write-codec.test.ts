@@ -130,3 +130,33 @@ test("the decode worker answers like the inline decoder, bad bodies included", a
     await pool.close();
   }
 });
+
+test("a lazy pool loads its worker only once a large body comes, decoding inline meanwhile", async () => {
+  const pool = DecodePool.lazy();
+  try {
+    const small = snappyCompress(
+      encodeWriteRequest({ series: [{ labels: [["__name__", "s"]], ts: [1], vs: [1] }] }),
+    );
+    await pool.decode(small);
+    assert.equal((pool as unknown as { worker?: unknown }).worker, undefined, "no worker for small bodies");
+    const series = Array.from({ length: 300 }, (_, i) => ({
+      labels: [
+        ["__name__", "w"],
+        ["i", String(i)],
+      ] as [string, string][],
+      ts: [1000],
+      vs: [i],
+    }));
+    const body = snappyCompress(encodeWriteRequest({ series }));
+    assert.equal((await pool.decode(body)).series.length, 300);
+    assert.equal(pool.decodedInWorker, 0, "the first large body decodes inline while the worker loads");
+    const end = Date.now() + 60_000;
+    while (pool.decodedInWorker === 0 && Date.now() < end) {
+      assert.equal((await pool.decode(body)).series.length, 300);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(pool.decodedInWorker > 0, "once loaded, the worker takes large bodies");
+  } finally {
+    await pool.close();
+  }
+});

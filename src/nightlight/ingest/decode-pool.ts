@@ -19,30 +19,26 @@ type Pending = { resolve: (wr: WriteRequest) => void; reject: (err: Error) => vo
 
 export class DecodePool {
   private worker: Worker | undefined;
+  /** Set once the worker has loaded; until then bodies decode inline. */
+  private ready = false;
+  /** A worker that died is not started again: later bodies decode inline. */
+  private failed = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   decodedInWorker = 0;
 
-  private constructor(worker: Worker) {
-    this.worker = worker;
-    worker.on("message", (a: DecodeAnswer | "ready") => {
-      if (a !== "ready") this.answered(a);
-    });
-    const fail = (err: Error) => {
-      // A dead worker: what it held fails (5xx: senders retry) and later bodies decode inline.
-      this.worker = undefined;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`remote_write decode worker exited (${code})`)));
-    worker.unref();
+  /**
+   * A pool whose worker starts with the first body worth handing off, so a server that never
+   * gets large remote_write bodies (one that only scrapes) never loads it.
+   */
+  static lazy(): DecodePool {
+    return new DecodePool();
   }
 
-  /** Starts the worker and waits until it has loaded (so that a ready server is fully ready). */
+  /** Starts the worker and waits until it has loaded. */
   static async start(): Promise<DecodePool> {
-    const worker = startDecodeWorker();
-    const pool = new DecodePool(worker);
+    const pool = new DecodePool();
+    const worker = pool.spawn();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, workerStartTimeoutMs);
       const done = () => {
@@ -59,10 +55,32 @@ export class DecodePool {
     return pool;
   }
 
+  private spawn(): Worker {
+    const worker = startDecodeWorker();
+    this.worker = worker;
+    worker.on("message", (a: DecodeAnswer | "ready") => {
+      if (a === "ready") this.ready = true;
+      else this.answered(a);
+    });
+    const fail = (err: Error) => {
+      // A dead worker: what it held fails (5xx: senders retry) and later bodies decode inline.
+      this.worker = undefined;
+      this.failed = true;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`remote_write decode worker exited (${code})`)));
+    worker.unref();
+    return worker;
+  }
+
   /** Decodes a snappy remote_write body; throws SnappyError/ProtoError/RangeError on bad input. */
   decode(body: Uint8Array): Promise<WriteRequest> {
+    const large = body.length >= minWorkerDecodeBytes;
+    if (large && !this.worker && !this.failed) this.spawn();
     const w = this.worker;
-    if (!w || body.length < minWorkerDecodeBytes || this.pending.size >= maxQueuedDecodes)
+    if (!w || !this.ready || !large || this.pending.size >= maxQueuedDecodes)
       return Promise.resolve(decodeWriteRequest(snappyDecompress(body)));
     const id = this.nextId++;
     // A copy is transferred: the caller keeps the body (it is logged and forwarded as it is).
