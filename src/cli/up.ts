@@ -5,7 +5,7 @@ import { join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { commonOptions, loadConfig, option } from "../core/config.ts";
 import { Lifecycle } from "../core/lifecycle.ts";
-import { createLogger } from "../core/log.ts";
+import { createLogger, fileAndConsoleWarnings } from "../core/log.ts";
 import { adminFileStamp, adminSession } from "../iam/admin-session.ts";
 import { writeCliConfig } from "./cli-config.ts";
 import { adminTokenFile, ensureAdminToken } from "./local-admin.ts";
@@ -21,6 +21,11 @@ export const upOptions = {
     "bind every role to a free port instead of its default (for tests)",
   ),
   store: option(z.enum(["lmdb", "memory"]), "lmdb", "resource store backend"),
+  logFile: option(
+    z.string(),
+    "",
+    "where the full log goes ('' = <data-dir>/photon.log, '-' = stderr); stderr always gets warnings and errors",
+  ),
 };
 
 export async function up(flags: Record<string, unknown>, configFile?: string): Promise<void> {
@@ -31,7 +36,12 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
     ...(configFile ? { file: configFile } : {}),
   });
   const dataDir = resolve(cfg.dataDir);
-  const log = createLogger({ level: cfg.logLevel, name: "photon-up" });
+  const logFile = cfg.logFile === "-" ? undefined : resolve(cfg.logFile || join(dataDir, "photon.log"));
+  const log = createLogger({
+    level: cfg.logLevel,
+    name: "photon-up",
+    ...(logFile ? { destination: fileAndConsoleWarnings(logFile) } : {}),
+  });
   const lifecycle = new Lifecycle(log, cfg.shutdownGraceMs);
   lifecycle.handleSignals();
   // With iam, the bootstrap admin's iam tokens replace the static local admin token.
@@ -82,6 +92,9 @@ export async function up(flags: Record<string, unknown>, configFile?: string): P
     ...Object.entries(endpoints).map(([k, v]) => `  ${k.padEnd(22)} ${v}`),
     "",
     `  data          ${shown}`,
+    ...(logFile
+      ? [`  log           ${relative(process.cwd(), logFile)}  — warnings and errors also show here`]
+      : []),
     ...(admin
       ? [
           `  admin token   ${relative(process.cwd(), admin.path)}${admin.created ? " (new)" : ""}  — send as 'Authorization: Bearer <token>'`,

@@ -1,6 +1,6 @@
 // Structured JSON logs (pino). Secrets never reach a log line: the redact list covers the
 // fields that carry them anywhere in PhotonCloud.
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -23,7 +23,7 @@ export interface LogOptions {
   level?: string;
   name?: string;
   /** Where lines go; stderr by default so stdout stays free for CLI output. */
-  destination?: NodeJS.WritableStream;
+  destination?: DestinationStream;
 }
 
 export function createLogger(opts: LogOptions = {}): Logger {
@@ -36,6 +36,17 @@ export function createLogger(opts: LogOptions = {}): Logger {
     },
     opts.destination ?? pino.destination(2),
   );
+}
+
+/**
+ * Every line to `file` (appended) and only warnings and errors to stderr too: `photon up` runs
+ * every component in one terminal, whose request logs would bury what an operator must see.
+ */
+export function fileAndConsoleWarnings(file: string): DestinationStream {
+  return pino.multistream([
+    { level: "trace", stream: pino.destination({ dest: file, append: true, mkdir: true }) },
+    { level: "warn", stream: pino.destination(2) },
+  ]);
 }
 
 /** A logger that drops everything, for tests and library use. */

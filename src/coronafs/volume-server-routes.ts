@@ -88,6 +88,7 @@ export function volumeServerRoutes(
     defineRoute({
       method: "GET",
       path: "/v1/server",
+      machineChatter: true,
       summary: "This volume server: its NBD address and what it holds",
       tags,
       permission: "coronafs.servers.get",

@@ -9,6 +9,13 @@ export const auditRingSize = 10_000;
 
 const readVerbs = new Set(["get", "list", "watch"]);
 
+/**
+ * The platform's own component accounts (system/<role>): their allowed calls are mostly
+ * heartbeats and reconciles, every second, so their log lines go at debug (they stay in the
+ * ring), the way Kubernetes audit policies leave out node heartbeats. Denials always log.
+ */
+const componentSubjectPrefix = "serviceaccount:system/";
+
 /** Reads that were allowed are not audited (they would drown the writes and denials). */
 export function shouldAudit(permission: string, allowed: boolean): boolean {
   return !allowed || !readVerbs.has(permission.slice(permission.lastIndexOf(".") + 1));
@@ -23,7 +30,9 @@ export class AuditLog {
     if (this.ring.length < auditRingSize) this.ring.push(e);
     else this.ring[this.next] = e;
     this.next = (this.next + 1) % auditRingSize;
-    this.log?.info({ audit: e }, e.allowed ? "audit: allowed" : "audit: denied");
+    if (!e.allowed) this.log?.info({ audit: e }, "audit: denied");
+    else if (e.subject.startsWith(componentSubjectPrefix)) this.log?.debug({ audit: e }, "audit: allowed");
+    else this.log?.info({ audit: e }, "audit: allowed");
   }
 
   /** Newest first. */

@@ -179,6 +179,7 @@ export function plasmavmcRoutes(d: RouteDeps): AnyRoute[] {
       params: hostParams,
       query: z.strictObject({ watch: z.enum(["1", "true"]).optional() }),
       permission: "plasmavmc.hosts.get",
+      machineChatter: true,
       timeoutMs: 0,
       handler: async (ctx) => {
         const { params } = ctx;

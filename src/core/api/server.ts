@@ -141,17 +141,21 @@ export class ApiServer {
 
   private addBuiltins(): void {
     const health = (text: string) => ({ status: text });
-    this.app.get("/healthz", async () => health("ok"));
-    this.app.get("/readyz", async (_req, reply) => {
+    // Probes, scrapes and the gateway's document polls come every few seconds: warn-level access logs only.
+    const quiet = { logLevel: "warn" } as const;
+    this.app.get("/healthz", quiet, async () => health("ok"));
+    this.app.get("/readyz", quiet, async (_req, reply) => {
       const reason = this.draining ? "shutting down" : await this.opts.readiness?.();
       if (reason) return reply.code(503).send({ status: "unavailable", reason });
       return health("ready");
     });
-    this.app.get("/metrics", async (_req, reply) => {
+    this.app.get("/metrics", quiet, async (_req, reply) => {
       reply.header("content-type", this.opts.registry.contentType);
       return this.opts.registry.metrics();
     });
-    this.app.get("/openapi.json", async () => (this.opts.openApi ? this.opts.openApi() : this.openApi()));
+    this.app.get("/openapi.json", quiet, async () =>
+      this.opts.openApi ? this.opts.openApi() : this.openApi(),
+    );
   }
 
   private register(route: AnyRoute): void {

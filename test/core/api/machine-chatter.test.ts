@@ -48,3 +48,13 @@ test("a machine-chatter route writes no info access log; an ordinary route does"
   assert.ok(logged("/v1/things") >= 1, "the ordinary route's request is logged");
   assert.equal(logged("/v1/beat"), 0, "the heartbeat route's request is not logged at info");
 });
+
+test("probes, scrapes and the API document write no info access log", async () => {
+  const builtins = ["/healthz", "/readyz", "/metrics", "/openapi.json"];
+  for (const p of builtins) assert.equal((await fetch(`${url}${p}`)).status, 200, p);
+  assert.equal((await fetch(`${url}/v1/things`)).status, 200);
+  await new Promise((r) => setImmediate(r));
+  const requested = (p: string) => lines.filter((l) => l.req?.url === p).length;
+  for (const p of builtins) assert.equal(requested(p), 0, `${p} is not logged at info`);
+  assert.ok(requested("/v1/things") >= 2, "an ordinary route still is");
+});
