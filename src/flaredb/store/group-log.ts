@@ -51,6 +51,11 @@ export class GroupLog implements RaftStorage {
     this.last = last;
   }
 
+  /** The hard state on disk (staged changes not yet committed are not in it). */
+  get persistedHardState(): HardState {
+    return this.hs;
+  }
+
   get initialized(): boolean {
     return this.snap.index > 0;
   }

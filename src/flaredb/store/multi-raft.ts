@@ -34,6 +34,16 @@ export const READ_TIMEOUT_MS = 5_000;
 export const MAX_QUEUED_READS_PER_REGION = 10_000;
 /** Uninitialized replicas (created by a leader's message before their data arrives) at most. */
 export const MAX_UNINITIALIZED_PEERS = 1_000;
+/**
+ * A replica the placement driver calls stale is destroyed only after no leader has written to
+ * it for this long. Replica ids are store ids, so a replica the PD saw removed may already be a
+ * member again (re-added by a conf change the PD has not heard of yet) with the leader counting
+ * its log (progress match): destroying it then loses acknowledged entries from that replica and
+ * leaves the leader sending `commit N` to an empty recreated replica that can never catch up
+ * (its rejections look stale to the leader). A member hears a heartbeat every
+ * HEARTBEAT_TICKS × TICK_MS (200 ms); a removed replica hears nothing.
+ */
+export const STALE_REPLICA_QUIET_MS = 5_000;
 
 export interface MultiRaftOptions {
   db: StoreDb;
@@ -45,6 +55,14 @@ export interface MultiRaftOptions {
   now: () => number;
 }
 
+/** Messages a leader may send before its own log is fsynced. */
+function isLeaderBroadcast(m: Message): boolean {
+  return m.type === "app" || m.type === "heartbeat";
+}
+
+/** What a read served at once under the leader's lease awaits. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
 export class MultiRaft {
   readonly peers = new Map<number, RegionPeer>();
   private transport!: TcpTransport;
@@ -55,6 +73,8 @@ export class MultiRaft {
   private nextRead = 0;
   /** Regions with reads waiting for their next read-index request. */
   private readonly readsQueued = new Set<RegionPeer>();
+  /** A Ready transaction is committing: replicas' `applied` may be ahead of what reads see. */
+  private applyInFlight = false;
   fatal: Error | undefined;
 
   private constructor(private readonly o: MultiRaftOptions) {}
@@ -131,11 +151,16 @@ export class MultiRaft {
         // A leader talks to a replica we do not hold yet (added to us, or the right half of a
         // split we have not applied): create it empty; it learns the region from a snapshot.
         if (!["app", "heartbeat", "snap"].includes(m.type) || !Number.isInteger(id) || id < 1) continue;
+        // A heartbeat's commit is capped at what the leader believes we hold: a commit > 0 to a
+        // replica we do not have was sent to a copy destroyed since (its removal applied here
+        // before the leader's): a new, empty replica could not take it (commit beyond last index).
+        if (m.type === "heartbeat" && m.commit > 0) continue;
         const uninit = [...this.peers.values()].filter((x) => !x.region).length;
         if (uninit >= MAX_UNINITIALIZED_PEERS) continue;
         p = this.addPeer(new GroupLog(this.o.db, id), undefined, 0);
       }
       if (m.type === "snap" && m.snapshot && !this.snapshotFits(p, m.snapshot.data)) continue;
+      if (m.type === "app" || m.type === "heartbeat" || m.type === "snap") p.heardFromLeaderMs = this.o.now();
       try {
         p.node.step(m);
       } catch (err) {
@@ -208,10 +233,28 @@ export class MultiRaft {
    * every write acknowledged before the read arrived).
    */
   readIndex(p: RegionPeer): Promise<void> {
-    if (p.readQueue.length >= MAX_QUEUED_READS_PER_REGION)
+    if (
+      p.readQueue.length >= MAX_QUEUED_READS_PER_REGION ||
+      p.appliedWaiters.length >= MAX_QUEUED_READS_PER_REGION
+    )
       return Promise.reject(
         new ApiError("Unavailable", `region ${p.id}: ${MAX_QUEUED_READS_PER_REGION} reads queued; retry`),
       );
+    // Under a valid lease the leader knows its read index now: no Ready turn, no timer, unless
+    // the state machine has not made that index visible yet (apply staged in a transaction
+    // that has not committed, or not applied at all): then wait for the apply.
+    const leaseIndex = p.node.leaseReadIndex();
+    if (leaseIndex !== undefined) {
+      if (!this.applyInFlight && p.applied >= leaseIndex) return RESOLVED;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const i = p.appliedWaiters.findIndex((w) => w.timer === timer);
+          if (i >= 0) p.appliedWaiters.splice(i, 1);
+          reject(new ApiError("Unavailable", `region ${p.id}: not caught up to the read index`));
+        }, READ_TIMEOUT_MS);
+        p.appliedWaiters.push({ index: leaseIndex, resolve, reject, timer });
+      });
+    }
     return new Promise<void>((resolve, reject) => {
       p.readQueue.push({ resolve, reject });
       this.readsQueued.add(p);
@@ -318,10 +361,26 @@ export class MultiRaft {
   private async process(batch: Array<{ p: RegionPeer; rd: Ready }>): Promise<void> {
     const results = new Map<RegionPeer, Map<number, unknown>>();
     const followUps: FollowUp[] = [];
+    let settled = false;
     const needsWrite = batch.some(
       ({ rd }) => rd.snapshot || rd.entries.length || rd.hardState || rd.committedEntries.length,
     );
+    // A leader's appends and heartbeats promise nothing about its own disk (it counts itself
+    // towards a quorum only after advance()), so they leave before the fsync and followers
+    // persist in parallel with the leader, as core/raft's node driver does. Votes, acks and
+    // anything sent while the term or vote changes wait for the fsync.
+    const late: Array<readonly Message[]> = [];
+    for (const { p, rd } of batch) {
+      if (!rd.messages.length || !this.sendsEarly(p, rd)) {
+        late.push(rd.messages);
+        continue;
+      }
+      const first = rd.messages.filter(isLeaderBroadcast);
+      if (first.length) this.transport.send(first);
+      late.push(first.length === rd.messages.length ? [] : rd.messages.filter((m) => !isLeaderBroadcast(m)));
+    }
     if (needsWrite) {
+      this.applyInFlight = true;
       try {
         await this.o.db.root.transaction(() => {
           for (const { p, rd } of batch) {
@@ -336,18 +395,34 @@ export class MultiRaft {
                 p.log.stageCompact(p.applied, p.node.confState());
             }
           }
+          // Committed entries are durable on a quorum already (the leader counts its own
+          // log only once persisted), so their writers are answered now rather than after
+          // this transaction's fsync; a crash replays them from the log. Reads still wait
+          // until the apply is visible (applyInFlight). A split's follow-ups go first.
+          if (followUps.length === 0) {
+            for (const { p, rd } of batch) {
+              const r = results.get(p);
+              if (r) this.settleProposals(p, rd, r);
+            }
+            settled = true;
+          }
         });
       } catch (err) {
         for (const { p } of batch) p.log.dropStaged();
         throw err;
+      } finally {
+        this.applyInFlight = false;
       }
     }
     for (const { p } of batch) p.log.commitStaged();
-    for (const { p, rd } of batch) {
-      if (rd.softState) p.lead = rd.softState.lead;
-      this.transport.send(rd.messages);
+    for (const [i, { p, rd }] of batch.entries()) {
+      if (rd.softState) {
+        p.lead = rd.softState.lead;
+        p.leading = rd.softState.role === "leader";
+      }
+      if (late[i]!.length) this.transport.send(late[i]!);
       const r = results.get(p);
-      if (r) this.settleProposals(p, rd, r);
+      if (r && !settled) this.settleProposals(p, rd, r);
       for (const rs of rd.readStates) {
         const w = p.reads.get(rs.requestCtx);
         if (!w) continue;
@@ -376,6 +451,15 @@ export class MultiRaft {
         if (f.parentLeader) p.node.campaign();
       } else await this.destroy(f.id);
     }
+  }
+
+  /** Whether this Ready's leader broadcasts may leave before its fsync (see process()). */
+  private sendsEarly(p: RegionPeer, rd: Ready): boolean {
+    const leading = rd.softState ? rd.softState.role === "leader" : p.leading;
+    if (!leading || rd.snapshot) return false;
+    if (!rd.hardState) return true;
+    const stored = p.log.persistedHardState;
+    return rd.hardState.term === stored.term && rd.hardState.vote === stored.vote;
   }
 
   private settleProposals(p: RegionPeer, rd: Ready, results: Map<number, unknown>): void {
@@ -423,6 +507,22 @@ export class MultiRaft {
       clearTimeout(w.timer);
       w.reject(err);
     }
+  }
+
+  /**
+   * Destroys a replica the placement driver reports removed from its region, unless a leader
+   * still treats it as a member (see STALE_REPLICA_QUIET_MS) or it leads; the PD asks again on
+   * the next heartbeat. Returns whether it was destroyed.
+   */
+  async destroyStale(id: number): Promise<boolean> {
+    const p = this.peers.get(id);
+    if (!p || p.destroyed || p.isLeader) return false;
+    if (this.o.now() - p.heardFromLeaderMs < STALE_REPLICA_QUIET_MS) {
+      this.o.log.debug({ region: id }, "flaredb: a leader still writes to this replica; not destroying it");
+      return false;
+    }
+    await this.destroy(id);
+    return true;
   }
 
   /** Removes a replica from this store: its log, its state and (if no other region holds it) its data. */

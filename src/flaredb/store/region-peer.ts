@@ -82,7 +82,11 @@ export class RegionPeer {
     timer: NodeJS.Timeout;
   }> = [];
   lead = "";
+  /** Whether this replica leads its group (from the Readies' soft state). */
+  leading = false;
   destroyed = false;
+  /** When a leader last sent this replica an append, heartbeat or snapshot (MultiRaftOptions.now). */
+  heardFromLeaderMs = Number.NEGATIVE_INFINITY;
   /** The highest GC safe point this replica applied: reads and prewrites below it are refused. */
   safePoint = 0;
   // statistics

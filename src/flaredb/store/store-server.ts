@@ -363,7 +363,12 @@ export class FlareStore {
           this.o.log.debug({ err, pd }, "flaredb store: heartbeat failed");
         }
       }
-      if (reply) await this.obey(reply);
+      // The reply's work (bootstraps, destroys, conf changes: LMDB transactions that queue
+      // behind the Ready loop's fsyncs) runs beside the heartbeats, never in front of them: a
+      // store whose obeying took longer than store-down-ms looked dead and was drained. Replies
+      // are level-triggered (the PD repeats what is still to do), so one arriving while the last
+      // is still being obeyed only updates the store addresses.
+      if (reply) this.obeyInBackground(reply);
     } catch (err) {
       this.o.log.warn({ err }, "flaredb store: heartbeat round failed");
     } finally {
@@ -375,17 +380,26 @@ export class FlareStore {
 
   private splitBytes = 64 * 1024 * 1024;
 
-  private async obey(reply: HeartbeatReply): Promise<void> {
+  private obeying = false;
+
+  private obeyInBackground(reply: HeartbeatReply): void {
     if (reply.regionSplitBytes) this.splitBytes = reply.regionSplitBytes;
     for (const s of reply.stores) {
       this.stores.set(s.id, s);
       this.raft.setStoreAddress(s.id, s.raftAddress);
     }
+    if (this.obeying || this.closed) return;
+    this.obeying = true;
+    this.obey(reply)
+      .catch((err) => this.o.log.warn({ err }, "flaredb store: obeying the placement driver failed"))
+      .finally(() => {
+        this.obeying = false;
+      });
+  }
+
+  private async obey(reply: HeartbeatReply): Promise<void> {
     for (const r of reply.create) await this.raft.bootstrap(r);
-    for (const id of reply.destroy) {
-      const p = this.raft.peerFor(id);
-      if (p && !p.isLeader) await this.raft.destroy(id);
-    }
+    for (const id of reply.destroy) await this.raft.destroyStale(id);
     for (const op of reply.operators) {
       const p = this.raft.peerFor(op.regionId);
       if (!p?.region || !p.isLeader) continue;
@@ -442,7 +456,7 @@ export class FlareStore {
   async close(): Promise<void> {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    while (this.heartbeatRunning) await new Promise((r) => setTimeout(r, 5));
+    while (this.heartbeatRunning || this.obeying) await new Promise((r) => setTimeout(r, 5));
     this.pdClient.close();
     await this.rpc?.close();
     await this.raft?.close();
