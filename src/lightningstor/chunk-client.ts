@@ -41,8 +41,8 @@ export class ChunkClient {
     return this.call(node, (t) => t.put(id, data));
   }
 
-  get(node: string, id: string): Promise<Buffer> {
-    return this.call(node, (t) => t.get(id));
+  get(node: string, id: string, dataBytes?: number): Promise<Buffer> {
+    return this.call(node, (t) => t.get(id, dataBytes));
   }
 
   async check(node: string, id: string): Promise<ChunkState> {

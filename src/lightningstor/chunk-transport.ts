@@ -20,7 +20,8 @@ export class ChunkUnavailable extends Error {
 export interface ChunkTransport {
   /** Stores a chunk durably. May take ownership of `data`'s memory (it is not used after). */
   put(id: string, data: Uint8Array): Promise<void>;
-  get(id: string): Promise<Buffer>;
+  /** `dataBytes`: the chunk's length when the caller knows it (a hint; a transport may ignore it). */
+  get(id: string, dataBytes?: number): Promise<Buffer>;
   /** Verifies a chunk on the node without moving its bytes. */
   check(id: string): Promise<ChunkState>;
   delete(id: string): Promise<void>;

@@ -1,7 +1,8 @@
 // Entry of an embedded storage node's worker thread: serves chunk calls from the gateway
-// thread over a message channel (worker-chunk-transport.ts), so hashing, file I/O and
-// fsync waits of every node leave the S3 event loop. Chunk bytes move by transfer, never
-// by copy.
+// thread over a message channel (worker-chunk-transport.ts), so checksums, file writes and
+// fsync waits of every node leave the S3 event loop. Chunk bytes to store are shared or
+// transferred, never copied; reads of chunk bytes do not come here (the gateway reads the
+// files itself).
 import { parentPort, workerData } from "node:worker_threads";
 import { ChunkStore } from "./chunk-store.ts";
 import type { WorkerReply, WorkerRequest } from "./worker-chunk-transport.ts";
@@ -16,18 +17,9 @@ async function serve(msg: WorkerRequest): Promise<WorkerReply> {
     case "put":
       await store.put(msg.id, msg.data);
       return { seq: msg.seq, state: "ok" };
-    case "get":
     case "check": {
       const r = await store.get(msg.id);
-      if (r.state !== "ok") return { seq: msg.seq, state: r.state };
-      if (msg.op === "check") return { seq: msg.seq, state: "ok" };
-      return {
-        seq: msg.seq,
-        state: "ok",
-        data: r.data.buffer as ArrayBuffer,
-        offset: r.data.byteOffset,
-        length: r.data.length,
-      };
+      return { seq: msg.seq, state: r.state };
     }
     case "delete":
       await store.delete(msg.id);
@@ -37,7 +29,7 @@ async function serve(msg: WorkerRequest): Promise<WorkerReply> {
 
 port.on("message", (msg: WorkerRequest) => {
   serve(msg).then(
-    (reply) => port.postMessage(reply, reply.data ? [reply.data] : []),
+    (reply) => port.postMessage(reply),
     (err: Error) =>
       port.postMessage({ seq: msg.seq, state: "error", message: err.message } satisfies WorkerReply),
   );

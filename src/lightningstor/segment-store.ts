@@ -290,7 +290,7 @@ export class SegmentStore {
     const shards: (Buffer | undefined)[] = new Array(k + m).fill(undefined);
     const fetch = async (i: number) => {
       try {
-        const b = await this.chunks.get(seg.nodes[i] as string, chunkId(seg.id, stripe, i));
+        const b = await this.chunks.get(seg.nodes[i] as string, chunkId(seg.id, stripe, i), shardLen);
         if (b.length === shardLen) shards[i] = b;
       } catch {
         // Missing, corrupt or unreachable: the parity shards stand in for it.
