@@ -1,7 +1,14 @@
 // bench/nightlight: nightlight against Prometheus 2.42 in one run, on the same pre-encoded
 // remote_write load. Prints ingestion samples/s (and each server's CPU), bytes per sample in
 // persisted blocks, and range-query latency (p50/p90) for a typical dashboard set, with ratios.
-//   npm run bench -- nightlight [--instances 100] [--steps 1000] [--shards 8] [--repeat 5] [--profile-dir d]
+//   npm run bench -- nightlight [--instances 100] [--steps 1000] [--shards 8] [--repeat 5]
+//     [--warmup-fraction 0.05] [--prometheus-first] [--profile-dir d]
+// Like with like: both servers get the same pre-encoded requests from the same 8 senders in this
+// process; the first `--warmup-fraction` of each sender's requests is sent untimed (start-up:
+// V8's JIT and nightlight's decode worker, Go's runtime), and ingestion is reported both for the
+// timed rest (steady state) and from the first request (with start-up). Each server is queried
+// only once its own CPU has settled after its first block (compaction, WAL checkpoint, GC).
+// `--prometheus-first` swaps which server runs first, so runs can alternate under drifting load.
 import { type ChildProcess, spawn } from "node:child_process";
 import {
   existsSync,
@@ -28,6 +35,8 @@ const { values: args } = parseArgs({
     shards: { type: "string", default: "8" },
     repeat: { type: "string", default: "5" },
     keep: { type: "boolean", default: false },
+    "warmup-fraction": { type: "string", default: "0.05" },
+    "prometheus-first": { type: "boolean", default: false },
     /** Write a CPU profile of the nightlight server (node --cpu-prof) into this directory. */
     "profile-dir": { type: "string" },
   },
@@ -36,6 +45,7 @@ const instances = Number(args.instances);
 const steps = Number(args.steps);
 const shards = Number(args.shards);
 const repeat = Number(args.repeat);
+const warmupFraction = Number(args["warmup-fraction"]);
 const stepMs = 15_000;
 const timestampsPerRequest = 4;
 const t0 = Math.floor((Date.now() - steps * stepMs) / stepMs) * stepMs;
@@ -110,14 +120,21 @@ function makeSeries(): SeriesGen[] {
 }
 
 /** Pre-encoded request bodies per shard, in time order (a series always lives in one shard). */
-function buildLoad(): { bodies: Buffer[][]; samples: number; series: number } {
+function buildLoad(): {
+  bodies: Buffer[][];
+  samplesPerBody: number[][];
+  samples: number;
+  series: number;
+} {
   const all = makeSeries();
   const bodies: Buffer[][] = Array.from({ length: shards }, () => []);
+  const samplesPerBody: number[][] = Array.from({ length: shards }, () => []);
   const byShard: SeriesGen[][] = Array.from({ length: shards }, () => []);
   for (const [i, s] of all.entries()) byShard[i % shards]!.push(s);
   let samples = 0;
   for (let step = 0; step < steps; step += timestampsPerRequest) {
     for (let sh = 0; sh < shards; sh++) {
+      let inBody = 0;
       const series: WriteSeries[] = byShard[sh]!.map((g) => {
         const ts: number[] = [];
         const vs: number[] = [];
@@ -126,12 +143,14 @@ function buildLoad(): { bodies: Buffer[][]; samples: number; series: number } {
           vs.push(g.next());
         }
         samples += ts.length;
+        inBody += ts.length;
         return { labels: g.labels, ts, vs };
       });
       bodies[sh]!.push(Buffer.from(snappyCompress(encodeWriteRequest({ series }))));
+      samplesPerBody[sh]!.push(inBody);
     }
   }
-  return { bodies, samples, series: all.length };
+  return { bodies, samplesPerBody, samples, series: all.length };
 }
 
 function freePort(): Promise<number> {
@@ -227,40 +246,86 @@ async function startPrometheus(dir: string): Promise<Target> {
   return { name: "prometheus", url, proc, headers: {}, blocksDir: join(dir, "data") };
 }
 
-async function ingest(
-  t: Target,
-  bodies: Buffer[][],
-): Promise<{ seconds: number; cpu: number; errors: number }> {
-  const cpu0 = cpuSeconds(t.proc.pid!);
-  const start = performance.now();
+interface IngestResult {
+  /** The timed part: every request after each sender's warm-up ones. */
+  seconds: number;
+  cpu: number;
+  samples: number;
+  /** From the first request (warm-up included). */
+  allSeconds: number;
+  allCpu: number;
+  errors: number;
+}
+
+async function ingest(t: Target, bodies: Buffer[][], samplesPerBody: number[][]): Promise<IngestResult> {
   let errors = 0;
-  await Promise.all(
-    bodies.map(async (list) => {
-      for (const body of list) {
-        for (let attempt = 0; ; attempt++) {
-          const res = await fetch(`${t.url}/api/v1/write`, {
-            method: "POST",
-            headers: {
-              ...t.headers,
-              "content-type": "application/x-protobuf",
-              "content-encoding": "snappy",
-              "x-prometheus-remote-write-version": "0.1.0",
-            },
-            body,
-          });
-          await res.arrayBuffer();
-          if (res.status < 300) break;
-          if (res.status !== 429 && res.status < 500) {
-            errors++;
-            break;
-          }
-          if (attempt > 20) throw new Error(`${t.name}: ${res.status}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+  const send = async (body: Buffer) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${t.url}/api/v1/write`, {
+        method: "POST",
+        headers: {
+          ...t.headers,
+          "content-type": "application/x-protobuf",
+          "content-encoding": "snappy",
+          "x-prometheus-remote-write-version": "0.1.0",
+        },
+        body,
+      });
+      await res.arrayBuffer();
+      if (res.status < 300) return;
+      if (res.status !== 429 && res.status < 500) {
+        errors++;
+        return;
       }
+      if (attempt > 20) throw new Error(`${t.name}: ${res.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const warm = bodies.map((list) => Math.floor(list.length * warmupFraction));
+  const cpuAll0 = cpuSeconds(t.proc.pid!);
+  const startAll = performance.now();
+  // Warm-up: each sender's first requests, in order (per-series order is kept across the phases).
+  await Promise.all(
+    bodies.map(async (list, sh) => {
+      for (const body of list.slice(0, warm[sh])) await send(body);
     }),
   );
-  return { seconds: (performance.now() - start) / 1000, cpu: cpuSeconds(t.proc.pid!) - cpu0, errors };
+  const cpu0 = cpuSeconds(t.proc.pid!);
+  const start = performance.now();
+  await Promise.all(
+    bodies.map(async (list, sh) => {
+      for (const body of list.slice(warm[sh])) await send(body);
+    }),
+  );
+  const end = performance.now();
+  const cpu1 = cpuSeconds(t.proc.pid!);
+  let samples = 0;
+  for (const [sh, counts] of samplesPerBody.entries()) for (const n of counts.slice(warm[sh])) samples += n;
+  return {
+    seconds: (end - start) / 1000,
+    cpu: cpu1 - cpu0,
+    samples,
+    allSeconds: (end - startAll) / 1000,
+    allCpu: cpu1 - cpuAll0,
+    errors,
+  };
+}
+
+/**
+ * Waits until the server has used under 5 % of a core for a whole second (at most 30 s): after
+ * its first block it may still be compacting, checkpointing its WAL or collecting garbage, and
+ * the queries should find each server at rest.
+ */
+async function settle(t: Target): Promise<number> {
+  const start = performance.now();
+  let prev = cpuSeconds(t.proc.pid!);
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSeconds(t.proc.pid!);
+    if (now - prev < 0.05) break;
+    prev = now;
+  }
+  return (performance.now() - start) / 1000;
 }
 
 /** Bytes and samples of the persisted blocks (not the WAL or the head). */
@@ -349,20 +414,29 @@ try {
     `${load.series} series, ${load.samples} samples, ${load.bodies.flat().length} requests over ${shards} shards`,
   );
   const results: Record<string, Record<string, number>> = {};
-  for (const which of ["nightlight", "prometheus"] as const) {
+  const order = args["prometheus-first"]
+    ? (["prometheus", "nightlight"] as const)
+    : (["nightlight", "prometheus"] as const);
+  for (const which of order) {
     const t =
       which === "nightlight"
         ? await startNightlight(join(dir, "nl"))
         : await startPrometheus(join(dir, "prom"));
     try {
-      const ing = await ingest(t, load.bodies);
+      const ing = await ingest(t, load.bodies, load.samplesPerBody);
       // Both cut the oldest 2h of a head spanning > 3h into a block; Prometheus checks once a minute.
       await waitForBlocks(t, 1, 120_000);
+      const settleSec = await settle(t);
       const blocks = blockStats(t);
       const q = await queryLatencies(t);
       results[which] = {
-        samplesPerSec: load.samples / ing.seconds,
+        samplesPerSec: ing.samples / ing.seconds,
         ingestCpuSec: ing.cpu,
+        ingestCpuUsPerSample: (ing.cpu * 1e6) / ing.samples,
+        samplesPerSecWithStartup: load.samples / ing.allSeconds,
+        ingestCpuSecWithStartup: ing.allCpu,
+        timedSamples: ing.samples,
+        settleSec,
         ingestErrors: ing.errors,
         bytesPerSample: blocks.samples > 0 ? blocks.bytes / blocks.samples : Number.NaN,
         blockSamples: blocks.samples,
@@ -378,13 +452,22 @@ try {
   const n = results.nightlight!;
   const p = results.prometheus!;
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-  console.log("\n| metric | nightlight | Prometheus 2.42 | ratio (nightlight/Prometheus) |");
+  console.log(
+    `\norder: ${order.join(" then ")}; ${n.timedSamples} of ${load.samples} samples timed (each sender's first ${warmupFraction * 100}% of requests are the warm-up)`,
+  );
+  console.log("| metric | nightlight | Prometheus 2.42 | ratio (nightlight/Prometheus) |");
   console.log("|---|---|---|---|");
   console.log(
     `| remote_write ingestion, samples/s | ${f(n.samplesPerSec!, 0)} | ${f(p.samplesPerSec!, 0)} | ${f(n.samplesPerSec! / p.samplesPerSec!)} |`,
   );
   console.log(
     `| server CPU during ingestion, s | ${f(n.ingestCpuSec!)} | ${f(p.ingestCpuSec!)} | ${f(n.ingestCpuSec! / p.ingestCpuSec!)} |`,
+  );
+  console.log(
+    `| ingestion incl. start-up (first ${warmupFraction * 100}% untimed above), samples/s | ${f(n.samplesPerSecWithStartup!, 0)} | ${f(p.samplesPerSecWithStartup!, 0)} | ${f(n.samplesPerSecWithStartup! / p.samplesPerSecWithStartup!)} |`,
+  );
+  console.log(
+    `| server CPU incl. start-up, s | ${f(n.ingestCpuSecWithStartup!)} | ${f(p.ingestCpuSecWithStartup!)} | ${f(n.ingestCpuSecWithStartup! / p.ingestCpuSecWithStartup!)} |`,
   );
   console.log(
     `| bytes per sample in blocks | ${f(n.bytesPerSample!, 3)} | ${f(p.bytesPerSample!, 3)} | ${f(n.bytesPerSample! / p.bytesPerSample!)} |`,
