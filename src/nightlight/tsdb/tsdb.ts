@@ -8,6 +8,7 @@ import { decodeWriteRequest, type WriteSeries } from "../ingest/write-request.ts
 import { Block, type BlockSeriesInput, indexFile } from "./block.ts";
 import { ByteReader, ByteWriter } from "./byte-io.ts";
 import { type DecodedSamples, decodeChunkInto } from "./chunk.ts";
+import { DecodedChunkCache } from "./decoded-chunk-cache.ts";
 import { MemSeries, type OldSample, type StoredChunk, TenantHead } from "./head.ts";
 import { type Labels, labelsKey, validateLabels } from "./labels.ts";
 import { type Matcher, matchesLabels } from "./matcher.ts";
@@ -65,6 +66,8 @@ export class Tsdb {
   private nextId = 1;
   private wal!: Wal;
   private blocks: Block[] = [];
+  /** Decoded closed chunks for queries (bounded; see decoded-chunk-cache.ts). */
+  private readonly decoded = new DecodedChunkCache();
   private readonly limits: LimitsConfig;
   private readonly rate: SampleRateLimiter;
   readonly blockRangeMs: number;
@@ -408,13 +411,18 @@ export class Tsdb {
 
   /** Series of a tenant matching every matcher, with their samples overlapping [mint, maxt]. */
   select(tenant: string, matchers: readonly Matcher[], mint: number, maxt: number): SelectedSeries[] {
-    const found = new Map<string, { labels: Labels; chunks: StoredChunk[] }>();
-    const take = (key: string, labels: Labels, chunks: StoredChunk[]) => {
-      const within = chunks.filter((c) => c.maxt >= mint && c.mint <= maxt);
-      if (within.length === 0) return;
-      const e = found.get(key);
-      if (e) e.chunks.push(...within);
-      else found.set(key, { labels, chunks: within });
+    // Per series: its chunks in range and, beside each, its key in the decoded-chunk cache
+    // (undefined for the open head chunk, whose bytes still grow).
+    const found = new Map<string, { labels: Labels; chunks: StoredChunk[]; keys: (object | undefined)[] }>();
+    const take = (key: string, labels: Labels, chunk: StoredChunk, cacheKey: object | undefined) => {
+      if (chunk.maxt < mint || chunk.mint > maxt) return;
+      let e = found.get(key);
+      if (!e) {
+        e = { labels, chunks: [], keys: [] };
+        found.set(key, e);
+      }
+      e.chunks.push(chunk);
+      e.keys.push(cacheKey);
     };
     for (const b of this.blocks) {
       if (b.maxt < mint || b.mint > maxt) continue;
@@ -424,11 +432,8 @@ export class Tsdb {
       for (const i of ids) {
         const s = t.series[i]!;
         if (!matchesLabels(matchers, s.labels)) continue;
-        take(
-          s.key,
-          s.labels,
-          s.chunks.filter((r) => r[4] >= mint && r[3] <= maxt).map((r) => b.chunk(r)),
-        );
+        // A block's chunk reference lives as long as the block: it keys that chunk's bytes.
+        for (const r of s.chunks) if (r[4] >= mint && r[3] <= maxt) take(s.key, s.labels, b.chunk(r), r);
       }
     }
     const head = this.tenants.get(tenant);
@@ -437,11 +442,16 @@ export class Tsdb {
       for (const id of ids) {
         const s = head.byId.get(id);
         if (!s || !matchesLabels(matchers, s.labels)) continue;
-        take(s.key, s.labels, s.allChunks());
+        // Closed head chunks are never changed in place (an out-of-order insert replaces them).
+        const all = s.allChunks();
+        for (let i = 0; i < all.length; i++) {
+          const c = all[i]!;
+          take(s.key, s.labels, c, i < s.chunks.length ? c : undefined);
+        }
       }
     }
     const out: SelectedSeries[] = [];
-    for (const { labels, chunks } of found.values()) {
+    for (const { labels, chunks, keys } of found.values()) {
       let n = 0;
       let sorted = true;
       let prevMaxt = Number.NEGATIVE_INFINITY;
@@ -454,7 +464,14 @@ export class Tsdb {
       const vs = new Float64Array(n);
       const stale = new Uint8Array(n);
       let o = 0;
-      for (const c of chunks) o = decodeChunkInto(c.bytes, c.count, ts, vs, o, stale);
+      for (let i = 0; i < chunks.length; i++) {
+        const c = chunks[i]!;
+        const k = keys[i];
+        o =
+          k === undefined
+            ? decodeChunkInto(c.bytes, c.count, ts, vs, o, stale)
+            : this.decoded.decodeInto(k, c.bytes, c.count, ts, vs, o, stale);
+      }
       // Overlapping chunks (a block and the head holding the same range after a crash between a
       // block cut and the WAL checkpoint) are merged: sorted, one sample per timestamp.
       out.push(sorted ? { labels, ts, vs, stale } : sortUnique({ labels, ts, vs, stale }));
