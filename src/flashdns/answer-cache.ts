@@ -31,6 +31,8 @@ interface Entry {
   /** End of the question name in the query (and in the reply for "echo"). */
   nameEnd: number;
   mode: EntryMode;
+  /** The key's name is lower-cased ("echo", "none"; fixed when the entry is made). */
+  folded: boolean;
   reply: Buffer;
   tcp: boolean;
   next: Entry | undefined;
@@ -38,17 +40,23 @@ interface Entry {
 
 const lower = (b: number) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
 
+/** End (absolute) of the question name of the one-question query at buf[off, off+len); -1: none. */
+function nameEndAt(buf: Uint8Array, off: number, len: number): number {
+  const end = off + len;
+  if (len < headerBytes + 5 || buf[off + 4] !== 0 || buf[off + 5] !== 1) return -1;
+  let i = off + headerBytes;
+  for (;;) {
+    const n = buf[i] as number;
+    if (n === 0) return i + 1 <= end ? i + 1 : -1;
+    // Compression in a question, or a label running off the end: leave it to the handler.
+    if (n > 63 || i + 1 + n >= end) return -1;
+    i += 1 + n;
+  }
+}
+
 /** End offset of the question name of a one-question query; -1 if there is none to read. */
 export function questionNameEnd(query: Uint8Array): number {
-  if (query.length < headerBytes + 5 || query[4] !== 0 || query[5] !== 1) return -1;
-  let i = headerBytes;
-  for (;;) {
-    const len = query[i] as number;
-    if (len === 0) return i + 1 <= query.length ? i + 1 : -1;
-    // Compression in a question, or a label running off the end: leave it to the handler.
-    if (len > 63 || i + 1 + len >= query.length) return -1;
-    i += 1 + len;
-  }
+  return nameEndAt(query, 0, query.length);
 }
 
 /** The query with every letter of its question name in the other case (undefined: none). */
@@ -84,25 +92,44 @@ export class AnswerCache {
   private buckets = new Map<number, Entry>();
   private generation = -1;
 
-  private static hash(query: Uint8Array, nameEnd: number, tcp: boolean): number {
-    // FNV-1a over the query from byte 2, the name lower-cased.
+  /**
+   * FNV-1a over the query from byte 2, every byte of the name with bit 0x20 set: the same for
+   * every spelling of a name, and branch-free (a non-letter that collides only shares a
+   * bucket; matches() decides). Kept to 30 bits, so the Map key is a small integer, not a
+   * heap number.
+   */
+  private static hash(buf: Uint8Array, off: number, len: number, nameEnd: number, tcp: boolean): number {
     let h = tcp ? 0x01000193 : 0x811c9dc5;
-    for (let i = 2; i < query.length; i++) {
-      const b = i < nameEnd ? lower(query[i] as number) : (query[i] as number);
-      h = Math.imul(h ^ b, 0x01000193);
-    }
-    return h >>> 0;
+    const end = off + len;
+    let i = off + 2;
+    for (; i < nameEnd; i++) h = Math.imul(h ^ ((buf[i] as number) | 0x20), 0x01000193);
+    for (; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+    return h & 0x3fffffff;
   }
 
-  private static matches(e: Entry, query: Uint8Array, nameEnd: number, tcp: boolean): boolean {
+  /** Whether `e` answers the query at buf[off, off+len) (name ending at absolute `nameEnd`). */
+  private static matches(
+    e: Entry,
+    buf: Uint8Array,
+    off: number,
+    len: number,
+    nameEnd: number,
+    tcp: boolean,
+  ): boolean {
     const k = e.key;
-    if (e.tcp !== tcp || k.length !== query.length - 2 || e.nameEnd !== nameEnd) return false;
-    if (e.mode === "exact" || e.mode === "unverified") {
-      for (let i = 2; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
-      return true;
-    }
-    for (let i = 2; i < nameEnd; i++) if (k[i - 2] !== lower(query[i] as number)) return false;
-    for (let i = nameEnd; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
+    const n = len - 2;
+    if (e.tcp !== tcp || k.length !== n || e.nameEnd !== nameEnd - off) return false;
+    const base = off + 2;
+    let j = 0;
+    if (e.folded)
+      // The key's letters are lower case: a query byte matches it as is or as the upper case
+      // of a key letter.
+      for (const nameBytes = nameEnd - base; j < nameBytes; j++) {
+        const q = buf[base + j] as number;
+        const c = k[j] as number;
+        if (q !== c && ((q | 0x20) !== c || c < 0x61 || c > 0x7a)) return false;
+      }
+    for (; j < n; j++) if (k[j] !== buf[base + j]) return false;
     return true;
   }
 
@@ -122,6 +149,23 @@ export class AnswerCache {
     this.generation = generation;
   }
 
+  /** The entry for the query at buf[off, off+len), if any. */
+  private find(
+    buf: Uint8Array,
+    off: number,
+    len: number,
+    tcp: boolean,
+    generation: number,
+  ): Entry | undefined {
+    this.sync(generation);
+    if (len > maxKeyBytes) return undefined;
+    const nameEnd = nameEndAt(buf, off, len);
+    if (nameEnd < 0) return undefined;
+    let e = this.buckets.get(AnswerCache.hash(buf, off, len, nameEnd, tcp));
+    while (e && !AnswerCache.matches(e, buf, off, len, nameEnd, tcp)) e = e.next;
+    return e;
+  }
+
   /**
    * The cached reply for `query`, with its id and name case. `inPlace` patches and returns
    * the cached buffer itself (no copy): only for a caller that is done with the previous
@@ -133,19 +177,41 @@ export class AnswerCache {
     generation: number,
     inPlace = false,
   ): Uint8Array | undefined {
-    this.sync(generation);
-    if (query.length > maxKeyBytes) return undefined;
-    const nameEnd = questionNameEnd(query);
-    if (nameEnd < 0) return undefined;
-    const tcp = transport === "tcp";
-    let e = this.buckets.get(AnswerCache.hash(query, nameEnd, tcp));
-    while (e && !AnswerCache.matches(e, query, nameEnd, tcp)) e = e.next;
+    const e = this.find(query, 0, query.length, transport === "tcp", generation);
     if (!e) return undefined;
     const out = inPlace ? e.reply : Buffer.from(e.reply);
-    out[0] = query[0] as number;
-    out[1] = query[1] as number;
-    if (e.mode === "echo") for (let i = headerBytes; i < nameEnd; i++) out[i] = query[i] as number;
+    AnswerCache.patch(e, query, 0, out, 0);
     return out;
+  }
+
+  /**
+   * Copies the cached UDP reply to the query at buf[off, off+len) into dst at `at`, with the
+   * query's id and name case, without allocating (the batched UDP path: the query is read
+   * from the receive ring, the reply written into the transmit buffer). Returns its length;
+   * -1 when there is none, or it does not fit in `room` bytes.
+   */
+  copyUdpReply(
+    buf: Uint8Array,
+    off: number,
+    len: number,
+    generation: number,
+    dst: Uint8Array,
+    at: number,
+    room: number,
+  ): number {
+    const e = this.find(buf, off, len, false, generation);
+    if (!e || e.reply.length > room) return -1;
+    dst.set(e.reply, at);
+    AnswerCache.patch(e, buf, off, dst, at);
+    return e.reply.length;
+  }
+
+  /** The query's id, and for "echo" its name's spelling, over the reply at out[at...]. */
+  private static patch(e: Entry, query: Uint8Array, off: number, out: Uint8Array, at: number): void {
+    out[at] = query[off] as number;
+    out[at + 1] = query[off + 1] as number;
+    if (e.mode === "echo")
+      for (let i = headerBytes; i < e.nameEnd; i++) out[at + i] = query[off + i] as number;
   }
 
   /**
@@ -165,12 +231,12 @@ export class AnswerCache {
     const nameEnd = questionNameEnd(query);
     if (nameEnd < 0) return;
     const tcp = transport === "tcp";
-    const h = AnswerCache.hash(query, nameEnd, tcp);
+    const h = AnswerCache.hash(query, 0, query.length, nameEnd, tcp);
     const head = this.buckets.get(h);
     let mode: EntryMode = "unverified";
     let sibling: Entry | undefined;
     for (let e = head; e; e = e.next) {
-      if (AnswerCache.matches(e, query, nameEnd, tcp)) return;
+      if (AnswerCache.matches(e, query, 0, query.length, nameEnd, tcp)) return;
       if (!sibling && AnswerCache.sameSpelledOtherwise(e, query, nameEnd, tcp)) sibling = e;
     }
     if (sibling?.mode === "exact") mode = "exact";
@@ -183,8 +249,8 @@ export class AnswerCache {
       else sibling.mode = "exact";
     }
     const key = query.slice(2);
-    if (mode === "echo" || mode === "none")
-      for (let i = 0; i < nameEnd - 2; i++) key[i] = lower(key[i] as number);
+    const folded = mode === "echo" || mode === "none";
+    if (folded) for (let i = 0; i < nameEnd - 2; i++) key[i] = lower(key[i] as number);
     const rest = this.buckets.get(h);
     // Crafted collisions push the oldest entries of a bucket out, never lengthen lookups.
     let depth = 1;
@@ -198,7 +264,7 @@ export class AnswerCache {
     }
     // A fresh head keeps this bucket in the map's insertion order as its newest.
     this.buckets.delete(h);
-    this.buckets.set(h, { key, nameEnd, mode, reply: Buffer.from(reply), tcp, next: rest });
+    this.buckets.set(h, { key, nameEnd, mode, folded, reply: Buffer.from(reply), tcp, next: rest });
   }
 
   private unlink(h: number, target: Entry): void {

@@ -121,10 +121,11 @@ export class BatchUdpSocket {
    * A plain Uint8Array, not a Buffer: Buffer's slice() is a view, and a view of the ring kept
    * past the batch (the answer cache keys on slices of the query) would change under it.
    */
-  private readonly rx: Uint8Array;
+  readonly rx: Uint8Array;
   private readonly meta: Int32Array;
   private readonly metaBytes: Uint8Array;
-  private readonly tx: Uint8Array;
+  /** Where answers are written: by reply(), or in place at txFree() then commit(). */
+  readonly tx: Uint8Array;
   private readonly out: Int32Array;
   private readonly counterValues: Float64Array;
   private readonly handle: unknown;
@@ -181,6 +182,39 @@ export class BatchUdpSocket {
     return this.rx.subarray(start, start + (this.meta[i * 8] as number));
   }
 
+  /** Where the i-th datagram starts in rx (query(i) without a view object). */
+  queryStart(i: number): number {
+    return i * this.slotBytes;
+  }
+
+  /** The i-th datagram's length in rx. */
+  queryLength(i: number): number {
+    return this.meta[i * 8] as number;
+  }
+
+  /** Where the next answer goes in tx; -1 when no more answers fit this batch. */
+  txFree(): number {
+    return this.answers >= batchUdpLimits.batch ? -1 : this.txBytes;
+  }
+
+  /** Room in tx from txFree() on. */
+  txRoom(): number {
+    return this.tx.length - this.txBytes;
+  }
+
+  /**
+   * Queues the `length` bytes already written at txFree() as the answer to the i-th datagram
+   * (the copy-free form of reply()).
+   */
+  commit(i: number, length: number): void {
+    const o = this.answers * 3;
+    this.out[o] = i;
+    this.out[o + 1] = this.txBytes;
+    this.out[o + 2] = length;
+    this.txBytes += length;
+    this.answers++;
+  }
+
   /** Whether the i-th datagram was longer than a slot (only its start is in query(i)). */
   truncated(i: number): boolean {
     return ((this.meta[i * 8 + 1] as number) & 1) !== 0;
@@ -214,12 +248,7 @@ export class BatchUdpSocket {
       return false;
     }
     this.tx.set(bytes, this.txBytes);
-    const o = this.answers * 3;
-    this.out[o] = i;
-    this.out[o + 1] = this.txBytes;
-    this.out[o + 2] = bytes.length;
-    this.txBytes += bytes.length;
-    this.answers++;
+    this.commit(i, bytes.length);
     return true;
   }
 
