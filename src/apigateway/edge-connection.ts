@@ -71,6 +71,10 @@ export class EdgeConnection implements ExchangeClient {
   startedMs = 0;
   /** The client's address, read once (each read of socket.remoteAddress is a getter chain). */
   readonly remoteAddress: string | undefined;
+  /** Header lines that stay the same for every request of this connection and caller, built once. */
+  private readonly forwardedForLine: string;
+  private subjectLine = "";
+  private subjectOfLine: string | undefined;
   private idleSinceMs: number;
   exchange: UpstreamExchange | undefined;
   private buf: Buffer | undefined;
@@ -93,6 +97,7 @@ export class EdgeConnection implements ExchangeClient {
     private readonly p: EdgePolicy,
   ) {
     this.remoteAddress = socket.remoteAddress;
+    this.forwardedForLine = `x-forwarded-for: ${this.remoteAddress}\r\n`;
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => this.exchange?.onClientDrain());
     socket.on("error", () => undefined);
@@ -371,7 +376,14 @@ export class EdgeConnection implements ExchangeClient {
     retryable: boolean,
   ): void {
     const p = this.p;
-    const xff = head.forwardedFor ? `${head.forwardedFor}, ${this.remoteAddress}` : this.remoteAddress;
+    const xff =
+      head.forwardedFor === undefined
+        ? this.forwardedForLine
+        : `x-forwarded-for: ${head.forwardedFor}, ${this.remoteAddress}\r\n`;
+    if (this.subject !== this.subjectOfLine) {
+      this.subjectOfLine = this.subject;
+      this.subjectLine = this.subject === undefined ? "" : `x-photon-subject: ${this.subject}\r\n`;
+    }
     const framing = head.chunked
       ? "transfer-encoding: chunked\r\n"
       : head.contentLength >= 0
@@ -385,7 +397,7 @@ export class EdgeConnection implements ExchangeClient {
         target,
         path: head.path,
         minor: head.minor,
-        headTail: `${head.forwarded}${extraHeaders}x-request-id: ${this.requestId}\r\n${this.subject ? `x-photon-subject: ${this.subject}\r\n` : ""}x-forwarded-for: ${xff}\r\n${framing}\r\n`,
+        headTail: `${head.forwarded}${extraHeaders}x-request-id: ${this.requestId}\r\n${this.subjectLine}${xff}${framing}\r\n`,
         body,
         streamsBody,
         retryable,

@@ -94,8 +94,12 @@ export function parseRequestHead(text: string): RequestHead {
     corsRequestMethod: undefined,
     host: undefined,
   };
+  if (hasBareLf(text)) throw bad("a bare LF in the head");
   let count = 0;
+  // Kept lines are passed on as runs of the original text (one slice per run, not per line):
+  // `keepFrom` is where the current run started.
   let forwarded = "";
+  let keepFrom = end + 2;
   for (let pos = end + 2; pos < text.length; pos = end + 2) {
     end = text.indexOf("\r\n", pos);
     if (end < 0) end = text.length;
@@ -104,32 +108,44 @@ export function parseRequestHead(text: string): RequestHead {
     if (colon <= pos || colon > end) throw bad("a header line has no name");
     const name = text.slice(pos, colon);
     if (!tokenRe.test(name)) throw bad(`header name ${JSON.stringify(name.slice(0, 40))}`);
-    const value = text.slice(colon + 1, end).trim();
-    if (value.includes("\n")) throw bad("a bare LF in a header value");
-    switch (name.length > 20 ? "" : name.toLowerCase()) {
+    // Only names as long as one the gateway acts on are lower-cased (most are not, and every
+    // lower-casing allocates); an x-photon-* name is dropped whatever its length.
+    const lower = requestNameLengths[name.length] === 1 || isPhotonName(name) ? name.toLowerCase() : "";
+    let keep = true;
+    switch (lower) {
+      case "":
+        break;
       case "content-length": {
+        const value = headerValue(text, colon, end);
         if (!lengthRe.test(value)) throw bad("Content-Length is not a number");
         const n = Number(value);
         if (head.contentLength >= 0 && head.contentLength !== n) throw bad("two different Content-Lengths");
         head.contentLength = n;
+        keep = false;
         break;
       }
-      case "transfer-encoding":
+      case "transfer-encoding": {
+        const value = headerValue(text, colon, end);
         if (value.toLowerCase() !== "chunked")
           throw bad(`Transfer-Encoding ${JSON.stringify(value.slice(0, 40))}; only chunked is accepted`);
         head.chunked = true;
+        keep = false;
         break;
+      }
       case "connection": {
-        const v = value.toLowerCase();
+        const v = headerValue(text, colon, end).toLowerCase();
         if (v.includes("close")) head.keepAlive = false;
         else if (v.includes("keep-alive")) head.keepAlive = true;
+        keep = false;
         break;
       }
       case "expect":
-        if (value.toLowerCase() === "100-continue") head.expectContinue = true;
+        if (headerValue(text, colon, end).toLowerCase() === "100-continue") head.expectContinue = true;
+        keep = false;
         break;
       case "host":
-        head.host = value;
+        head.host = headerValue(text, colon, end);
+        keep = false;
         break;
       case "keep-alive":
       case "proxy-connection":
@@ -137,33 +153,38 @@ export function parseRequestHead(text: string): RequestHead {
       case "te":
       case "trailer":
       case "upgrade":
+        keep = false;
         break;
       case "x-request-id":
-        head.requestId = value;
+        head.requestId = headerValue(text, colon, end);
+        keep = false;
         break;
       case "x-forwarded-for":
-        head.forwardedFor = value;
+        head.forwardedFor = headerValue(text, colon, end);
+        keep = false;
         break;
       case "authorization":
-        head.authorization = value;
-        forwarded += `${text.slice(pos, end)}\r\n`;
+        head.authorization = headerValue(text, colon, end);
         break;
       case "content-type":
-        head.contentType = value;
-        forwarded += `${text.slice(pos, end)}\r\n`;
+        head.contentType = headerValue(text, colon, end);
         break;
       case "origin":
-        head.origin = value;
-        forwarded += `${text.slice(pos, end)}\r\n`;
+        head.origin = headerValue(text, colon, end);
+        break;
+      case "access-control-request-method":
+        head.corsRequestMethod = headerValue(text, colon, end);
         break;
       default:
         // Identity headers are the gateway's to set; a client cannot claim one.
-        if (name.length > 8 && name.slice(0, 8).toLowerCase() === "x-photon") break;
-        if (name.length === 29 && name.toLowerCase() === "access-control-request-method")
-          head.corsRequestMethod = value;
-        forwarded += `${text.slice(pos, end)}\r\n`;
+        if (lower.startsWith("x-photon")) keep = false;
+    }
+    if (!keep) {
+      if (keepFrom < pos) forwarded += text.slice(keepFrom, pos);
+      keepFrom = end + 2;
     }
   }
+  if (keepFrom < text.length) forwarded += lineEnded(text.slice(keepFrom));
   if (head.chunked && head.contentLength >= 0) throw bad("both Content-Length and Transfer-Encoding");
   head.forwarded = forwarded;
   return head;
@@ -190,7 +211,9 @@ export function parseResponseHead(text: string): ResponseHead {
   };
   let transferEncoding = false;
   let count = 0;
+  // As for requests: kept lines pass on as runs of the original text.
   let forwarded = "";
+  let keepFrom = end + 2;
   for (let pos = end + 2; pos < text.length; pos = end + 2) {
     end = text.indexOf("\r\n", pos);
     if (end < 0) end = text.length;
@@ -198,42 +221,111 @@ export function parseResponseHead(text: string): ResponseHead {
       throw new Error(`backend sent more than ${headLimits.maxHeaders} headers`);
     const colon = text.indexOf(":", pos);
     if (colon <= pos || colon > end) throw new Error("backend sent a header line without a name");
-    const name = text.slice(pos, colon);
-    switch (name.length > 20 ? "" : name.toLowerCase()) {
+    const len = colon - pos;
+    const lower = responseNameLengths[len] === 1 ? text.slice(pos, colon).toLowerCase() : "";
+    let keep = true;
+    switch (lower) {
+      case "":
+        break;
       case "content-length": {
-        const v = text.slice(colon + 1, end).trim();
+        const v = headerValue(text, colon, end);
         if (!lengthRe.test(v)) throw new Error("backend sent a malformed Content-Length");
         head.contentLength = Number(v);
-        forwarded += `${text.slice(pos, end)}\r\n`;
         break;
       }
       case "transfer-encoding": {
         transferEncoding = true;
         head.chunked = /(?:^|,)\s*chunked\s*$/i.test(text.slice(colon + 1, end));
-        forwarded += `${text.slice(pos, end)}\r\n`;
         break;
       }
       case "connection": {
         const v = text.slice(colon + 1, end).toLowerCase();
         if (v.includes("close")) head.close = true;
         else if (v.includes("keep-alive")) head.close = false;
+        keep = false;
         break;
       }
       case "keep-alive":
       case "proxy-connection":
       case "upgrade":
       case "x-request-id":
+        keep = false;
         break;
-      default:
-        forwarded += `${text.slice(pos, end)}\r\n`;
+    }
+    if (!keep) {
+      if (keepFrom < pos) forwarded += text.slice(keepFrom, pos);
+      keepFrom = end + 2;
     }
   }
+  if (keepFrom < text.length) forwarded += lineEnded(text.slice(keepFrom));
   // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; a non-chunked final coding
   // (or neither header) means the body ends when the connection does.
   if (transferEncoding) head.contentLength = -1;
   head.untilClose = !head.chunked && head.contentLength < 0;
   head.forwarded = forwarded;
   return head;
+}
+
+/** Lengths of the request header names the gateway acts on (1 = some name has this length). */
+const requestNameLengths = lengthSet([
+  "te",
+  "host",
+  "expect",
+  "origin",
+  "trailer",
+  "upgrade",
+  "connection",
+  "keep-alive",
+  "x-request-id",
+  "content-type",
+  "authorization",
+  "content-length",
+  "x-forwarded-for",
+  "proxy-connection",
+  "transfer-encoding",
+  "proxy-authorization",
+  "access-control-request-method",
+]);
+const responseNameLengths = lengthSet([
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "upgrade",
+  "x-request-id",
+]);
+
+function lengthSet(names: string[]): Uint8Array {
+  const out = new Uint8Array(64);
+  for (const n of names) out[n.length] = 1;
+  return out;
+}
+
+/** x-photon-* (any case), without allocating. */
+function isPhotonName(name: string): boolean {
+  return (
+    name.length > 8 &&
+    (name.charCodeAt(0) | 32) === 120 &&
+    name.charCodeAt(1) === 45 &&
+    name.slice(2, 8).toLowerCase() === "photon"
+  );
+}
+
+function headerValue(text: string, colon: number, end: number): string {
+  return text.slice(colon + 1, end).trim();
+}
+
+/** The last line of a head may come without its CRLF (tests, hand-made heads); the forwarded text always has it. */
+function lineEnded(run: string): string {
+  return run.endsWith("\r\n") ? run : `${run}\r\n`;
+}
+
+/** A line feed not preceded by a carriage return: some parsers end a line there and others do not. */
+function hasBareLf(text: string): boolean {
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1))
+    if (i === 0 || text.charCodeAt(i - 1) !== 13) return true;
+  return false;
 }
 
 /** Statuses whose responses never carry a body, whatever their headers say. */
