@@ -65,6 +65,16 @@ test("the cache holds at most its bound of samples, evicting the least recently 
   assert.equal(cache.misses, misses + 1, "1 was evicted");
 });
 
+test("the cache holds at most its bound of chunks", () => {
+  const cache = new DecodedChunkCache(1_000_000, 3);
+  for (let i = 0; i < 10; i++) {
+    const c = chunkOf(2, i * 1_000_000);
+    cache.decodeInto({}, c.bytes, 2, new Float64Array(2), new Float64Array(2), 0, new Uint8Array(2));
+  }
+  assert.equal(cache.size, 3);
+  assert.equal(cache.cachedSamples, 6);
+});
+
 test("queries see a chunk re-encoded by an out-of-order insert, not its cached old samples", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nl-dcc-"));
   try {

@@ -7,6 +7,8 @@ import { decodeChunkInto } from "./chunk.ts";
 
 /** Decoded samples the cache holds at most (17 bytes each: ≈ 34 MiB). */
 export const maxCachedDecodedSamples = 2_000_000;
+/** Entries it holds at most: each costs ~0.3 KiB beside its samples, and chunks can be tiny. */
+export const maxCachedChunks = 50_000;
 
 interface Decoded {
   ts: Float64Array;
@@ -20,7 +22,10 @@ export class DecodedChunkCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxSamples = maxCachedDecodedSamples) {}
+  constructor(
+    private readonly maxSamples = maxCachedDecodedSamples,
+    private readonly maxChunks = maxCachedChunks,
+  ) {}
 
   /** Decodes the chunk behind `key` into the arrays at `offset` (from the cache when it can). */
   decodeInto(
@@ -46,7 +51,7 @@ export class DecodedChunkCache {
         this.entries.set(key, d);
         this.samples += count;
         for (const [k, old] of this.entries) {
-          if (this.samples <= this.maxSamples) break;
+          if (this.samples <= this.maxSamples && this.entries.size <= this.maxChunks) break;
           this.entries.delete(k);
           this.samples -= old.ts.length;
         }
