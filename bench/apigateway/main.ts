@@ -9,7 +9,7 @@
 // (--workers), keep-alive on both sides, the same backend, so the comparison stays like for like.
 //   npm run bench -- apigateway [--seconds 8] [--connections 32] [--rate 2000] [--paced-seconds 6]
 //                               [--runs 3] [--workers 1] [--access-log]
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -60,6 +60,17 @@ function start(
     child.once("exit", (code) => reject(new Error(`${cmd} exited (${code}):\n${out}`)));
     setTimeout(() => reject(new Error(`${cmd} did not start:\n${out}`)), 90_000).unref();
   });
+}
+
+/**
+ * Connections to `port` closed within the last minute (TIME-WAIT), so a run can show that a
+ * proxy kept its backend connections alive: a proxy that opened one per request would close
+ * thousands during a run.
+ */
+function closedConnections(port: string): number {
+  const r = spawnSync("ss", ["-Htan", "state", "time-wait"], { encoding: "utf8", timeout: 10_000 });
+  if (r.status !== 0) return Number.NaN;
+  return r.stdout.split("\n").filter((l) => l.includes(`:${port} `) || l.endsWith(`:${port}`)).length;
 }
 
 async function main() {
@@ -128,8 +139,10 @@ http { access_log off;
     backendCpu: number;
     paced: WrkResult;
     pacedCpu: number;
+    backendClosed: number;
   } => {
     runWrk(url, { seconds: 2, connections, headers }); // warm-up: JIT, keep-alive pools
+    const closedBefore = closedConnections(backend.match[1]!);
     const before = [treeCpuSeconds(pid), treeCpuSeconds(backend.child.pid!)];
     const r = runWrk(url, { seconds, connections, headers });
     const serverCpu = treeCpuSeconds(pid) - before[0]!;
@@ -142,7 +155,10 @@ http { access_log off;
       headers,
       dir: dir.path,
     });
-    return { name, r, serverCpu, backendCpu, paced, pacedCpu: treeCpuSeconds(pid) - pacedBefore };
+    const pacedCpu = treeCpuSeconds(pid) - pacedBefore;
+    // wrk's own connections to the backend (direct) close at the end of each of its runs.
+    const backendClosed = closedConnections(backend.match[1]!) - closedBefore;
+    return { name, r, serverCpu, backendCpu, paced, pacedCpu, backendClosed };
   };
   if (workers > 1) await new Promise((r) => setTimeout(r, 5000)); // worker processes start
   const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -176,13 +192,15 @@ http { access_log off;
   console.log(
     `\nlatency at a fixed offered load: ${rate} req/s (wrk -t1 -c${pacedConnections}, ${pauseMs(rate, pacedConnections)} ms between a connection's requests), ${pacedSeconds} s per target`,
   );
-  console.log("run target              req/s     p50 ms   p99 ms   errors   proxy CPU µs/req");
+  console.log(
+    "run target              req/s     p50 ms   p99 ms   errors   proxy CPU µs/req   backend conns closed (both phases)",
+  );
   all.forEach((rows, run) => {
-    for (const { name, paced, pacedCpu } of rows) {
+    for (const { name, paced, pacedCpu, backendClosed } of rows) {
       const perReq =
         name === "direct" ? "-" : ((pacedCpu * 1e6) / (paced.requestsPerSecond * pacedSeconds)).toFixed(1);
       console.log(
-        `${String(run + 1).padStart(3)} ${name.padEnd(18)} ${paced.requestsPerSecond.toFixed(0).padStart(7)}  ${paced.p50Ms.toFixed(3).padStart(8)} ${paced.p99Ms.toFixed(3).padStart(8)}  ${String(paced.errors).padStart(6)}   ${perReq.padStart(16)}`,
+        `${String(run + 1).padStart(3)} ${name.padEnd(18)} ${paced.requestsPerSecond.toFixed(0).padStart(7)}  ${paced.p50Ms.toFixed(3).padStart(8)} ${paced.p99Ms.toFixed(3).padStart(8)}  ${String(paced.errors).padStart(6)}   ${perReq.padStart(16)}   ${String(backendClosed).padStart(10)}`,
       );
     }
   });

@@ -316,7 +316,7 @@ export class EdgeConnection implements ExchangeClient {
         "this call needs a token (Authorization: Bearer …); run `photon login`",
       );
     // The subject goes out as a header line; one that could break the line is not forwarded.
-    if (!/[\r\n]/.test(who.subject)) this.subject = who.subject;
+    if (who.subject === this.subjectOfLine || !/[\r\n]/.test(who.subject)) this.subject = who.subject;
     return who;
   }
 
