@@ -31,13 +31,18 @@ interface Entry {
   /** End of the question name in the query (and in the reply for "echo"). */
   nameEnd: number;
   mode: EntryMode;
-  /** The key's name is lower-cased ("echo", "none"; fixed when the entry is made). */
-  folded: boolean;
+  /**
+   * Per key byte of the question name, 0x20 where the key holds a lower-case letter that the
+   * query may spell in either case ("echo", "none"); empty for the exact modes. A query byte
+   * q matches key byte c when (q | mask) === c.
+   */
+  mask: Uint8Array;
   reply: Buffer;
   tcp: boolean;
   next: Entry | undefined;
 }
 
+const exactMask = new Uint8Array(0);
 const lower = (b: number) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
 
 /** End (absolute) of the question name of the one-question query at buf[off, off+len); -1: none. */
@@ -120,15 +125,9 @@ export class AnswerCache {
     const n = len - 2;
     if (e.tcp !== tcp || k.length !== n || e.nameEnd !== nameEnd - off) return false;
     const base = off + 2;
+    const m = e.mask;
     let j = 0;
-    if (e.folded)
-      // The key's letters are lower case: a query byte matches it as is or as the upper case
-      // of a key letter.
-      for (const nameBytes = nameEnd - base; j < nameBytes; j++) {
-        const q = buf[base + j] as number;
-        const c = k[j] as number;
-        if (q !== c && ((q | 0x20) !== c || c < 0x61 || c > 0x7a)) return false;
-      }
+    for (; j < m.length; j++) if (((buf[base + j] as number) | (m[j] as number)) !== k[j]) return false;
     for (; j < n; j++) if (k[j] !== buf[base + j]) return false;
     return true;
   }
@@ -137,7 +136,8 @@ export class AnswerCache {
   private static sameSpelledOtherwise(e: Entry, query: Uint8Array, nameEnd: number, tcp: boolean): boolean {
     const k = e.key;
     if (e.tcp !== tcp || k.length !== query.length - 2 || e.nameEnd !== nameEnd) return false;
-    for (let i = 2; i < nameEnd; i++)
+    for (let i = 2; i < headerBytes; i++) if (k[i - 2] !== query[i]) return false;
+    for (let i = headerBytes; i < nameEnd; i++)
       if (lower(k[i - 2] as number) !== lower(query[i] as number)) return false;
     for (let i = nameEnd; i < query.length; i++) if (k[i - 2] !== query[i]) return false;
     return true;
@@ -249,8 +249,16 @@ export class AnswerCache {
       else sibling.mode = "exact";
     }
     const key = query.slice(2);
-    const folded = mode === "echo" || mode === "none";
-    if (folded) for (let i = 0; i < nameEnd - 2; i++) key[i] = lower(key[i] as number);
+    let mask = exactMask;
+    if (mode === "echo" || mode === "none") {
+      // Only the name's letters fold; the header bytes before it match exactly.
+      mask = new Uint8Array(nameEnd - 2);
+      for (let i = headerBytes - 2; i < nameEnd - 2; i++) {
+        const c = lower(key[i] as number);
+        key[i] = c;
+        if (c >= 0x61 && c <= 0x7a) mask[i] = 0x20;
+      }
+    }
     const rest = this.buckets.get(h);
     // Crafted collisions push the oldest entries of a bucket out, never lengthen lookups.
     let depth = 1;
@@ -264,7 +272,7 @@ export class AnswerCache {
     }
     // A fresh head keeps this bucket in the map's insertion order as its newest.
     this.buckets.delete(h);
-    this.buckets.set(h, { key, nameEnd, mode, folded, reply: Buffer.from(reply), tcp, next: rest });
+    this.buckets.set(h, { key, nameEnd, mode, mask, reply: Buffer.from(reply), tcp, next: rest });
   }
 
   private unlink(h: number, target: Entry): void {

@@ -172,3 +172,25 @@ test("a name is checked for case use only when a second spelling comes in", () =
   assert.ok(third, "a third spelling hits");
   assert.equal(Buffer.from(third.subarray(12, 12 + 16)).toString("latin1"), "\x04wWw1\x04DIFF\x04test\x00");
 });
+
+test("only the name folds case: header bytes that differ by 0x20 are other queries", () => {
+  const { zone, index } = setup(7);
+  const cache = new AnswerCache();
+  // Byte 2 = 0x61 and 0x41: opcodes 12 and 8 (both NOTIMP, each echoed in its reply).
+  const spelled = (name: string, flags: number) => {
+    const q = queryBytes({ port: 0, name, type: 1 }, 3);
+    q[2] = flags;
+    return q;
+  };
+  const name = `www1.${zone.origin}`;
+  cachedAnswer(cache, index, spelled(name, 0x61), "udp", false);
+  cachedAnswer(cache, index, spelled(name.toUpperCase(), 0x61), "udp", false);
+  assert.equal(cachedAnswer(cache, index, spelled(name, 0x61), "udp", "copy")?.hit, true);
+  for (const way of [false, "copy"] as const) {
+    const q = spelled(name, 0x41);
+    const got = cachedAnswer(cache, index, q, "udp", way);
+    const fresh = handleQuery(q, index, { transport: "udp", maxUdpPayloadBytes: 1232 });
+    assert.equal(fresh.kind, "reply");
+    if (fresh.kind === "reply") assert.deepEqual(got?.bytes, Uint8Array.from(fresh.bytes));
+  }
+});
