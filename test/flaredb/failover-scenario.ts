@@ -120,7 +120,8 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
           .filter((s) => s.proc.child.exitCode !== null || downAddresses.has(s.address))
           .map((s) => `${s.address}:\n${s.proc.output().slice(-3000)}`)
           .join("\n---\n")}`;
-      if (Date.now() - mark > 39_000) throw new Error(`last seen: ${seen}`);
+      if (Date.now() - mark > 39_000)
+        throw new Error(`last seen: ${seen}\nplacement driver:\n${c.pd.output().slice(-3000)}`);
       const settled =
         regions.every((r) => r.leader && r.region.peers.length === 3) &&
         stores.filter((s) => s.state === "up").length === 5;

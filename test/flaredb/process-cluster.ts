@@ -11,6 +11,7 @@ import { type PhotonProcess, spawnPhoton } from "../support/spawn-photon.ts";
 export interface ProcessCluster {
   dir: string;
   pdAddress: string;
+  pd: PhotonProcess;
   stores: Array<{ proc: PhotonProcess; address: string; index: number }>;
   client: FlareClient;
   startStore(index: number): Promise<void>;
@@ -54,6 +55,7 @@ export async function startProcessCluster(o: ProcessClusterOptions): Promise<Pro
   const cluster: ProcessCluster = {
     dir,
     pdAddress: "",
+    pd,
     stores: [],
     client: undefined as unknown as FlareClient,
     async startStore(index: number) {

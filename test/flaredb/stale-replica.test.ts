@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/core/log.ts";
+import { type Message, makeMessage } from "../../src/core/raft/index.ts";
 import type { RegionDescriptor } from "../../src/flaredb/api.ts";
 import { MultiRaft, STALE_REPLICA_QUIET_MS } from "../../src/flaredb/store/multi-raft.ts";
 import { StoreDb } from "../../src/flaredb/store/store-db.ts";
@@ -85,6 +86,31 @@ describe("a replica the placement driver calls stale", () => {
     );
     assert.ok(f.peerFor(region.id)?.region, "the follower's replica still holds its region");
     assert.deepEqual(destroyed, [false, false], "a member's replica is not destroyed");
+  });
+
+  it("is not recreated from its old log by a message that arrives while its destroy commits", async () => {
+    // Before: the destroy left the peer map first and the disk one transaction later; an append
+    // in between built a new replica from the old hard state (commit N) over entries about to
+    // vanish, whose Ready never emptied: the Ready loop spun and the store stopped heartbeating.
+    const l = await waitFor("a leader", () => leader(), 20_000);
+    const f = stores.find((s) => s !== l)!;
+    const fid = ids[stores.indexOf(f)]!;
+    const term = l.peerFor(region.id)!.node.status().term;
+    assert.ok((f.peerFor(region.id)?.node.status().commit ?? 0) > 0);
+    const destroying = f.destroy(region.id);
+    const app = makeMessage({
+      type: "app",
+      groupId: String(region.id),
+      from: ids[stores.indexOf(l)]!,
+      to: fid,
+      term,
+    });
+    (f as unknown as { onMessages(m: Message[]): void }).onMessages([app]);
+    await destroying;
+    await new Promise((r) => setTimeout(r, 300));
+    const again = f.peers.get(region.id);
+    assert.equal(again?.node.status().commit ?? 0, 0, "a replica recreated after the destroy starts empty");
+    assert.equal(again?.node.hasReady() ?? false, false);
   });
 
   it("is destroyed once no leader has written to it for the quiet period", async () => {

@@ -151,6 +151,12 @@ export class PlacementDriver {
   heartbeat(hb: StoreHeartbeat): HeartbeatReply {
     const now = this.now();
     const storeId = hb.storeId;
+    const prev = this.view.stores.get(storeId);
+    if (prev && now - prev.lastHeartbeatMs > this.cfg.storeDownMs)
+      this.o.log.warn(
+        { store: storeId, silentMs: now - prev.lastHeartbeatMs },
+        "pd: a store heartbeats again after being silent past store-down-ms",
+      );
     this.view.stores.set(storeId, {
       id: storeId,
       address: hb.address,

@@ -44,6 +44,8 @@ export const MAX_UNINITIALIZED_PEERS = 1_000;
  * HEARTBEAT_TICKS × TICK_MS (200 ms); a removed replica hears nothing.
  */
 export const STALE_REPLICA_QUIET_MS = 5_000;
+/** Ready-loop turns in a row before it yields to the event loop's timers and I/O. */
+export const MAX_TURNS_WITHOUT_YIELD = 64;
 
 export interface MultiRaftOptions {
   db: StoreDb;
@@ -71,6 +73,12 @@ export class MultiRaft {
   private scheduled = false;
   private closed = false;
   private nextRead = 0;
+  /**
+   * Regions whose destroy transaction has not committed: a message for one must not recreate
+   * it yet, or the new replica would load the old log and hard state still on disk (commit N
+   * with entries about to vanish: a Ready loop that never empties, the store starved).
+   */
+  private readonly destroying = new Set<number>();
   /** Regions with reads waiting for their next read-index request. */
   private readonly readsQueued = new Set<RegionPeer>();
   /** A Ready transaction is committing: replicas' `applied` may be ahead of what reads see. */
@@ -132,7 +140,7 @@ export class MultiRaft {
 
   /** A founding replica of a region the placement driver bootstraps. */
   async bootstrap(region: RegionDescriptor): Promise<void> {
-    if (this.peers.get(region.id)?.region) return;
+    if (this.peers.get(region.id)?.region || this.destroying.has(region.id)) return;
     const log = this.peers.get(region.id)?.log ?? new GroupLog(this.o.db, region.id);
     await this.o.db.root.transaction(() => {
       log.stageBootstrap(region.peers);
@@ -148,6 +156,7 @@ export class MultiRaft {
       const id = Number(m.groupId);
       let p = this.peers.get(id);
       if (!p) {
+        if (this.destroying.has(id)) continue;
         // A leader talks to a replica we do not hold yet (added to us, or the right half of a
         // split we have not applied): create it empty; it learns the region from a snapshot.
         if (!["app", "heartbeat", "snap"].includes(m.type) || !Number.isInteger(id) || id < 1) continue;
@@ -340,8 +349,12 @@ export class MultiRaft {
   private async loop(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
+    let turns = 0;
     try {
       for (;;) {
+        // A turn without a write awaits nothing but microtasks: yield to timers and sockets
+        // now and then, so no replica's Ready (however it misbehaves) can starve the heartbeat.
+        if (++turns % MAX_TURNS_WITHOUT_YIELD === 0) await new Promise((r) => setImmediate(r));
         if (this.readsQueued.size) this.issueReads();
         const batch: Array<{ p: RegionPeer; rd: Ready }> = [];
         for (const p of this.peers.values())
@@ -535,15 +548,20 @@ export class MultiRaft {
     const region = p.region;
     const overlapped =
       region && [...this.peers.values()].some((o) => o.region && rangesOverlap(o.region, region));
-    await this.o.db.root.transaction(() => {
-      p.log.stageDestroy();
-      this.o.db.regions.removeSync(id);
-      if (region && !overlapped) {
-        const kv = new LmdbKv(this.o.db.data);
-        for (const [s, e] of p.ranges(region))
-          for (const [k] of [...kv.scan(s, e, Number.MAX_SAFE_INTEGER, false)]) kv.delete(k);
-      }
-    });
+    this.destroying.add(id);
+    try {
+      await this.o.db.root.transaction(() => {
+        p.log.stageDestroy();
+        this.o.db.regions.removeSync(id);
+        if (region && !overlapped) {
+          const kv = new LmdbKv(this.o.db.data);
+          for (const [s, e] of p.ranges(region))
+            for (const [k] of [...kv.scan(s, e, Number.MAX_SAFE_INTEGER, false)]) kv.delete(k);
+        }
+      });
+    } finally {
+      this.destroying.delete(id);
+    }
     this.o.log.info({ region: id }, "flaredb: replica destroyed");
   }
 

@@ -355,13 +355,26 @@ export class FlareStore {
         regions,
       };
       let reply: HeartbeatReply | undefined;
+      const sentAt = Date.now();
       for (const pd of this.o.pd) {
         try {
           reply = await this.pdClient.call<HeartbeatReply>(pd, "/pd/v1/heartbeat", hb);
           break;
         } catch (err) {
-          this.o.log.debug({ err, pd }, "flaredb store: heartbeat failed");
+          // One miss is noise; missing for several periods is how a live store gets drained.
+          const silentMs = Date.now() - this.lastHeartbeatOkMs;
+          const level = silentMs > 3 * (this.o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS) ? "warn" : "debug";
+          this.o.log[level]({ err, pd, silentMs }, "flaredb store: heartbeat failed");
         }
+      }
+      if (reply) {
+        const tookMs = Date.now() - now;
+        if (tookMs > 2 * (this.o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS))
+          this.o.log.warn(
+            { tookMs, statsMs: sentAt - now, regions: regions.length },
+            "flaredb store: a heartbeat round was slow",
+          );
+        this.lastHeartbeatOkMs = Date.now();
       }
       // The reply's work (bootstraps, destroys, conf changes: LMDB transactions that queue
       // behind the Ready loop's fsyncs) runs beside the heartbeats, never in front of them: a
@@ -377,6 +390,7 @@ export class FlareStore {
   }
 
   private lastStats: StoreHeartbeat["regions"] = [];
+  private lastHeartbeatOkMs = Date.now();
 
   private splitBytes = 64 * 1024 * 1024;
 
