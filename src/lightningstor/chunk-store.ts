@@ -107,9 +107,10 @@ export class ChunkStore {
         // One byte more than expected: a read that fills it means a longer file (an older
         // format, or damage), read whole below. A regular file reads short only at its end.
         const want = chunkHeaderBytes + dataBytes;
-        const buf = Buffer.allocUnsafeSlow(want + 1);
+        const buf = takeReadBuffer(want + 1);
         const got = await fdRead(fd, buf, 0, want + 1, 0);
         if (got <= want) return verifyChunk(buf.subarray(0, got));
+        releaseReadBuffer(buf);
       }
       const size = await fdSize(fd);
       if (size < chunkHeaderBytes || size > maxChunkSizeBytes + legacySha256Bytes)
@@ -132,6 +133,53 @@ export class ChunkStore {
   async delete(id: string): Promise<void> {
     await rm(this.where(id).file, { force: true });
   }
+}
+
+/**
+ * Idle read buffers kept for the next read of the same size (a shard's length repeats for
+ * every full stripe): a new 1 MiB ArrayBuffer per shard read kept V8's GC threads busy
+ * with external memory (≈ a third of a large GET's CPU). Bounds the memory held idle.
+ */
+export const maxPooledReadBytes = 32 * 1024 * 1024;
+const readPool = new Map<number, ArrayBuffer[]>();
+let pooledReadBytes = 0;
+/** Buffers handed out by takeReadBuffer and not given back: only these may come back. */
+const lent = new WeakSet<ArrayBuffer>();
+
+function takeReadBuffer(bytes: number): Buffer {
+  const list = readPool.get(bytes);
+  let ab = list?.pop();
+  if (ab) {
+    pooledReadBytes -= bytes;
+    if (list?.length === 0) readPool.delete(bytes);
+  } else ab = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+  lent.add(ab);
+  // Not zero-filled on reuse either: the read overwrites what is used (the rest is cut off).
+  return Buffer.from(ab);
+}
+
+/**
+ * Gives a chunk's memory back for reuse, for a caller that is done with every view of it
+ * (the GET path, once the socket has taken the bytes). Anything not from a pooled read,
+ * or given back twice, is ignored; a buffer never given back is simply collected.
+ */
+export function releaseReadBuffer(view: Uint8Array): void {
+  const ab = view.buffer;
+  if (!(ab instanceof ArrayBuffer) || !lent.has(ab)) return;
+  lent.delete(ab);
+  if (ab.byteLength > maxPooledReadBytes) return;
+  // Over the bound, the sizes pooled longest ago go first (a short last stripe's size
+  // rarely comes again; a full shard's does).
+  for (const [size, list] of readPool) {
+    if (pooledReadBytes + ab.byteLength <= maxPooledReadBytes) break;
+    list.pop();
+    pooledReadBytes -= size;
+    if (list.length === 0) readPool.delete(size);
+  }
+  const list = readPool.get(ab.byteLength);
+  if (list) list.push(ab);
+  else readPool.set(ab.byteLength, [ab]);
+  pooledReadBytes += ab.byteLength;
 }
 
 const fdOpen = (path: string) =>

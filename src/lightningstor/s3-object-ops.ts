@@ -1,9 +1,11 @@
 // Object operations: PUT (with Content-MD5 and x-amz-checksum-*), GET and HEAD (Range,
 // conditional headers), DELETE (versions and delete markers), multi-object delete and
 // CopyObject. Object bytes stream between the client and the segment store.
+
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { type ChecksumAlgorithm, checksumAlgorithms, type Hasher, hasher } from "./checksums.ts";
+import { releaseReadBuffer } from "./chunk-store.ts";
 import { parseRange } from "./http-range.ts";
 import type { BucketRecord, VersionRecord } from "./meta-store.ts";
 import { evaluatePreconditions } from "./preconditions.ts";
@@ -330,7 +332,11 @@ async function streamVersion(
   try {
     for await (const buf of readVersion(deps, v, start, end)) {
       if (res.destroyed) return;
-      if (!res.write(buf)) await once(res, "drain");
+      // Once the socket has the bytes, their read buffer serves the next read.
+      const more = res.write(buf, (err) => {
+        if (!err) releaseReadBuffer(buf);
+      });
+      if (!more) await once(res, "drain");
     }
     res.end();
   } catch (err) {

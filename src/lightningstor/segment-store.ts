@@ -250,7 +250,11 @@ export class SegmentStore {
     return ok === k + m;
   }
 
-  /** Object bytes [start, end) of a segment, stripe by stripe, with read-ahead. */
+  /**
+   * Object bytes [start, end) of a segment, stripe by stripe, with read-ahead. Each
+   * yielded buffer is the only view handed out of its memory: a caller done with it may
+   * give it back with releaseReadBuffer (chunk-store.ts).
+   */
   async *read(seg: Segment, start = 0, end = seg.size): AsyncGenerator<Buffer> {
     if (end <= start) return;
     if (seg.inline) {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { ChunkClient } from "../../src/lightningstor/chunk-client.ts";
-import { ChunkStore } from "../../src/lightningstor/chunk-store.ts";
+import { ChunkStore, releaseReadBuffer } from "../../src/lightningstor/chunk-store.ts";
 import { ParityPool } from "../../src/lightningstor/parity-pool.ts";
 import { encode } from "../../src/lightningstor/reed-solomon.ts";
 import { chunkId } from "../../src/lightningstor/segment.ts";
@@ -83,6 +83,35 @@ describe("worker-thread storage nodes and the parity pool", () => {
     assert.equal(sha(await collect(store.read(seg))), sha(data));
     assert.equal(sha(await collect(store.read(seg, 300_000, 700_001))), sha(data.subarray(300_000, 700_001)));
     assert.ok((await filesUnder(join(dir, "w0"))).length > 0);
+  });
+
+  it("read buffers given back and reused never mix one download's bytes into another's", async () => {
+    const objects = Array.from({ length: 6 }, (_, i) => randomBytes(5 * 256 * 1024 + 777 * i + 3));
+    const segs = await Promise.all(objects.map((o) => store.write(pieces(o, 65_536), 1 << 30, o.length)));
+    // Readers at once, each copying a piece out and then giving its buffer back, as the
+    // GET path does once the socket has the bytes; ranges start and end mid-shard.
+    const readAll = (i: number, start: number, end: number | undefined) =>
+      (async () => {
+        const parts: Buffer[] = [];
+        for await (const b of store.read(segs[i % 6] as (typeof segs)[number], start, end)) {
+          parts.push(Buffer.from(b));
+          releaseReadBuffer(b);
+          releaseReadBuffer(b); // twice: ignored
+        }
+        return Buffer.concat(parts);
+      })();
+    for (let round = 0; round < 3; round++) {
+      const got = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          readAll(i, i < 6 ? 0 : 1000 * i, i < 6 ? undefined : 300_000 + 1000 * i),
+        ),
+      );
+      for (const [i, g] of got.entries()) {
+        const o = objects[i % 6] as Buffer;
+        const want = i < 6 ? o : o.subarray(1000 * i, 300_000 + 1000 * i);
+        assert.equal(sha(g), sha(want), `reader ${i}, round ${round}`);
+      }
+    }
   });
 
   it("reused stripe buffers never leak one upload's bytes into another's chunks", async () => {
