@@ -44,11 +44,14 @@ else t = await rig.coronafs(Number(targetName.slice(1)));
 await prefill(t.url);
 console.log(`${t.name}, ${w.name}, load ${loadavg()[0]!.toFixed(2)}`);
 for (let i = 0; i < reps; i++) {
-  const cpu0 = t.pids.reduce((s, p) => s + cpuSeconds(p), 0);
+  const cpu0 = t.pids.map((p) => cpuSeconds(p));
   const secs = await w.run(t.url);
-  const cpu = t.pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0;
+  const each = t.pids.map((p, j) => cpuSeconds(p) - cpu0[j]!);
+  const cpu = each.reduce((s, c) => s + c, 0);
+  // Per process too (primary first): which hop of a replicated write costs what.
+  const split = each.length > 1 ? ` (${each.map((c) => ((c / w.ops) * 1e6).toFixed(0)).join(" + ")})` : "";
   console.log(
-    `  ${(w.ops / secs).toFixed(0)} ops/s, server CPU ${((cpu / w.ops) * 1e6).toFixed(1)} µs/op, load ${loadavg()[0]!.toFixed(2)}`,
+    `  ${(w.ops / secs).toFixed(0)} ops/s, server CPU ${((cpu / w.ops) * 1e6).toFixed(1)} µs/op${split}, load ${loadavg()[0]!.toFixed(2)}`,
   );
 }
 // SIGINT lets the servers write their profiles.
