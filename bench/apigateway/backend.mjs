@@ -13,10 +13,15 @@ const body = JSON.stringify({
   metadata: { name: "x", project: "p", revision: 1 },
   spec: { size: 1 },
 });
+// Connections accepted so far, so the benchmark can show each proxy kept its backend
+// connections alive (a probe's own connection counts too).
+let accepted = 0;
 const server = createServer((req, res) => {
   if (req.url === "/openapi.json") return void res.end(doc);
+  if (req.url === "/bench/connections") return void res.end(String(accepted));
   res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
 });
+server.on("connection", () => accepted++);
 server.keepAliveTimeout = 60_000;
 server.listen(port, "127.0.0.1", () => console.log(`listening ${server.address().port}`));

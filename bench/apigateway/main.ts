@@ -6,7 +6,10 @@
 // median latency = the proxy's p50 − the direct p50 at the same fixed rate. The three targets
 // are measured in turn, --runs times, and the medians are reported, because the machine is
 // shared and one run can be disturbed. nginx gets as many worker processes as the gateway has
-// (--workers), keep-alive on both sides, the same backend, so the comparison stays like for like.
+// (--workers), keep-alive on both sides with no per-connection request cap (nginx's default
+// keepalive_requests of 1000 would make it reconnect; the gateway has no such cap), the same
+// backend, so the comparison stays like for like; each run prints the backend connections each
+// target opened, which shows the keep-alive held.
 //   npm run bench -- apigateway [--seconds 8] [--connections 32] [--rate 2000] [--paced-seconds 6]
 //                               [--runs 3] [--workers 1] [--access-log]
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -62,15 +65,13 @@ function start(
   });
 }
 
-/**
- * Connections to `port` closed within the last minute (TIME-WAIT), so a run can show that a
- * proxy kept its backend connections alive: a proxy that opened one per request would close
- * thousands during a run.
- */
-function closedConnections(port: string): number {
-  const r = spawnSync("ss", ["-Htan", "state", "time-wait"], { encoding: "utf8", timeout: 10_000 });
-  if (r.status !== 0) return Number.NaN;
-  return r.stdout.split("\n").filter((l) => l.includes(`:${port} `) || l.endsWith(`:${port}`)).length;
+/** Connections the backend has accepted so far (the probe's own one included). */
+function acceptedConnections(backendUrl: string): number {
+  const out = spawnSync("curl", ["-s", "--max-time", "5", `${backendUrl}/bench/connections`], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+  return out.status === 0 ? Number(out.stdout) : Number.NaN;
 }
 
 async function main() {
@@ -113,8 +114,8 @@ async function main() {
     `daemon off; worker_processes ${workers}; pid ${dir.path}/nginx.pid; error_log ${dir.path}/nginx-error.log;
 events { worker_connections 1024; }
 http { access_log off;
-  upstream backend { server ${backendUrl.replace("http://", "")}; keepalive 64; }
-  server { listen 127.0.0.1:${nginxPort};
+  upstream backend { server ${backendUrl.replace("http://", "")}; keepalive 64; keepalive_requests 1000000; }
+  server { listen 127.0.0.1:${nginxPort}; keepalive_requests 1000000;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 `,
   );
@@ -139,10 +140,10 @@ http { access_log off;
     backendCpu: number;
     paced: WrkResult;
     pacedCpu: number;
-    backendClosed: number;
+    backendOpened: number;
   } => {
     runWrk(url, { seconds: 2, connections, headers }); // warm-up: JIT, keep-alive pools
-    const closedBefore = closedConnections(backend.match[1]!);
+    const acceptedBefore = acceptedConnections(backendUrl);
     const before = [treeCpuSeconds(pid), treeCpuSeconds(backend.child.pid!)];
     const r = runWrk(url, { seconds, connections, headers });
     const serverCpu = treeCpuSeconds(pid) - before[0]!;
@@ -156,9 +157,9 @@ http { access_log off;
       dir: dir.path,
     });
     const pacedCpu = treeCpuSeconds(pid) - pacedBefore;
-    // wrk's own connections to the backend (direct) close at the end of each of its runs.
-    const backendClosed = closedConnections(backend.match[1]!) - closedBefore;
-    return { name, r, serverCpu, backendCpu, paced, pacedCpu, backendClosed };
+    // Direct, these are wrk's own connections (32 + 8); minus the second probe's own one.
+    const backendOpened = acceptedConnections(backendUrl) - acceptedBefore - 1;
+    return { name, r, serverCpu, backendCpu, paced, pacedCpu, backendOpened };
   };
   if (workers > 1) await new Promise((r) => setTimeout(r, 5000)); // worker processes start
   const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -193,14 +194,14 @@ http { access_log off;
     `\nlatency at a fixed offered load: ${rate} req/s (wrk -t1 -c${pacedConnections}, ${pauseMs(rate, pacedConnections)} ms between a connection's requests), ${pacedSeconds} s per target`,
   );
   console.log(
-    "run target              req/s     p50 ms   p99 ms   errors   proxy CPU µs/req   backend conns closed (both phases)",
+    "run target              req/s     p50 ms   p99 ms   errors   proxy CPU µs/req   backend connections opened (both phases)",
   );
   all.forEach((rows, run) => {
-    for (const { name, paced, pacedCpu, backendClosed } of rows) {
+    for (const { name, paced, pacedCpu, backendOpened } of rows) {
       const perReq =
         name === "direct" ? "-" : ((pacedCpu * 1e6) / (paced.requestsPerSecond * pacedSeconds)).toFixed(1);
       console.log(
-        `${String(run + 1).padStart(3)} ${name.padEnd(18)} ${paced.requestsPerSecond.toFixed(0).padStart(7)}  ${paced.p50Ms.toFixed(3).padStart(8)} ${paced.p99Ms.toFixed(3).padStart(8)}  ${String(paced.errors).padStart(6)}   ${perReq.padStart(16)}   ${String(backendClosed).padStart(10)}`,
+        `${String(run + 1).padStart(3)} ${name.padEnd(18)} ${paced.requestsPerSecond.toFixed(0).padStart(7)}  ${paced.p50Ms.toFixed(3).padStart(8)} ${paced.p99Ms.toFixed(3).padStart(8)}  ${String(paced.errors).padStart(6)}   ${perReq.padStart(16)}   ${String(backendOpened).padStart(10)}`,
       );
     }
   });
