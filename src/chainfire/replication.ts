@@ -437,7 +437,9 @@ export class RaftReplication implements Replicator, RaftView {
           const e = err instanceof EtcdError ? err : etcdErrors.noLeader();
           reply = { t: "error", rid: f.rid, code: e.code, message: e.message };
         }
-        this.transport.sendApp(from, reply);
+        // The follower needs the index only once the entry reaches it, so the reply shares the
+        // frame (and the write) of the append that carries it; errors go at once.
+        this.transport.sendApp(from, reply, reply.t === "proposed");
         return;
       }
       case "conf": {
