@@ -51,6 +51,24 @@ describe("request heads", () => {
     assert.equal(parseRequestHead(head(["GET / HTTP/1.0", "Connection: keep-alive"])).keepAlive, true);
     assert.equal(parseRequestHead(head(["GET / HTTP/1.1", "Connection: close"])).keepAlive, false);
   });
+  test("passes kept lines on in their order whatever is dropped around them, and refuses a bare LF", () => {
+    const h = parseRequestHead(
+      "GET / HTTP/1.1\r\nConnection: keep-alive\r\nA: 1\r\nB: 2\r\nX-PHOTON-Subject: x\r\nC: 3\r\nHost: h",
+    );
+    assert.equal(h.forwarded, "A: 1\r\nB: 2\r\nC: 3\r\n");
+    assert.equal(h.host, "h");
+    assert.equal(parseRequestHead("GET / HTTP/1.1\r\nA: 1").forwarded, "A: 1\r\n");
+    assert.equal(
+      parseRequestHead(head(["OPTIONS / HTTP/1.1", "Access-Control-Request-Method: PUT"])).corsRequestMethod,
+      "PUT",
+    );
+    assert.throws(() => parseRequestHead(head(["GET / HTTP/1.1", "A: 1\nContent-Length: 5"])), /bare LF/);
+    const r = parseResponseHead(
+      head(["HTTP/1.1 200 OK", "Keep-Alive: x", "A: 1", "Connection: close", "B: 2"]),
+    );
+    assert.equal(r.forwarded, "A: 1\r\nB: 2\r\n");
+    assert.equal(r.close, true);
+  });
 });
 
 describe("response heads", () => {
