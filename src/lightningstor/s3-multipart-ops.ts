@@ -37,13 +37,16 @@ function upload(call: S3Call, deps: S3Deps) {
   return { b, u };
 }
 
+/** Hex, not base64url: an id starting with '-' reads as an option to the aws cli (`--upload-id -x…`). */
+export const newUploadId = () => randomBytes(24).toString("hex");
+
 export async function createMultipartUpload(call: S3Call, deps: S3Deps): Promise<void> {
   const b = authorizeBucket(call, deps, "s3:PutObject");
   const key = call.key as string;
   checkKey(key);
   const { headers, userMeta } = objectHeadersFrom(call.headers);
   call.body.discard();
-  const uploadId = randomBytes(24).toString("base64url");
+  const uploadId = newUploadId();
   await deps.meta.putUpload({ bucket: b.name, key, uploadId, initiatedMs: deps.clock(), headers, userMeta });
   sendXml(call, 200, "InitiateMultipartUploadResult", { Bucket: b.name, Key: key, UploadId: uploadId });
 }

@@ -70,7 +70,8 @@ export function objectHeadersFrom(h: Record<string, string | undefined>): {
   return { headers, userMeta };
 }
 
-export const newVersionId = () => randomBytes(16).toString("base64url");
+/** Hex, so that no id starts with '-', which command-line clients would read as an option. */
+export const newVersionId = () => randomBytes(16).toString("hex");
 export const quoted = (etag: string) => `"${etag}"`;
 
 /** Whether writes to this bucket keep old versions (Enabled) or replace the null version. */
