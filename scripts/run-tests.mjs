@@ -58,7 +58,7 @@ if (files.length === 0) {
 }
 // Most suites wait on sockets and child processes, not the CPU, so a few run side by side.
 const concurrency = process.env.PHOTON_TEST_CONCURRENCY ?? "3";
-run(`${files.length} test files`, process.execPath, [
+run(`test run (${files.length} files)`, process.execPath, [
   "--import",
   "tsx",
   "--test",
