@@ -437,9 +437,7 @@ export class RaftReplication implements Replicator, RaftView {
           const e = err instanceof EtcdError ? err : etcdErrors.noLeader();
           reply = { t: "error", rid: f.rid, code: e.code, message: e.message };
         }
-        // The follower needs the index only once the entry reaches it, so the reply shares the
-        // frame (and the write) of the append that carries it; errors go at once.
-        this.transport.sendApp(from, reply, reply.t === "proposed");
+        this.transport.sendApp(from, reply);
         return;
       }
       case "conf": {

@@ -14,11 +14,6 @@ export const MAX_PEER_QUEUE_MESSAGES = 10_000;
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** Wait before redialing a peer that refused or dropped the connection. */
 export const REDIAL_DELAY_MS = 100;
-/**
- * Longest an application payload sent "with the next message" waits for a Raft message to the
- * same peer to ride along with before it goes out on its own.
- */
-export const APP_RIDE_ALONG_MAX_MS = 10;
 
 export interface TransportOptions {
   id: NodeId;
@@ -41,8 +36,6 @@ interface Peer {
   app: AppPayload[];
   groups: Set<string>;
   flushScheduled: boolean;
-  /** Fallback flush for payloads waiting to ride along with the next Raft message. */
-  rideAlong: NodeJS.Timeout | undefined;
   downUntil: number;
 }
 
@@ -82,15 +75,12 @@ export class TcpTransport {
       app: [],
       groups: new Set(),
       flushScheduled: false,
-      rideAlong: undefined,
       downUntil: 0,
     });
   }
 
   removePeer(id: NodeId): void {
-    const p = this.peers.get(id);
-    p?.socket?.destroy();
-    if (p?.rideAlong) clearTimeout(p.rideAlong);
+    this.peers.get(id)?.socket?.destroy();
     this.peers.delete(id);
   }
 
@@ -105,24 +95,13 @@ export class TcpTransport {
     }
   }
 
-  /**
-   * Queues an application payload for `to`. With `rideAlong`, it waits (at most
-   * APP_RIDE_ALONG_MAX_MS) for the next Raft message to that peer and shares its frame and write,
-   * for replies the peer cannot use before that message anyway (a leader's "proposed at index i"
-   * is only needed once the entry at i arrives and commits).
-   */
-  sendApp(to: NodeId, payload: AppPayload, rideAlong = false): boolean {
+  /** Queues an application payload for `to` (bounded: the oldest goes first when full). */
+  sendApp(to: NodeId, payload: AppPayload): boolean {
     const p = this.peers.get(to);
     if (!p) return false;
     if (p.app.length >= MAX_PEER_QUEUE_MESSAGES) p.app.shift();
     p.app.push(payload);
-    if (!rideAlong) this.schedule(to, p);
-    else if (!p.flushScheduled && !p.rideAlong) {
-      p.rideAlong = setTimeout(() => {
-        p.rideAlong = undefined;
-        this.flush(to, p);
-      }, APP_RIDE_ALONG_MAX_MS);
-    }
+    this.schedule(to, p);
     return true;
   }
 
@@ -145,10 +124,6 @@ export class TcpTransport {
       }
       this.dial(id, p);
       return;
-    }
-    if (p.rideAlong) {
-      clearTimeout(p.rideAlong);
-      p.rideAlong = undefined;
     }
     const msgs = p.queue.splice(0);
     const apps = p.app.splice(0);
@@ -231,10 +206,7 @@ export class TcpTransport {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.peers.values()) {
-      p.socket?.destroy();
-      if (p.rideAlong) clearTimeout(p.rideAlong);
-    }
+    for (const p of this.peers.values()) p.socket?.destroy();
     for (const s of this.inbound) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
